@@ -1,0 +1,111 @@
+"""Turn pydantic's ValidationError into lvs_duty Problems that name the row, the field and the value.
+
+Rows are named by their key where they have one, as a customs officer would read them:
+``versions[1] (from 2020-07-01).thresholds[0] ('courier CUSMA duty').amount``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from .errors import Problem
+
+_KEY_FIELDS = ("name", "key", "code", "id")
+
+_EXPECTED = {
+    "missing": "a value (this field is required)",
+    "extra_forbidden": "no such field (unknown key; check its spelling)",
+    "frozen_instance": "no change (the object is frozen)",
+}
+
+
+def custom(kind: str, expected: str, got: object = "", **where: str) -> PydanticCustomError:
+    """A pydantic error that carries a Problem's parts, so its message survives unmangled."""
+    ctx = {"expected": expected, "got": _show(got) if got != "" else "", **where}
+    return PydanticCustomError(kind, "expected {expected}", ctx)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (Mapping, list, tuple)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    return str(value)
+
+
+def _row_label(element: object, index: int, parent: str) -> str:
+    label = f"{parent}[{index}]"
+    if isinstance(element, Mapping):
+        for key in _KEY_FIELDS:
+            if isinstance(element.get(key), str) and element[key]:
+                return f"{label} ({element[key]!r})"
+        if "valid_from" in element:
+            return f"{label} (from {element['valid_from']})"
+    return label
+
+
+def _walk(data: object, loc: Sequence[int | str]) -> tuple[list[str], str]:
+    """Split a pydantic ``loc`` into readable path parts and the final field name."""
+    parts: list[str] = []
+    node: object = data
+    pending = ""
+    for step in loc:
+        if isinstance(step, int):
+            element = node[step] if isinstance(node, Sequence) and step < len(node) else None
+            parts.append(_row_label(element, step, pending))
+            pending = ""
+            node = element
+        else:
+            if pending:
+                parts.append(pending)
+            pending = str(step)
+            node = node.get(step) if isinstance(node, Mapping) else getattr(node, step, None)
+    return parts, pending
+
+
+def _expected(error: ErrorDetails) -> tuple[str, str]:
+    ctx = error.get("ctx") or {}
+    if "expected" in ctx and error["type"] not in ("literal_error", "enum"):
+        return str(ctx["expected"]), str(ctx.get("got", ""))
+    kind = error["type"]
+    got = "" if kind == "missing" else _show(error.get("input"))
+    if kind in _EXPECTED:
+        return _EXPECTED[kind], got
+    msg = error["msg"]
+    for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    return msg, got
+
+
+def problems_from(exc: ValidationError, data: object, root: str = "") -> list[Problem]:
+    """Every error in ``exc`` as a Problem, in the order pydantic found them."""
+    problems = []
+    for error in exc.errors():
+        ctx: Mapping[str, Any] = error.get("ctx") or {}
+        loc = [step for step in error["loc"] if not _is_union_tag(step)]
+        parts, field = _walk(data, loc)
+        expected, got = _expected(error)
+        location = ".".join(p for p in (root, *parts) if p)
+        if "location" in ctx:
+            location = ".".join(p for p in (location, str(ctx["location"])) if p)
+        if "field" in ctx:
+            field = ".".join(p for p in (field, str(ctx["field"])) if p)
+        problems.append(Problem(location, field, expected, got))
+    return problems
+
+
+def _is_union_tag(step: int | str) -> bool:
+    # pydantic inserts the tag of a discriminated union ("flat", "categories"...) or a
+    # function name into loc; they mean nothing to a reader of the file.
+    return isinstance(step, str) and (step.startswith("function-") or step in _UNION_TAGS)
+
+
+_UNION_TAGS = frozenset(
+    {"mfn", "free", "flat", "categories", "rate_bands", "str", "decimal", "list[str]"}
+)

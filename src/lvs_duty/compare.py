@@ -1,0 +1,131 @@
+"""Compare policy options over a population of shipments: revenue, burden, collection, work.
+
+``compare`` assesses the same shipments under several rule sets (a baseline and its GEA
+options, or two real regimes) and returns one row per shipment and option; ``summarize``
+reduces that to one row per option. Money stays Decimal throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from .assess import assess
+from .errors import ArgumentError, LvsDutyError
+from .money import CONTEXT
+from .rules import RuleSet
+from .shipment import Shipment
+from .tabular import frame_to_shipments, shipment_label
+
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "shipment_id", "option", "rules", "currency", "goods_value", "customs_value", "duty", "tax",
+    "fees", "total", "effective_rate", "duty_collection", "tax_collection", "border_collection",
+    "classifications",
+)  # fmt: skip
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "option", "currency", "shipments", "shipments_charged", "border_collection_events",
+    "duty", "tax", "fees", "revenue", "mean_burden", "median_burden", "classifications",
+)  # fmt: skip
+
+
+def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
+    if isinstance(shipments, pd.DataFrame):
+        return frame_to_shipments(shipments)
+    out = list(shipments)
+    for i, shipment in enumerate(out):
+        if not isinstance(shipment, Shipment):
+            raise ArgumentError("compare", f"shipments[{i}]", "a Shipment",
+                                type(shipment).__name__)
+    return out
+
+
+def compare(
+    shipments: Iterable[Shipment] | pd.DataFrame,
+    options: Mapping[str, RuleSet],
+    *,
+    fx: Mapping[str, Decimal] | None = None,
+) -> pd.DataFrame:
+    """One row per option and shipment (options in the given order, shipments in theirs).
+
+    Columns: ``shipment_id``, ``option``, ``rules``, ``currency``, ``goods_value``,
+    ``customs_value``, ``duty``, ``tax``, ``fees``, ``total`` (Decimal), ``effective_rate``
+    (total / goods value, Decimal to 4 places), ``duty_collection`` and ``tax_collection``
+    (``"border"``, ``"sale"``, ``"mixed"`` or None), ``border_collection`` (bool) and
+    ``classifications`` (classification decisions the option needed for the shipment).
+    """
+    if not isinstance(options, Mapping) or not options:
+        raise ArgumentError("compare", "options", "a non-empty mapping of name to RuleSet",
+                            type(options).__name__)
+    for name, rules in options.items():
+        if not isinstance(rules, RuleSet):
+            raise ArgumentError("compare", f"options[{name!r}]", "a RuleSet",
+                                type(rules).__name__)
+    population = _shipments(shipments)
+    rows: list[tuple[Any, ...]] = []
+    for name, rules in options.items():
+        for position, shipment in enumerate(population):
+            label = shipment_label(shipment, position)
+            try:
+                a = assess(shipment, rules, fx=fx)
+            except LvsDutyError as exc:
+                exc.add_note(f"while assessing shipment {label!r} under option {name!r}")
+                raise
+            rows.append((label, name, rules.code, a.currency, a.goods_value, a.customs_value,
+                         a.duty, a.tax, a.fees, a.total, a.effective_rate, a.duty_collection,
+                         a.tax_collection, a.border_collection, a.classifications))
+    frame = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS), dtype=object)
+    frame["border_collection"] = frame["border_collection"].astype(bool)
+    frame["classifications"] = frame["classifications"].astype("int64")
+    return frame
+
+
+def _median(values: list[Decimal]) -> Decimal:
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return Decimal(0)
+    if n % 2:
+        return ordered[n // 2]
+    return CONTEXT.divide(ordered[n // 2 - 1] + ordered[n // 2], Decimal(2))
+
+
+def summarize(comparison: pd.DataFrame) -> pd.DataFrame:
+    """One row per option: shipments, shipments charged, border collection events, revenue
+    (duty, tax, fees, total), mean and median burden per shipment, classification decisions.
+
+    Means and medians are rounded half-even to 0.01 for display; sums are exact.
+    """
+    missing = [c for c in ("option", "total", "duty", "tax", "fees", "border_collection",
+                           "classifications", "currency") if c not in comparison.columns]
+    if missing:
+        raise ArgumentError("summarize", "comparison", "the frame returned by compare()",
+                            f"a frame missing {', '.join(missing)}")
+    rows = []
+    cent = Decimal("0.01")
+    for option, group in comparison.groupby("option", sort=False):
+        totals = [Decimal(t) for t in group["total"]]
+        n = len(totals)
+        revenue = sum(totals, Decimal(0))
+        mean = CONTEXT.divide(revenue, Decimal(n)) if n else Decimal(0)
+        rows.append((
+            option,
+            "/".join(sorted(set(group["currency"]))),
+            n,
+            sum(1 for t in totals if t > 0),
+            int(group["border_collection"].astype(bool).sum()),
+            sum((Decimal(d) for d in group["duty"]), Decimal(0)),
+            sum((Decimal(t) for t in group["tax"]), Decimal(0)),
+            sum((Decimal(f) for f in group["fees"]), Decimal(0)),
+            revenue,
+            mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+            _median(totals).quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+            int(group["classifications"].astype("int64").sum()),
+        ))
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+__all__ = ["COMPARISON_COLUMNS", "SUMMARY_COLUMNS", "compare", "summarize"]

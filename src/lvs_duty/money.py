@@ -1,0 +1,155 @@
+"""Exact money: Decimal amounts, integer minor units, explicit rounding, floats refused.
+
+No function here reads the ambient ``decimal`` context: every rounding names its quantum and
+mode, and arithmetic runs in :data:`CONTEXT` (60 significant digits, so no amount a customs
+office could meet is ever silently rounded by precision).
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+
+RoundingMode = Literal[
+    "ROUND_HALF_UP",
+    "ROUND_HALF_EVEN",
+    "ROUND_HALF_DOWN",
+    "ROUND_UP",
+    "ROUND_DOWN",
+    "ROUND_CEILING",
+    "ROUND_FLOOR",
+]
+ROUNDING_MODES: Final[tuple[str, ...]] = get_args(RoundingMode)
+
+CONTEXT: Final = decimal.Context(
+    prec=60,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The arithmetic context of every assessment: wide enough that products and sums are exact."""
+
+#: ISO 4217 currencies lvs_duty knows, with their number of minor-unit digits.
+CURRENCIES: Final = MappingProxyType(
+    {
+        "AED": 2, "AUD": 2, "BGN": 2, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
+        "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2,
+        "INR": 2, "ISK": 0, "JPY": 0, "KRW": 0, "MXN": 2, "MYR": 2, "NOK": 2, "NZD": 2,
+        "PHP": 2, "PLN": 2, "RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TRY": 2,
+        "TWD": 2, "USD": 2, "VND": 0, "ZAR": 2,
+    }
+)  # fmt: skip
+
+
+def minor_digits(currency: str) -> int:
+    """Number of decimal places of a currency's minor unit (2 for CAD, 0 for JPY).
+
+    >>> minor_digits("CAD"), minor_digits("JPY")
+    (2, 0)
+    """
+    try:
+        return CURRENCIES[currency]
+    except KeyError:
+        raise ValueError(
+            f"currency: expected an ISO 4217 code lvs_duty knows ({', '.join(CURRENCIES)}), "
+            f"got {currency!r}"
+        ) from None
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of a currency as a Decimal quantum (``Decimal('0.01')`` for CAD)."""
+    return Decimal(1).scaleb(-minor_digits(currency))
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """Turn an int, str or Decimal into a finite Decimal; refuse floats and booleans by name.
+
+    >>> to_decimal("0.18", "rate")
+    Decimal('0.18')
+    >>> to_decimal(0.18, "rate")
+    Traceback (most recent call last):
+    ...
+    TypeError: rate: expected a Decimal, int or str amount (not a float: floats cannot hold cents exactly), got 0.18
+    """  # noqa: E501
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise TypeError(f"{field}: expected a Decimal, int or str amount, got bool {value!r}")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        raise TypeError(
+            f"{field}: expected a Decimal, int or str amount (not a float: floats cannot hold "
+            f"cents exactly), got {value!r}"
+        )
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            raise ValueError(f"{field}: expected a decimal number, got {value!r}") from None
+    else:
+        raise TypeError(
+            f"{field}: expected a Decimal, int or str amount, got {type(value).__name__}"
+        )
+    if not result.is_finite():
+        raise ValueError(f"{field}: expected a finite decimal number, got {value!r}")
+    return result
+
+
+def quantize(amount: Decimal, quantum: Decimal, mode: RoundingMode) -> Decimal:
+    """Round ``amount`` to a multiple of ``quantum`` with an explicit rounding mode.
+
+    Works for quanta other than powers of ten (JPY 100, CHF 0.05) by rounding the quotient.
+
+    >>> quantize(Decimal("27.0018"), Decimal("0.01"), "ROUND_HALF_UP")
+    Decimal('27.00')
+    >>> quantize(Decimal("1014"), Decimal("100"), "ROUND_DOWN")
+    Decimal('1000')
+    >>> quantize(Decimal("2.675"), Decimal("0.05"), "ROUND_HALF_UP")
+    Decimal('2.70')
+    """
+    if quantum <= 0:
+        raise ValueError(f"quantum: expected a positive decimal, got {quantum}")
+    units = CONTEXT.divide(amount, quantum).quantize(Decimal(1), rounding=mode, context=CONTEXT)
+    result = CONTEXT.multiply(units, quantum)
+    exponent = min(quantum.as_tuple().exponent, 0)  # type: ignore[operator]
+    return result.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Exact integer minor units of an amount; refuses sub-minor fractions rather than rounding.
+
+    >>> to_minor(Decimal("150.01"), "CAD"), to_minor(Decimal("10000"), "JPY")
+    (15001, 10000)
+    """
+    scaled = amount.scaleb(minor_digits(currency), context=CONTEXT)
+    if scaled != scaled.to_integral_value(context=CONTEXT):
+        raise ValueError(
+            f"amount: expected at most {minor_digits(currency)} decimal places for {currency}, "
+            f"got {amount}"
+        )
+    return int(scaled)
+
+
+def from_minor(units: int, currency: str) -> Decimal:
+    """The Decimal amount of an integer number of minor units.
+
+    >>> from_minor(15001, "CAD")
+    Decimal('150.01')
+    """
+    return Decimal(units).scaleb(-minor_digits(currency))
+
+
+__all__ = [
+    "CONTEXT",
+    "CURRENCIES",
+    "ROUNDING_MODES",
+    "RoundingMode",
+    "from_minor",
+    "minor_digits",
+    "minor_unit",
+    "quantize",
+    "to_decimal",
+    "to_minor",
+]

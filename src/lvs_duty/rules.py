@@ -1,0 +1,654 @@
+"""Rule tables: a regime's thresholds, duty and tax rules, dated and sourced, as frozen data.
+
+:class:`RuleSet` is the one schema every regime file and every rule set built in code goes
+through. It holds a regime's dated history as :class:`RuleVersion` periods, half-open
+``[valid_from, valid_to)``, contiguous, the last one open-ended or closed. Every rule value
+names at least one entry of the file's ``sources`` and may be flagged ``unconfirmed``.
+
+The models here know nothing of the assessment engine: they hold definitions, and
+:mod:`lvs_duty.assess` gives them meaning. The file format is documented field by field in
+``data/tariff_categories/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ._validation import custom, problems_from
+from .errors import NotInForceError, Problem, RuleFileError
+from .money import CURRENCIES, RoundingMode, minor_unit
+from .shipment import Mode
+
+# ---------------------------------------------------------------------------------------------
+# Field types: exact decimals only, checked with messages a rule-file author can act on.
+
+
+def _decimal(value: object, what: str) -> Decimal:
+    if isinstance(value, float):
+        raise custom("float_amount", f"{what} as a decimal string such as \"0.18\", not a float",
+                     value)
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise custom("decimal_type", what, value)
+    try:
+        result = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except ArithmeticError:
+        raise custom("decimal_syntax", what, value) from None
+    if not result.is_finite():
+        raise custom("decimal_syntax", what, value)
+    return result
+
+
+def _rate(value: object) -> Decimal:
+    what = "a decimal between 0 and 1"
+    result = _decimal(value, what)
+    if not 0 <= result <= 1:
+        raise custom("rate_range", what, value)
+    return result
+
+
+def _money(value: object) -> Decimal:
+    what = "a non-negative decimal amount"
+    result = _decimal(value, what)
+    if result < 0:
+        raise custom("negative_amount", what, value)
+    return result
+
+
+def _factor(value: object) -> Decimal:
+    what = "a decimal factor greater than 0 and at most 1"
+    result = _decimal(value, what)
+    if not 0 < result <= 1:
+        raise custom("factor_range", what, value)
+    return result
+
+
+def _hs_prefix(value: object) -> str:
+    if not isinstance(value, str):
+        raise custom("hs_prefix", "an HS prefix as a string of 2 to 10 digits", value)
+    digits = value.replace(".", "").replace(" ", "")
+    if not (digits.isascii() and digits.isdigit() and 2 <= len(digits) <= 10):
+        raise custom("hs_prefix", "an HS chapter, heading or subheading of 2 to 10 digits", value)
+    return digits
+
+
+def _source_refs(value: object) -> object:
+    return (value,) if isinstance(value, str) else value
+
+
+def _currency(value: object) -> str:
+    if not isinstance(value, str) or value not in CURRENCIES:
+        raise custom("currency", f"an ISO 4217 currency code ({', '.join(CURRENCIES)})", value)
+    return value
+
+
+Rate = Annotated[Decimal, BeforeValidator(_rate)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Factor = Annotated[Decimal, BeforeValidator(_factor)]
+HsPrefix = Annotated[str, BeforeValidator(_hs_prefix)]
+SourceRefs = Annotated[tuple[str, ...], BeforeValidator(_source_refs)]
+Currency = Annotated[str, BeforeValidator(_currency)]
+
+Measure = Literal["goods", "customs_value", "cif"]
+"""What a threshold is measured on: the goods alone, the customs value, or goods + transport."""
+Scope = Literal["consignment", "item"]
+Per = Literal["shipment", "item", "subheading", "kg", "litre", "litre_alcohol"]
+BasePart = Literal["goods", "customs_value", "duty", "shipping", "insurance"]
+Relief = Literal["exempt", "sale"]
+ExcludedFrom = Literal["duty_relief", "tax_relief", "low_value_duty"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """A legal or documentary source: the title a lawyer would cite, and where to read it."""
+
+    title: str = Field(min_length=1)
+    url: str | None = None
+    note: str = ""
+
+
+class Sourced(_Frozen):
+    """A rule value that cites its sources by id; ``unconfirmed`` keeps doubtful values visible."""
+
+    source: SourceRefs = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str = ""
+
+
+class Condition(_Frozen):
+    """When a rule applies: every field given must match the shipment; an empty one always does."""
+
+    mode: tuple[Mode, ...] | None = None
+    ship_from: tuple[str, ...] | None = None
+    destination: tuple[str, ...] | None = None
+    region: tuple[str, ...] | None = None
+    gift: bool | None = None
+
+    def describe(self) -> str:
+        """The condition in words, e.g. ``mode courier, ship_from US/MX``."""
+        parts = []
+        for key in ("mode", "ship_from", "destination", "region"):
+            values = getattr(self, key)
+            if values is not None:
+                parts.append(f"{key} {'/'.join(values)}")
+        if self.gift is not None:
+            parts.append("gift" if self.gift else "not a gift")
+        return ", ".join(parts) or "always"
+
+
+class Threshold(Sourced):
+    """A de minimis threshold for duty or tax, and how consignments at or under it are relieved.
+
+    ``relief = "exempt"`` waives the charge; ``relief = "sale"`` keeps it due but moves its
+    collection to the point of sale (the seller or marketplace collects it, as Australia's GST
+    on low-value goods). The first threshold of its kind whose ``when`` matches is the one
+    applied; order them from the most specific to the general.
+    """
+
+    name: str = Field(min_length=1)
+    applies_to: Literal["duty", "tax"]
+    amount: Money
+    inclusive: bool
+    measure: Measure = "customs_value"
+    scope: Scope = "consignment"
+    relief: Relief = "exempt"
+    when: Condition = Condition()
+
+    def admits(self, value: Decimal, quantity: int = 1) -> bool:
+        """Whether a value (of ``quantity`` units, for per-item scope) is within the threshold."""
+        limit = self.amount * quantity
+        return value <= limit if self.inclusive else value < limit
+
+    @property
+    def comparison(self) -> str:
+        """The comparison sign the threshold uses, for explanations."""
+        return "<=" if self.inclusive else "<"
+
+
+class Category(_Frozen):
+    """A tariff category: one rate for many HS codes (Canada's heading 98.25 baskets, Japan's rows).
+
+    Exactly one of ``rate`` (ad valorem on the line's customs value), ``amount`` (a specific
+    duty ``per`` unit, kg, litre or litre of pure alcohol) or ``item_rate`` (charge the line's
+    own general MFN rate) says what the category charges. Lines join it by explicit
+    ``category``, by the longest matching ``hs_prefixes``, or by their MFN rate falling in
+    ``[mfn_min, mfn_max]``.
+    """
+
+    name: str = Field(min_length=1)
+    rate: Rate | None = None
+    amount: Money | None = None
+    per: Per = "item"
+    item_rate: bool = False
+    hs_prefixes: tuple[HsPrefix, ...] = ()
+    mfn_min: Rate | None = None
+    mfn_max: Rate | None = None
+    source: SourceRefs = ()
+    unconfirmed: bool = False
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_charge(self) -> Category:
+        given = [self.rate is not None, self.amount is not None, self.item_rate]
+        if sum(given) != 1:
+            raise custom("category_charge", "exactly one of rate, amount or item_rate = true",
+                         "none" if not any(given) else "several", field="rate")
+        if self.per == "shipment" or self.per == "subheading":
+            raise custom("category_per", "per = 'item', 'kg', 'litre' or 'litre_alcohol'",
+                         self.per, field="per")
+        if self.mfn_min is not None and self.mfn_max is not None and self.mfn_min > self.mfn_max:
+            raise custom("mfn_band", f"mfn_min <= mfn_max; cannot have mfn_max={self.mfn_max} "
+                         f"< mfn_min={self.mfn_min}", "", field="mfn_max")
+        return self
+
+
+class MfnDuty(Sourced):
+    """The general tariff: each line's own MFN ad valorem rate (``Item.duty_rate``)."""
+
+    kind: Literal["mfn"]
+
+
+class FreeDuty(Sourced):
+    """No customs duty."""
+
+    kind: Literal["free"]
+
+
+class FlatDuty(Sourced):
+    """GEA option 1: one ad valorem ``rate`` on the customs value, or a fixed ``amount`` per
+    shipment, per item or per distinct 6-digit subheading (the EU's EUR 3 from 2026-07-01)."""
+
+    kind: Literal["flat"]
+    rate: Rate | None = None
+    amount: Money | None = None
+    per: Literal["shipment", "item", "subheading"] = "shipment"
+
+    @model_validator(mode="after")
+    def _rate_or_amount(self) -> FlatDuty:
+        if (self.rate is None) == (self.amount is None):
+            raise custom("flat_charge", "exactly one of rate or amount", "", field="rate")
+        return self
+
+
+class CategoryDuty(Sourced):
+    """GEA option 2: a handful of categories, each one charge, instead of thousands of HS lines.
+
+    A line with no category falls in ``default``; with no default, in the general tariff.
+    """
+
+    kind: Literal["categories"]
+    categories: tuple[Category, ...] = Field(min_length=1)
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _names(self) -> CategoryDuty:
+        names = [c.name for c in self.categories]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise custom("category_names", "unique category names", ", ".join(duplicates),
+                         field="categories")
+        if self.default is not None and self.default not in names:
+            raise custom("category_default", f"one of the category names ({', '.join(names)})",
+                         self.default, field="default")
+        return self
+
+    def by_name(self, name: str) -> Category | None:
+        """The category called ``name``, if there is one."""
+        return next((c for c in self.categories if c.name == name), None)
+
+
+class RateBand(_Frozen):
+    """One band of a specific duty keyed on the line's MFN (or tariff) rate."""
+
+    below: Rate | None = None
+    inclusive: bool = False
+    amount: Money
+
+    def admits(self, rate: Decimal) -> bool:
+        """Whether ``rate`` falls in this band (open-ended when ``below`` is None)."""
+        if self.below is None:
+            return True
+        return rate <= self.below if self.inclusive else rate < self.below
+
+
+class RateBandDuty(Sourced):
+    """A specific duty whose amount depends on the line's rate band (US postal method, 2025).
+
+    ``per = "shipment"`` charges once per consignment at the band of its highest rate;
+    ``per = "item"`` charges every unit at the band of its line's rate.
+    """
+
+    kind: Literal["rate_bands"]
+    bands: tuple[RateBand, ...] = Field(min_length=1)
+    per: Literal["shipment", "item"] = "shipment"
+
+    @model_validator(mode="after")
+    def _open_last(self) -> RateBandDuty:
+        if self.bands[-1].below is not None:
+            raise custom("bands_open", "the last band open-ended (no 'below')",
+                         self.bands[-1].below, field="bands")
+        return self
+
+
+DutyMethod = Annotated[
+    MfnDuty | FreeDuty | FlatDuty | CategoryDuty | RateBandDuty, Field(discriminator="kind")
+]
+
+
+class LowValueDuty(Sourced):
+    """A simplified duty for consignments at or under ``ceiling``; above it the general applies."""
+
+    ceiling: Money
+    inclusive: bool = True
+    measure: Measure = "customs_value"
+    method: DutyMethod
+
+    def admits(self, value: Decimal) -> bool:
+        """Whether a consignment of this value is in the low-value band."""
+        return value <= self.ceiling if self.inclusive else value < self.ceiling
+
+
+class MinCollectable(Sourced):
+    """An amount of duty or tax too small to collect (Canada's CAD 2, Switzerland's CHF 5)."""
+
+    amount: Money
+    inclusive: bool = True
+
+    def waives(self, amount: Decimal) -> bool:
+        """Whether ``amount`` is small enough not to be collected."""
+        return amount <= self.amount if self.inclusive else amount < self.amount
+
+
+class DutyRule(_Frozen):
+    """Customs duty: the general method, an optional low-value method, a minimum collectable."""
+
+    general: DutyMethod
+    low_value: LowValueDuty | None = None
+    min_collectable: MinCollectable | None = None
+
+
+class RegionalRate(Sourced):
+    """A tax rate for one region (a Canadian province) or destination (an EU member state)."""
+
+    key: str = Field(min_length=1)
+    rate: Rate
+
+
+class TaxCategory(Sourced):
+    """A tax rate for goods by HS prefix (zero-rated books, a reduced food rate)."""
+
+    name: str = Field(min_length=1)
+    rate: Rate
+    hs_prefixes: tuple[HsPrefix, ...] = Field(min_length=1)
+
+
+class TaxComponent(Sourced):
+    """One part of a tax computed and rounded on its own (Japan's national and local tax)."""
+
+    name: str = Field(min_length=1)
+    rate: Rate
+    quantum: Money | None = None
+
+
+class TaxRule(Sourced):
+    """Import VAT, GST or consumption tax: its rate, its base and its minimum.
+
+    ``base`` is the border tax base built from named parts; ``sale_base`` the base when the
+    tax is collected at the point of sale. With ``rate_key``, the rate is looked up in ``rates``
+    by the shipment's ``region`` or ``destination``, ``rate`` being the default.
+    """
+
+    name: str = Field(min_length=1)
+    rate: Rate | None = None
+    rate_key: Literal["region", "destination"] | None = None
+    rates: tuple[RegionalRate, ...] = ()
+    categories: tuple[TaxCategory, ...] = ()
+    components: tuple[TaxComponent, ...] = ()
+    base: tuple[BasePart, ...] = ("customs_value", "duty")
+    sale_base: tuple[BasePart, ...] = ("goods", "shipping", "insurance")
+    min_collectable: MinCollectable | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TaxRule:
+        if self.rate is None and not self.rates:
+            raise custom("tax_rate", "a rate, or rates with a rate_key", "none", field="rate")
+        if self.rates and self.rate_key is None:
+            raise custom("tax_rate_key", "rate_key = 'region' or 'destination' with rates",
+                         "none", field="rate_key")
+        keys = [r.key for r in self.rates]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise custom("tax_rates", "one rate per key", ", ".join(duplicates), field="rates")
+        if self.components:
+            total = sum((c.rate for c in self.components), Decimal(0))
+            if self.rates or self.categories or total != self.rate:
+                raise custom("tax_components", f"components whose rates add up to rate "
+                             f"({self.rate}) and no regional or category rates", total,
+                             field="components")
+        for name in ("base", "sale_base"):
+            parts: tuple[str, ...] = getattr(self, name)
+            if not parts or len(set(parts)) != len(parts):
+                raise custom("tax_base", "a non-empty list of distinct parts", list(parts),
+                             field=name)
+        return self
+
+
+class Fee(Sourced):
+    """A fixed fee charged to the buyer (a handling fee, a carrier's clearance fee)."""
+
+    name: str = Field(min_length=1)
+    amount: Money
+    per: Literal["shipment", "item", "line"] = "shipment"
+    when: Condition = Condition()
+    border_only: bool = False
+
+
+class Exclusion(Sourced):
+    """Goods, by HS prefix, kept out of de minimis relief or the low-value duty (alcohol...)."""
+
+    name: str = Field(min_length=1)
+    hs_prefixes: tuple[HsPrefix, ...] = Field(min_length=1)
+    excluded_from: tuple[ExcludedFrom, ...] = ("duty_relief", "tax_relief", "low_value_duty")
+
+
+class Valuation(Sourced):
+    """How the customs value is built: ``FOB`` (goods only) or ``CIF`` (goods + transport +
+    insurance), after multiplying the goods by ``factor`` (Japan's 0.6 for personal use)."""
+
+    basis: Literal["FOB", "CIF"]
+    factor: Factor = Decimal(1)
+
+
+class Rounding(_Frozen):
+    """How amounts are rounded: mode, quantum and whether per line or once per shipment.
+
+    ``duty_quantum`` and ``tax_base_quantum`` override the quantum for duty amounts and for the
+    tax base (Japan truncates the base to JPY 1,000 and duty to JPY 100).
+    """
+
+    mode: RoundingMode = "ROUND_HALF_UP"
+    quantum: Money | None = None
+    per: Literal["shipment", "line"] = "shipment"
+    duty_quantum: Money | None = None
+    tax_base_quantum: Money | None = None
+    source: SourceRefs = ()
+    unconfirmed: bool = False
+    note: str = ""
+
+    @field_validator("quantum", "duty_quantum", "tax_base_quantum")
+    @classmethod
+    def _positive(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value <= 0:
+            raise custom("quantum", "a positive quantum such as \"0.01\"", value)
+        return value
+
+
+class CategoryTable(Sourced):
+    """A named category table shipped with a regime, ready for :func:`options.category_tariff`."""
+
+    categories: tuple[Category, ...] = Field(min_length=1)
+    default: str | None = None
+    ceiling: Money | None = None
+
+
+class RuleVersion(_Frozen):
+    """A regime as it stood over ``[valid_from, valid_to)``; ``valid_to`` None means still open.
+
+    ``min_collectable`` here applies to duty and tax together (one payment), where the duty
+    and tax rules' own minimums apply to each alone.
+    """
+
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    label: str = ""
+    valuation: Valuation
+    thresholds: tuple[Threshold, ...] = ()
+    duty: DutyRule
+    tax: TaxRule | None = None
+    fees: tuple[Fee, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    rounding: Rounding = Rounding()
+    min_collectable: MinCollectable | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _dates_and_bases(self) -> RuleVersion:
+        if self.valid_to is not None and self.valid_to <= self.valid_from:
+            raise custom("interval", f"valid_to after valid_from; cannot have "
+                         f"valid_to={self.valid_to} <= valid_from={self.valid_from}",
+                         "", field="valid_to")
+        if self.tax is not None and self.valuation.basis == "CIF":
+            for part in ("shipping", "insurance"):
+                if part in self.tax.base and "customs_value" in self.tax.base:
+                    raise custom("tax_base_double", f"a tax base that counts {part} once: with "
+                                 "CIF valuation the customs value already includes it",
+                                 list(self.tax.base), location="tax", field="base")
+        return self
+
+    @property
+    def period(self) -> str:
+        """The period in words, e.g. ``2020-07-01 to 2025-04-01 (exclusive)``."""
+        end = f"{self.valid_to} (exclusive)" if self.valid_to else "open"
+        return f"{self.valid_from} to {end}"
+
+    def contains(self, on: dt.date) -> bool:
+        """Whether this version is in force on ``on``."""
+        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+
+class RuleSet(_Frozen):
+    """A regime's complete dated history: what ``load_rules`` returns and the options transform.
+
+    >>> from lvs_duty import load_rules
+    >>> import datetime as dt
+    >>> load_rules("CA").at(dt.date(2026, 1, 1)).valuation.basis
+    'FOB'
+    """
+
+    code: str = Field(pattern=r"^[A-Z][A-Za-z0-9_+\-]*$")
+    name: str = Field(min_length=1)
+    currency: Currency
+    description: str = ""
+    sources: dict[str, Source] = Field(default_factory=dict)
+    versions: tuple[RuleVersion, ...] = Field(min_length=1)
+    category_tables: dict[str, CategoryTable] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _history_and_sources(self) -> RuleSet:
+        problems = _history_problems(self) + _source_problems(self)
+        if problems:
+            raise custom("rule_set", f"a consistent rule set ({len(problems)} problems)",
+                         problems=tuple(problems))  # type: ignore[arg-type]
+        return self
+
+    def at(self, on: dt.date) -> RuleVersion:
+        """The version in force on ``on``; raises NotInForceError naming the covered periods."""
+        for version in self.versions:
+            if version.contains(on):
+                return version
+        raise NotInForceError(self.code, on.isoformat(), [v.period for v in self.versions])
+
+    @property
+    def minor_unit(self) -> Decimal:
+        """The regime currency's minor unit, the default rounding quantum."""
+        return minor_unit(self.currency)
+
+    def source_of(self, refs: tuple[str, ...]) -> tuple[Source, ...]:
+        """The Source records for a tuple of source ids (unknown ids are refused on load)."""
+        return tuple(self.sources[ref] for ref in refs if ref in self.sources)
+
+    @classmethod
+    def build(cls, data: Mapping[str, Any], *, file: str = "<in code>") -> RuleSet:
+        """Validate a plain mapping into a RuleSet; raise RuleFileError listing every problem."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise RuleFileError(file, _expand(problems_from(exc, data), exc)) from None
+
+
+def _expand(problems: list[Problem], exc: ValidationError) -> list[Problem]:
+    out: list[Problem] = []
+    for problem, error in zip(problems, exc.errors(), strict=True):
+        nested = (error.get("ctx") or {}).get("problems")
+        out.extend(nested if nested else [problem])
+    return out
+
+
+def _history_problems(rules: RuleSet) -> list[Problem]:
+    problems = []
+    versions = rules.versions
+    for i, (before, after) in enumerate(zip(versions, versions[1:], strict=False), start=1):
+        where = f"versions[{i}] (from {after.valid_from})"
+        if before.valid_to is None:
+            problems.append(Problem(f"versions[{i - 1}] (from {before.valid_from})", "valid_to",
+                                    f"a closing date, since versions[{i}] follows it", "none"))
+        elif after.valid_from < before.valid_to:
+            problems.append(Problem(where, "valid_from", f"{before.valid_to} or later: it "
+                                    f"overlaps versions[{i - 1}] which runs to {before.valid_to}",
+                                    str(after.valid_from)))
+        elif after.valid_from > before.valid_to:
+            problems.append(Problem(where, "valid_from", f"{before.valid_to}: there is a gap "
+                                    f"after versions[{i - 1}] which ends on {before.valid_to}",
+                                    str(after.valid_from)))
+    return problems
+
+
+def _source_problems(rules: RuleSet) -> list[Problem]:
+    problems = []
+    for location, refs in _source_refs_in(rules):
+        for ref in refs:
+            if ref not in rules.sources:
+                known = ", ".join(sorted(rules.sources)) or "none defined"
+                problems.append(Problem(location, "source",
+                                        f"an id defined under [sources] ({known})", repr(ref)))
+    return problems
+
+
+def _source_refs_in(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
+    def walk(node: object, path: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+        if isinstance(node, BaseModel):
+            refs = getattr(node, "source", None)
+            if isinstance(refs, tuple) and path:
+                yield path, refs
+            for name in type(node).model_fields:
+                if name != "source":
+                    yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, tuple):
+            for i, element in enumerate(node):
+                label = getattr(element, "name", None)
+                row = f"{path}[{i}]" + (f" ({label!r})" if isinstance(label, str) else "")
+                yield from walk(element, row)
+        elif isinstance(node, dict):
+            for key, element in node.items():
+                yield from walk(element, f"{path}.{key}")
+
+    yield from walk(rules.versions, "versions")
+    yield from walk(rules.category_tables, "category_tables")
+
+
+__all__ = [
+    "BasePart",
+    "Category",
+    "CategoryDuty",
+    "CategoryTable",
+    "Condition",
+    "DutyMethod",
+    "DutyRule",
+    "Exclusion",
+    "Fee",
+    "FlatDuty",
+    "FreeDuty",
+    "LowValueDuty",
+    "Measure",
+    "MfnDuty",
+    "MinCollectable",
+    "Per",
+    "RateBand",
+    "RateBandDuty",
+    "RegionalRate",
+    "Rounding",
+    "RuleSet",
+    "RuleVersion",
+    "Source",
+    "Sourced",
+    "TaxCategory",
+    "TaxComponent",
+    "TaxRule",
+    "Threshold",
+    "Valuation",
+]
