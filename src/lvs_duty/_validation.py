@@ -54,7 +54,11 @@ def _walk(data: object, loc: Sequence[int | str]) -> tuple[list[str], str]:
     parts: list[str] = []
     node: object = data
     pending = ""
+    tagged: object = None
     for step in loc:
+        if isinstance(step, str) and node is not tagged and _is_tag(node, step):
+            tagged = node  # a union tag is inserted once; the same name next is the real key
+            continue
         if isinstance(step, int):
             element = node[step] if isinstance(node, Sequence) and step < len(node) else None
             parts.append(_row_label(element, step, pending))
@@ -68,8 +72,21 @@ def _walk(data: object, loc: Sequence[int | str]) -> tuple[list[str], str]:
     return parts, pending
 
 
+def _is_tag(node: object, step: str) -> bool:
+    """Whether a loc step is a union tag or validator name pydantic inserted, not a key."""
+    if step.startswith("function-"):
+        return True
+    if isinstance(node, Mapping):
+        return node.get("kind") == step
+    return step in ("str", "decimal", "int", "list[str]", "tuple[str, ...]")
+
+
 def _expected(error: ErrorDetails) -> tuple[str, str]:
     ctx = error.get("ctx") or {}
+    if error["type"] == "union_tag_invalid":
+        return f"kind to be one of {ctx.get('expected_tags')}", repr(ctx.get("tag"))
+    if error["type"] == "union_tag_not_found":
+        return f"a 'kind' key, one of {ctx.get('expected_tags', 'the method kinds')}", ""
     if "expected" in ctx and error["type"] not in ("literal_error", "enum"):
         return str(ctx["expected"]), str(ctx.get("got", ""))
     kind = error["type"]
@@ -86,10 +103,15 @@ def _expected(error: ErrorDetails) -> tuple[str, str]:
 def problems_from(exc: ValidationError, data: object, root: str = "") -> list[Problem]:
     """Every error in ``exc`` as a Problem, in the order pydantic found them."""
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors:
+        if error["type"] == "too_short" and _has_inner(error["loc"], errors):
+            continue  # "too short" only because its bad elements were refused: noise
         ctx: Mapping[str, Any] = error.get("ctx") or {}
-        loc = [step for step in error["loc"] if not _is_union_tag(step)]
-        parts, field = _walk(data, loc)
+        if ctx.get("problems"):
+            problems.extend(ctx["problems"])  # cross-checks of a whole rule set, already located
+            continue
+        parts, field = _walk(data, error["loc"])
         expected, got = _expected(error)
         location = ".".join(p for p in (root, *parts) if p)
         if "location" in ctx:
@@ -100,12 +122,5 @@ def problems_from(exc: ValidationError, data: object, root: str = "") -> list[Pr
     return problems
 
 
-def _is_union_tag(step: int | str) -> bool:
-    # pydantic inserts the tag of a discriminated union ("flat", "categories"...) or a
-    # function name into loc; they mean nothing to a reader of the file.
-    return isinstance(step, str) and (step.startswith("function-") or step in _UNION_TAGS)
-
-
-_UNION_TAGS = frozenset(
-    {"mfn", "free", "flat", "categories", "rate_bands", "str", "decimal", "list[str]"}
-)
+def _has_inner(loc: tuple[int | str, ...], errors: list[ErrorDetails]) -> bool:
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)

@@ -45,7 +45,7 @@ class Problem:
     def __str__(self) -> str:
         where = ".".join(part for part in (self.location, self.field) if part)
         got = f", got {self.got}" if self.got else ""
-        return f"{where}: expected {self.expected}{got}"
+        return f"{where + ': ' if where else ''}expected {self.expected}{got}"
 
 
 class LvsDutyError(Exception):

@@ -558,15 +558,7 @@ class RuleSet(_Frozen):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise RuleFileError(file, _expand(problems_from(exc, data), exc)) from None
-
-
-def _expand(problems: list[Problem], exc: ValidationError) -> list[Problem]:
-    out: list[Problem] = []
-    for problem, error in zip(problems, exc.errors(), strict=True):
-        nested = (error.get("ctx") or {}).get("problems")
-        out.extend(nested if nested else [problem])
-    return out
+            raise RuleFileError(file, problems_from(exc, data)) from None
 
 
 def _history_problems(rules: RuleSet) -> list[Problem]:
@@ -612,6 +604,8 @@ def _source_refs_in(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
             for i, element in enumerate(node):
                 label = getattr(element, "name", None)
                 row = f"{path}[{i}]" + (f" ({label!r})" if isinstance(label, str) else "")
+                if isinstance(element, RuleVersion):
+                    row = f"{path}[{i}] (from {element.valid_from})"
                 yield from walk(element, row)
         elif isinstance(node, dict):
             for key, element in node.items():

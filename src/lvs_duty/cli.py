@@ -1,0 +1,272 @@
+"""The ``lvs-duty`` command: compare the GEA options, assess one parcel, read the rule tables.
+
+``lvs-duty compare`` runs a baseline regime and its three GEA options over sample shipments and
+prints the summary; ``lvs-duty assess`` explains one parcel given by flags; ``lvs-duty rules``
+lists the bundled regimes and shows one as a customs officer would read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from . import options as gea
+from .assess import assess
+from .compare import compare, summarize
+from .errors import ArgumentError, LvsDutyError
+from .loading import available_rules, load_rules
+from .rules import RuleSet, RuleVersion, Sourced
+from .shipment import Item, Shipment
+from .tabular import read_shipments_csv
+
+
+def _sample_path(code: str) -> Path | None:
+    name = f"{code.lower()}_shipments.csv"
+    packaged = resources.files("lvs_duty").joinpath("_data", "samples", name)
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "data" / "samples" / name
+    return checkout if checkout.is_file() else None
+
+
+def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd.DataFrame:
+    if args.shipments:
+        return read_shipments_csv(args.shipments)
+    if args.n:
+        try:
+            from .simulate import population  # type: ignore[attr-defined, unused-ignore]
+        except ImportError:
+            raise SystemExit("lvs-duty compare: --n needs lvs_duty.simulate, which is not "
+                             "available in this version") from None
+        destination = args.destination or rules.code
+        frame: pd.DataFrame = population(args.n, destination, seed=args.seed)
+        return frame
+    sample = _sample_path(rules.code.split("+")[0])
+    if sample is None:
+        raise SystemExit(f"lvs-duty compare: no bundled sample shipments for {rules.code}; "
+                         "pass --shipments FILE.csv (or --n N for a synthetic population)")
+    return read_shipments_csv(sample)
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    baseline = load_rules(args.rules)
+    opts = gea.gea_options(baseline, ceiling=args.ceiling, flat=args.flat_rate,
+                           vat_rate=args.vat_rate)
+    population = _population(baseline, args)
+    comparison = compare(population, opts)
+    summary = summarize(comparison)
+    ceiling = opts["flat_rate"].versions[-1].duty.low_value
+    limit = f"{baseline.currency} {ceiling.ceiling}" if ceiling else "?"
+    print(f"GEA options for {baseline.name} ({baseline.code}), ceiling {limit}, "
+          f"{summary['shipments'].iloc[0]} shipments; amounts in {baseline.currency}", file=out)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(summary.to_string(index=False), file=out)
+    if args.out:
+        comparison.to_csv(args.out, index=False)
+        print(f"wrote {len(comparison)} rows to {args.out}", file=out)
+    if args.plot:
+        try:
+            from .plot import summary_dashboard  # type: ignore[attr-defined, unused-ignore]
+        except ImportError as exc:
+            raise SystemExit(f"lvs-duty compare --plot: {exc}") from None
+        summary_dashboard(comparison).savefig(args.plot)
+        print(f"wrote {args.plot}", file=out)
+    return 0
+
+
+def _parse_item(text: str) -> Item:
+    parts = [p.strip() for p in text.split(",")]
+    if not 2 <= len(parts) <= 4:
+        raise ArgumentError("lvs-duty assess", "--item", "HS,VALUE[,DUTY_RATE[,QUANTITY]]", text)
+    hs, value = parts[0] or None, parts[1]
+    rate = parts[2] if len(parts) > 2 and parts[2] else None
+    quantity = int(parts[3]) if len(parts) > 3 and parts[3] else 1
+    return Item(hs, value, quantity=quantity, duty_rate=rate)
+
+
+def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
+    rules = load_rules(args.rules)
+    items = [_parse_item(text) for text in args.item or []]
+    if args.value is not None:
+        items.append(Item(args.hs, args.value, duty_rate=args.duty_rate))
+    if not items:
+        raise ArgumentError("lvs-duty assess", "--value/--item", "at least one item", "none")
+    shipment = Shipment(
+        args.destination or rules.code, args.date, args.currency or rules.currency, items,
+        ship_from=args.ship_from, origin=args.origin, shipping=args.shipping,
+        insurance=args.insurance, mode=args.mode, region=args.region, gift=args.gift,
+        id=args.id,
+    )
+    fx = {shipment.currency: Decimal(args.fx)} if args.fx else None
+    print(assess(shipment, rules, fx=fx).explain(), file=out)
+    return 0
+
+
+def _flag(value: Sourced, rules: RuleSet) -> str:
+    refs = ", ".join(value.source)
+    return f"[{refs}]" + (" UNCONFIRMED" if value.unconfirmed else "")
+
+
+def show_rules(rules: RuleSet, on: dt.date | None = None) -> str:
+    """A regime as a page of text: versions, then thresholds, rates and sources on one date."""
+    lines = [f"{rules.name} ({rules.code}), amounts in {rules.currency}"]
+    if rules.description:
+        lines.append(rules.description)
+    lines.append("Versions:")
+    for v in rules.versions:
+        lines.append(f"  {v.period}: {v.label}")
+    version = rules.at(on) if on else rules.versions[-1]
+    lines.append(f"\nIn force {'on ' + on.isoformat() if on else 'in the latest version'}: "
+                 f"{version.period}")
+    lines += _version_lines(version, rules)
+    lines.append("\nSources:")
+    for key, source in rules.sources.items():
+        lines.append(f"  [{key}] {source.title}" + (f" <{source.url}>" if source.url else ""))
+    return "\n".join(lines)
+
+
+def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
+    cur = rules.currency
+    out = [f"  Valuation: {v.valuation.basis}"
+           + (f" x {v.valuation.factor}" if v.valuation.factor != 1 else "")
+           + f" {_flag(v.valuation, rules)}", "  Thresholds (first match of each kind applies):"]
+    for t in v.thresholds:
+        out.append(f"    {t.applies_to:<4} {t.comparison} {cur} {t.amount} on {t.measure}, per "
+                   f"{t.scope}, {t.relief}; when {t.when.describe()}: {t.name} {_flag(t, rules)}")
+    if not v.thresholds:
+        out.append("    none: duty and tax from the first cent")
+    general = v.duty.general
+    out.append(f"  Duty, general: {general.kind} {_flag(general, rules)}")
+    low = v.duty.low_value
+    if low is not None:
+        sign = "<=" if low.inclusive else "<"
+        out.append(f"  Duty, low value ({low.measure} {sign} {cur} {low.ceiling}): "
+                   f"{low.method.kind} {_flag(low, rules)}")
+    for method in (general, low.method if low else None):
+        if method is not None and method.kind == "categories":
+            for c in method.categories:  # type: ignore[union-attr]
+                charge = (f"{c.rate}" if c.rate is not None else "item MFN rate" if c.item_rate
+                          else f"{cur} {c.amount} per {c.per}")
+                prefixes = ", ".join(c.hs_prefixes) or "-"
+                out.append(f"      category {c.name}: {charge}; HS {prefixes}"
+                           + (" UNCONFIRMED" if c.unconfirmed else ""))
+        if method is not None and method.kind == "flat":
+            rate, amount, per = method.rate, method.amount, method.per  # type: ignore[union-attr]
+            out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
+    if v.tax is not None:
+        tax = v.tax
+        out.append(f"  Tax {tax.name}: rate {tax.rate}; border base {' + '.join(tax.base)}; "
+                   f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}")
+        for r in tax.rates:
+            out.append(f"      {tax.rate_key} {r.key}: {r.rate} {_flag(r, rules)}")
+        for c in tax.categories:
+            out.append(f"      {c.name} (HS {', '.join(c.hs_prefixes)}): {c.rate} "
+                       f"{_flag(c, rules)}")
+        for comp in tax.components:
+            out.append(f"      component {comp.name}: {comp.rate} {_flag(comp, rules)}")
+    else:
+        out.append("  Tax: none collected at import")
+    for e in v.exclusions:
+        out.append(f"  Excluded ({', '.join(e.excluded_from)}): {e.name}, HS "
+                   f"{', '.join(e.hs_prefixes)} {_flag(e, rules)}")
+    for f in v.fees:
+        out.append(f"  Fee {f.name}: {cur} {f.amount} per {f.per} {_flag(f, rules)}")
+    for label, minimum in (("duty", v.duty.min_collectable),
+                           ("tax", v.tax.min_collectable if v.tax else None),
+                           ("duty and tax", v.min_collectable)):
+        if minimum is not None:
+            sign = "<=" if minimum.inclusive else "<"
+            out.append(f"  Not collected: {label} {sign} {cur} {minimum.amount} "
+                       f"{_flag(minimum, rules)}")
+    r = v.rounding
+    out.append(f"  Rounding: {r.mode} to {r.quantum or rules.minor_unit} per {r.per}"
+               + (" UNCONFIRMED" if r.unconfirmed else ""))
+    return out
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "list" or args.code is None:
+        for code in available_rules():
+            rules = load_rules(code)
+            periods = ", ".join(str(v.valid_from) for v in rules.versions)
+            print(f"{code:<4} {rules.name:<28} {rules.currency}  versions from {periods}",
+                  file=out)
+        return 0
+    print(show_rules(load_rules(args.code), args.date), file=out)
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lvs-duty`` (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(prog="lvs-duty", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("compare", help="baseline vs the three GEA options over shipments")
+    c.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
+    c.add_argument("--shipments", help="canonical shipments CSV (default: bundled sample)")
+    c.add_argument("--n", type=int, help="use a synthetic population of N shipments instead")
+    c.add_argument("--seed", type=int, default=0, help="seed of the synthetic population")
+    c.add_argument("--destination", help="destination of the synthetic population")
+    c.add_argument("--ceiling", help="value at or below which the options apply")
+    c.add_argument("--flat-rate", default=str(gea.DEFAULT_FLAT_RATE), help="option 1 rate")
+    c.add_argument("--vat-rate", help="option 3 VAT/GST rate (default: the baseline's)")
+    c.add_argument("--out", help="write the per-shipment comparison to this CSV")
+    c.add_argument("--plot", help="write a summary figure to this PNG (needs lvs_duty[plot])")
+    c.set_defaults(run=_cmd_compare)
+
+    a = sub.add_parser("assess", help="assess one shipment given by flags and explain it")
+    a.add_argument("--rules", default="CA")
+    a.add_argument("--date", type=_date, default=dt.date(2026, 1, 15), help="YYYY-MM-DD")
+    a.add_argument("--destination", help="ISO country (default: the rules' code)")
+    a.add_argument("--currency", help="shipment currency (default: the regime's)")
+    a.add_argument("--fx", help="regime-currency units per unit of --currency")
+    a.add_argument("--hs", help="HS code of a single item")
+    a.add_argument("--value", help="value of a single item")
+    a.add_argument("--duty-rate", help="MFN rate of the single item, e.g. 0.18")
+    a.add_argument("--item", action="append", help="HS,VALUE[,DUTY_RATE[,QUANTITY]]; repeatable")
+    a.add_argument("--ship-from")
+    a.add_argument("--origin")
+    a.add_argument("--mode", choices=("courier", "post"), default="courier")
+    a.add_argument("--region")
+    a.add_argument("--shipping", default="0")
+    a.add_argument("--insurance", default="0")
+    a.add_argument("--gift", action="store_true")
+    a.add_argument("--id")
+    a.set_defaults(run=_cmd_assess)
+
+    r = sub.add_parser("rules", help="list bundled regimes, or show one")
+    r.add_argument("action", choices=("list", "show"))
+    r.add_argument("code", nargs="?")
+    r.add_argument("--date", type=_date, help="show the version in force on this date")
+    r.set_defaults(run=_cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run ``lvs-duty``; lvs_duty errors print as one clear message and exit with status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.run(args, out or sys.stdout)
+    except LvsDutyError as exc:
+        print(f"lvs-duty: error: {exc}", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
