@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from _toy import parcel, th, toy
 
+from _toy import parcel, th, toy
 from lvs_duty import (
     CurrencyError,
     Item,

@@ -1,4 +1,4 @@
-"""Turn pydantic's ValidationError into lvs_duty Problems that name the row, the field and the value.
+"""Turn pydantic's ValidationError into Problems that name the row, the field and the value.
 
 Rows are named by their key where they have one, as a customs officer would read them:
 ``versions[1] (from 2020-07-01).thresholds[0] ('courier CUSMA duty').amount``.

@@ -17,7 +17,7 @@ The steps, in the order a customs officer takes them:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Literal
@@ -36,6 +36,7 @@ from .rules import (
     RateBandDuty,
     RuleSet,
     RuleVersion,
+    Source,
     Threshold,
 )
 from .shipment import Item, Shipment
@@ -323,8 +324,8 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         method = low.method if use_low and low is not None else version.duty.general
         methods[id(method)] = method
         charged.setdefault(id(method), []).append(line)
-    for key, group in charged.items():
-        _charge_duty(methods[key], group, version, rules, steps)
+    for method_id, group in charged.items():
+        _charge_duty(methods[method_id], group, version, rules, steps)
 
     # 6. tax rates, groups, rounding
     tax = version.tax
@@ -334,7 +335,9 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         line.tax_rate = _tax_rate(line, shipment, rules, version)
     groups: dict[tuple[object, ...], list[_Line]] = {}
     for line in lines:
-        duty_point = _point(line.duty_relief, line.duty != 0)
+        # lines group by where their duty and tax are collected and their tax rate; a line
+        # whose duty happens to be zero (MFN free) still groups with its dutiable neighbours
+        duty_point = _point(line.duty_relief, True)
         tax_point = None if tax is None else _point(line.tax_relief, True)
         key: tuple[object, ...] = ((line.index,) if rounding.per == "line"
                                    else (duty_point, tax_point, line.tax_rate))
@@ -390,28 +393,11 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         _explain_tax(tax_at, tax_base_total, lines, tax.name, cur, steps, src(tax.source),
                      tax.unconfirmed)
 
-    # 7. minimum collectable, fees, total
-    duty_total, tax_total = duty_assessed, tax_assessed
-    minimum = version.duty.min_collectable
-    if minimum is not None and duty_total > 0 and minimum.waives(duty_total):
-        steps.append(Step("minimum", f"Duty {_money(duty_total, cur)} is within the minimum "
-                          f"collectable {_money(minimum.amount, cur)}: not collected.",
-                          src(minimum.source), minimum.unconfirmed))
-        duty_total, duty_at = ZERO, {"border": ZERO, "sale": ZERO}
-    tax_minimum = tax.min_collectable if tax is not None else None
-    if tax_minimum is not None and tax_total > 0 and tax_minimum.waives(tax_total):
-        steps.append(Step("minimum", f"Tax {_money(tax_total, cur)} is within the minimum "
-                          f"collectable {_money(tax_minimum.amount, cur)}: not collected.",
-                          src(tax_minimum.source), tax_minimum.unconfirmed))
-        tax_total, tax_at = ZERO, {"border": ZERO, "sale": ZERO}
-    payment_minimum = version.min_collectable
-    payment = duty_total + tax_total
-    if payment_minimum is not None and payment > 0 and payment_minimum.waives(payment):
-        steps.append(Step("minimum", f"Duty and tax together {_money(payment, cur)} are within "
-                          f"the minimum collectable {_money(payment_minimum.amount, cur)}: not "
-                          "collected.", src(payment_minimum.source), payment_minimum.unconfirmed))
-        duty_total, tax_total = ZERO, ZERO
-        duty_at, tax_at = {"border": ZERO, "sale": ZERO}, {"border": ZERO, "sale": ZERO}
+    # 7. minimum collectable (a border-collection rule: what the seller collects at sale is
+    # never waived), fees, total
+    duty_at, tax_at = _waive_minimums(version, duty_at, tax_at, cur, steps, src)
+    duty_total = duty_at["border"] + duty_at["sale"]
+    tax_total = tax_at["border"] + tax_at["sale"]
     border = duty_at["border"] + tax_at["border"]
     fees = ZERO
     for fee in version.fees:
@@ -453,6 +439,32 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     )
 
 
+def _waive_minimums(
+    version: RuleVersion,
+    duty_at: dict[Point, Decimal],
+    tax_at: dict[Point, Decimal],
+    cur: str,
+    steps: list[Step],
+    src: Callable[[tuple[str, ...]], tuple[Source, ...]],
+) -> tuple[dict[Point, Decimal], dict[Point, Decimal]]:
+    """Waive border duty, border tax, or both together, when under their minimum collectable."""
+    checks = (
+        ("Duty", version.duty.min_collectable, (duty_at,)),
+        ("Tax", version.tax.min_collectable if version.tax else None, (tax_at,)),
+        ("Duty and tax together", version.min_collectable, (duty_at, tax_at)),
+    )
+    for label, minimum, amounts in checks:
+        due = sum((a["border"] for a in amounts), ZERO)
+        if minimum is None or due == 0 or not minimum.waives(due):
+            continue
+        steps.append(Step("minimum", f"{label} collected at the border {_money(due, cur)}: "
+                          f"within the minimum collectable {_money(minimum.amount, cur)}, not "
+                          "collected.", src(minimum.source), minimum.unconfirmed))
+        for a in amounts:
+            a["border"] = ZERO
+    return duty_at, tax_at
+
+
 def _point(relief: str | None, due: bool) -> Point | None:
     if relief == "exempt" or not due:
         return None
@@ -474,7 +486,7 @@ def _base(parts: tuple[str, ...], line: _Line, duty: Decimal) -> Decimal:
 
 def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVersion) -> Decimal:
     tax = version.tax
-    assert tax is not None  # noqa: S101 - internal invariant, callers check
+    assert tax is not None
     best, best_len = None, 0
     for category in tax.categories:
         length = longest_prefix(line.item.hs_code, category.hs_prefixes)
@@ -493,7 +505,7 @@ def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVers
                 f"one of {', '.join(r.key for r in tax.rates)} ({rules.code} {tax.name} "
                 f"has no default rate)",
             )
-    assert tax.rate is not None  # noqa: S101 - guaranteed by TaxRule validation
+    assert tax.rate is not None
     return tax.rate
 
 
@@ -574,7 +586,7 @@ def _category_charge(category: Category, line: _Line, rules: RuleSet) -> tuple[D
         rate = _need_rate(line, rules, f"the line's MFN rate (category {category.name!r})")
         return line.customs_value * rate, f"MFN {_pct(rate)} x {_money(line.customs_value, cur)}"
     amount = category.amount
-    assert amount is not None  # noqa: S101 - Category validation guarantees one charge
+    assert amount is not None
     item = line.item
     location = f"items[{line.index}]"
     if category.per == "item":
@@ -606,7 +618,7 @@ def _charge_flat(method: FlatDuty, group: list[_Line], rules: RuleSet, steps: li
                           sources, method.unconfirmed))
         return
     amount = method.amount
-    assert amount is not None  # noqa: S101 - FlatDuty validation guarantees rate or amount
+    assert amount is not None
     if method.per == "shipment":
         group[0].duty = amount
         for line in group:

@@ -41,11 +41,8 @@ def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd
     if args.shipments:
         return read_shipments_csv(args.shipments)
     if args.n:
-        try:
-            from .simulate import population  # type: ignore[attr-defined, unused-ignore]
-        except ImportError:
-            raise SystemExit("lvs-duty compare: --n needs lvs_duty.simulate, which is not "
-                             "available in this version") from None
+        from .simulate import population
+
         destination = args.destination or rules.code
         frame: pd.DataFrame = population(args.n, destination, seed=args.seed)
         return frame
@@ -74,7 +71,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         print(f"wrote {len(comparison)} rows to {args.out}", file=out)
     if args.plot:
         try:
-            from .plot import summary_dashboard  # type: ignore[attr-defined, unused-ignore]
+            from .plot import summary_dashboard
         except ImportError as exc:
             raise SystemExit(f"lvs-duty compare --plot: {exc}") from None
         summary_dashboard(comparison).savefig(args.plot)
@@ -152,24 +149,25 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
                    f"{low.method.kind} {_flag(low, rules)}")
     for method in (general, low.method if low else None):
         if method is not None and method.kind == "categories":
-            for c in method.categories:  # type: ignore[union-attr]
+            for c in method.categories:
                 charge = (f"{c.rate}" if c.rate is not None else "item MFN rate" if c.item_rate
                           else f"{cur} {c.amount} per {c.per}")
                 prefixes = ", ".join(c.hs_prefixes) or "-"
                 out.append(f"      category {c.name}: {charge}; HS {prefixes}"
                            + (" UNCONFIRMED" if c.unconfirmed else ""))
         if method is not None and method.kind == "flat":
-            rate, amount, per = method.rate, method.amount, method.per  # type: ignore[union-attr]
+            rate, amount, per = method.rate, method.amount, method.per
             out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
     if v.tax is not None:
         tax = v.tax
         out.append(f"  Tax {tax.name}: rate {tax.rate}; border base {' + '.join(tax.base)}; "
                    f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}")
-        for r in tax.rates:
-            out.append(f"      {tax.rate_key} {r.key}: {r.rate} {_flag(r, rules)}")
-        for c in tax.categories:
-            out.append(f"      {c.name} (HS {', '.join(c.hs_prefixes)}): {c.rate} "
-                       f"{_flag(c, rules)}")
+        for regional in tax.rates:
+            out.append(f"      {tax.rate_key} {regional.key}: {regional.rate} "
+                       f"{_flag(regional, rules)}")
+        for tc in tax.categories:
+            out.append(f"      {tc.name} (HS {', '.join(tc.hs_prefixes)}): {tc.rate} "
+                       f"{_flag(tc, rules)}")
         for comp in tax.components:
             out.append(f"      component {comp.name}: {comp.rate} {_flag(comp, rules)}")
     else:

@@ -238,15 +238,17 @@ class ArgumentError(ValueError, LvsDutyError):
     function: str
     argument: str
     expected: str
-    got: str
+    got: object
 
     def __init__(self, function: str, argument: str, expected: str, got: object) -> None:
         LvsDutyError.__init__(
-            self, function=function, argument=argument, expected=expected, got=_quote(got)
+            self, function=function, argument=argument, expected=expected, got=got
         )
 
     def __str__(self) -> str:
-        return f"{self.function}: {self.argument} expected {self.expected}, got {self.got}"
+        return (
+            f"{self.function}: {self.argument} expected {self.expected}, got {_quote(self.got)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -260,8 +262,11 @@ class RowProblem:
 
 
 class FrameError(ValueError, LvsDutyError):
-    """A shipment table with bad rows; ``failure_cases`` lists every one (row, column, problem,
-    value), like pandera's lazy validation. Nothing is assessed while a row is bad."""
+    """A shipment table with bad rows, every one listed.
+
+    ``failure_cases`` is a table of (row, column, problem, value), like pandera's lazy
+    validation. Nothing is assessed while a row is bad.
+    """
 
     reason = ReasonCode.BAD_ROWS
     cases: tuple[RowProblem, ...]
@@ -298,8 +303,8 @@ __all__ = [
     "NotInForceError",
     "Problem",
     "RateUnavailableError",
-    "RowProblem",
     "ReasonCode",
+    "RowProblem",
     "RuleFileError",
     "ShipmentError",
     "UnknownCategoryError",

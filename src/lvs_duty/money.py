@@ -113,8 +113,9 @@ def quantize(amount: Decimal, quantum: Decimal, mode: RoundingMode) -> Decimal:
         raise ValueError(f"quantum: expected a positive decimal, got {quantum}")
     units = CONTEXT.divide(amount, quantum).quantize(Decimal(1), rounding=mode, context=CONTEXT)
     result = CONTEXT.multiply(units, quantum)
-    exponent = min(quantum.as_tuple().exponent, 0)  # type: ignore[operator]
-    return result.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
+    exponent = quantum.as_tuple().exponent
+    places = min(exponent, 0) if isinstance(exponent, int) else 0
+    return result.quantize(Decimal(1).scaleb(places), context=CONTEXT)
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

@@ -280,11 +280,21 @@ def gea_options(
 
 
 def default_ceiling(baseline: RuleSet) -> Decimal:
-    """The baseline's highest duty de minimis or low-value ceiling in its latest version."""
+    """The baseline's highest duty de minimis or low-value ceiling in its latest version.
+
+    A regime with neither (Singapore charges duty on four categories only) falls back to its
+    highest tax threshold (Singapore's SGD 400 for low-value goods).
+
+    >>> from lvs_duty import load_rules
+    >>> default_ceiling(load_rules("CA")), default_ceiling(load_rules("SG"))
+    (Decimal('150'), Decimal('400'))
+    """
     latest = baseline.versions[-1]
     amounts = [t.amount for t in latest.thresholds if t.applies_to == "duty"]
     if latest.duty.low_value is not None:
         amounts.append(latest.duty.low_value.ceiling)
+    if not amounts:
+        amounts = [t.amount for t in latest.thresholds]
     if not amounts:
         raise ArgumentError("gea_options", "ceiling", f"a ceiling: baseline {baseline.code!r} "
                             "has no duty threshold to default to", None)

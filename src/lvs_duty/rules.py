@@ -13,6 +13,7 @@ The models here know nothing of the assessment engine: they hold definitions, an
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -230,8 +231,11 @@ class FreeDuty(Sourced):
 
 
 class FlatDuty(Sourced):
-    """GEA option 1: one ad valorem ``rate`` on the customs value, or a fixed ``amount`` per
-    shipment, per item or per distinct 6-digit subheading (the EU's EUR 3 from 2026-07-01)."""
+    """GEA option 1: one flat duty, no product-specific rates.
+
+    Either one ad valorem ``rate`` on the customs value, or a fixed ``amount`` per shipment,
+    per item or per distinct 6-digit subheading (the EU's EUR 3 from 2026-07-01).
+    """
 
     kind: Literal["flat"]
     rate: Rate | None = None
@@ -427,8 +431,11 @@ class Exclusion(Sourced):
 
 
 class Valuation(Sourced):
-    """How the customs value is built: ``FOB`` (goods only) or ``CIF`` (goods + transport +
-    insurance), after multiplying the goods by ``factor`` (Japan's 0.6 for personal use)."""
+    """How the customs value is built.
+
+    ``FOB`` counts the goods only, ``CIF`` the goods + transport + insurance, after the goods
+    are multiplied by ``factor`` (Japan's 0.6 for personal imports).
+    """
 
     basis: Literal["FOB", "CIF"]
     factor: Factor = Decimal(1)
@@ -564,7 +571,7 @@ class RuleSet(_Frozen):
 def _history_problems(rules: RuleSet) -> list[Problem]:
     problems = []
     versions = rules.versions
-    for i, (before, after) in enumerate(zip(versions, versions[1:], strict=False), start=1):
+    for i, (before, after) in enumerate(itertools.pairwise(versions), start=1):
         where = f"versions[{i}] (from {after.valid_from})"
         if before.valid_to is None:
             problems.append(Problem(f"versions[{i - 1}] (from {before.valid_from})", "valid_to",

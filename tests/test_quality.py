@@ -1,0 +1,28 @@
+"""The code stays ruff clean and mypy --strict clean: checked with the tools of the test extra."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is in the test extra")
+def test_ruff_clean() -> None:
+    result = _run("ruff", "check", "src", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_clean() -> None:
+    pytest.importorskip("mypy")
+    result = _run(sys.executable, "-m", "mypy", "--strict", "src/lvs_duty")
+    assert result.returncode == 0, result.stdout + result.stderr
