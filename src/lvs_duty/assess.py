@@ -265,8 +265,9 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         hit = [line.index for line in lines
                if longest_prefix(line.item.hs_code, exclusion.hs_prefixes)]
         if hit:
-            steps.append(Step("exclusion", f"Lines {', '.join(str(h + 1) for h in hit)} are "
-                              f"{exclusion.name}: excluded from "
+            which = ", ".join(str(h + 1) for h in hit)
+            steps.append(Step("exclusion", f"Line{'s' if len(hit) > 1 else ''} {which}: "
+                              f"{exclusion.name}, excluded from "
                               f"{', '.join(exclusion.excluded_from)}.",
                               src(exclusion.source), exclusion.unconfirmed))
 
