@@ -35,8 +35,11 @@ from .rules import (
     MfnDuty,
     RateBandDuty,
     RuleSet,
+    RegionalRate,
     RuleVersion,
     Source,
+    TaxCategory,
+    TaxRule,
     Threshold,
 )
 from .shipment import Item, Shipment
@@ -50,6 +53,7 @@ def matches(condition: Condition, shipment: Shipment) -> bool:
     checks: tuple[tuple[tuple[str, ...] | None, str | None], ...] = (
         (condition.mode, shipment.mode),
         (condition.ship_from, shipment.ship_from),
+        (condition.origin, shipment.origin),
         (condition.destination, shipment.destination),
         (condition.region, shipment.region),
     )
@@ -111,6 +115,12 @@ def classify(item: Item, method: CategoryDuty, location: str) -> tuple[Category 
     return None, "no category matches"
 
 
+def _shown(amount: Decimal, unit: Decimal) -> Decimal:
+    """An amount written with the currency's minor digits when that is exact (0 -> 0.00)."""
+    shown = amount.quantize(unit, context=CONTEXT)
+    return shown if shown == amount else amount
+
+
 def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
@@ -139,6 +149,7 @@ class _Line:
     category: str | None = None
     classified: bool = False
     tax_rate: Decimal = ZERO
+    tax_record: TaxCategory | RegionalRate | None = None
 
 
 def allocate(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
@@ -257,9 +268,11 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     customs_value = sum((line.customs_value for line in lines), ZERO)
     cif = sum(valued, ZERO) + shipping + insurance
     factor_text = f" x factor {factor}" if factor != 1 else ""
-    transport = f" + shipping {shipping} + insurance {insurance}" if cif_basis else ""
-    steps.append(Step("valuation", f"Customs value ({valuation.basis}): goods {goods}"
-                      f"{factor_text}{transport} = {_money(customs_value, cur)}.",
+    transport = (f" + shipping {_shown(shipping, unit)} + insurance {_shown(insurance, unit)}"
+                 if cif_basis else "")
+    steps.append(Step("valuation", f"Customs value ({valuation.basis}): goods "
+                      f"{_shown(goods, unit)}"
+                      f"{factor_text}{transport} = {_money(_shown(customs_value, unit), cur)}.",
                       src(valuation.source), valuation.unconfirmed))
     for exclusion in version.exclusions:
         hit = [line.index for line in lines
@@ -273,6 +286,9 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
 
     # 4. thresholds
     for kind in ("duty", "tax"):
+        if kind == "tax" and version.tax is None:
+            steps.append(Step("threshold", "No import tax in this regime."))
+            continue
         threshold = first_threshold(version, shipment, kind)
         relief_key = f"{kind}_relief"
         if threshold is None:
@@ -333,7 +349,7 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     for line in lines:
         if tax is None or line.tax_relief == "exempt":
             continue
-        line.tax_rate = _tax_rate(line, shipment, rules, version)
+        line.tax_rate, line.tax_record = _tax_rate(line, shipment, rules, version)
     groups: dict[tuple[object, ...], list[_Line]] = {}
     for line in lines:
         # lines group by where their duty and tax are collected and their tax rate; a line
@@ -388,11 +404,11 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
                         if rounding.tax_base_quantum else "")
                      + (", line by line." if rounding.per == "line"
                         else ", once per shipment (per tax group)."))
-    steps.append(Step("rounding", f"{rounding_text} Duty {_money(duty_assessed, cur)}.",
+    steps.append(Step("rounding", f"{rounding_text} Duty "
+                      f"{_money(_shown(duty_assessed, unit), cur)}.",
                       src(rounding.source), rounding.unconfirmed))
     if tax is not None:
-        _explain_tax(tax_at, tax_base_total, lines, tax.name, cur, steps, src(tax.source),
-                     tax.unconfirmed)
+        _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
 
     # 7. minimum collectable (a border-collection rule: what the seller collects at sale is
     # never waived), fees, total
@@ -413,9 +429,7 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     total = duty_total + tax_total + fees
 
     def fix(amount: Decimal) -> Decimal:
-        """Show an amount with the currency's minor digits (exact: no rounding happens here)."""
-        shown = amount.quantize(unit, context=CONTEXT)
-        return shown if shown == amount else amount
+        return _shown(amount, unit)
 
     line_out = tuple(
         LineAssessment(
@@ -485,7 +499,9 @@ def _base(parts: tuple[str, ...], line: _Line, duty: Decimal) -> Decimal:
     return sum((amounts[p] for p in parts), ZERO)
 
 
-def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVersion) -> Decimal:
+def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet,
+              version: RuleVersion) -> tuple[Decimal, TaxCategory | RegionalRate | None]:
+    """The tax rate of a line, and the category or regional rate it came from (if any)."""
     tax = version.tax
     assert tax is not None
     best, best_len = None, 0
@@ -494,12 +510,12 @@ def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVers
         if length > best_len:
             best, best_len = category, length
     if best is not None:
-        return best.rate
+        return best.rate, best
     if tax.rate_key is not None:
         key = shipment.region if tax.rate_key == "region" else shipment.destination
         for regional in tax.rates:
             if regional.key == key:
-                return regional.rate
+                return regional.rate, regional
         if tax.rate is None:
             raise RateUnavailableError(
                 f"Shipment {shipment.id or ''}".strip(), tax.rate_key,
@@ -507,17 +523,25 @@ def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVers
                 f"has no default rate)",
             )
     assert tax.rate is not None
-    return tax.rate
+    return tax.rate, None
 
 
-def _explain_tax(tax_at: Mapping[Point, Decimal], base: Decimal, lines: list[_Line], name: str,
-                 cur: str, steps: list[Step], sources: tuple[object, ...],
-                 unconfirmed: bool) -> None:
-    rates = sorted({ln.tax_rate for ln in lines if ln.tax_relief != "exempt"})
+def _explain_tax(tax_at: Mapping[Point, Decimal], base: Decimal, lines: list[_Line],
+                 tax: TaxRule, rules: RuleSet, steps: list[Step]) -> None:
+    charged = [ln for ln in lines if ln.tax_relief != "exempt"]
+    rates = sorted({ln.tax_rate for ln in charged})
     rate_text = ", ".join(_pct(r) for r in rates) or "none"
+    cur = rules.currency
     where = ", ".join(f"{_money(v, cur)} at the {k}" for k, v in tax_at.items() if v > 0)
-    steps.append(Step("tax", f"{name} at {rate_text} on a base of {_money(base, cur)}: "
-                      f"{where or 'nothing due'}.", sources, unconfirmed))  # type: ignore[arg-type]
+    records = list(dict.fromkeys(ln.tax_record for ln in charged if ln.tax_record is not None))
+    applied = "; ".join(
+        f"{getattr(r, 'key', None) or getattr(r, 'name', '')} {_pct(r.rate)}" for r in records)
+    refs = tuple(dict.fromkeys(ref for r in (tax, *records) for ref in r.source))
+    unconfirmed = tax.unconfirmed or any(r.unconfirmed for r in records)
+    steps.append(Step("tax", f"{tax.name} at {rate_text}"
+                      + (f" ({applied})" if applied else "")
+                      + f" on a base of {_money(base, cur)}: {where or 'nothing due'}.",
+                      rules.source_of(refs), unconfirmed))
 
 
 def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, rules: RuleSet,

@@ -160,7 +160,8 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
             out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
     if v.tax is not None:
         tax = v.tax
-        out.append(f"  Tax {tax.name}: rate {tax.rate}; border base {' + '.join(tax.base)}; "
+        rate = tax.rate if tax.rate is not None else f"by {tax.rate_key} (no default)"
+        out.append(f"  Tax {tax.name}: rate {rate}; border base {' + '.join(tax.base)}; "
                    f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}")
         for regional in tax.rates:
             out.append(f"      {tax.rate_key} {regional.key}: {regional.rate} "

@@ -136,6 +136,7 @@ class Condition(_Frozen):
 
     mode: tuple[Mode, ...] | None = None
     ship_from: tuple[str, ...] | None = None
+    origin: tuple[str, ...] | None = None
     destination: tuple[str, ...] | None = None
     region: tuple[str, ...] | None = None
     gift: bool | None = None
@@ -143,7 +144,7 @@ class Condition(_Frozen):
     def describe(self) -> str:
         """The condition in words, e.g. ``mode courier, ship_from US/MX``."""
         parts = []
-        for key in ("mode", "ship_from", "destination", "region"):
+        for key in ("mode", "ship_from", "origin", "destination", "region"):
             values = getattr(self, key)
             if values is not None:
                 parts.append(f"{key} {'/'.join(values)}")
