@@ -178,19 +178,12 @@ def test_free_and_dutiable_lines_share_one_truncated_base(jp: RuleSet) -> None:
     assert (a.duty, a.tax, a.tax_base) == (D("300"), D("1100"), D("12000"))
 
 
-def test_local_tax_as_a_share_of_the_base(jp: RuleSet) -> None:
-    # plastic 23,334 x 0.6 = 14,000.4 -> 14,000; duty 420 -> 400; base 14,400 -> 14,000;
-    # national 1,092 -> 1,000; local (schema: 2.2% of the base) 308 -> 300; tax 1,300
-    a = assess(parcel(Item("3926", "23334")), jp)
-    assert (a.duty, a.tax) == (D("400"), D("1300"))
-
-
-@pytest.mark.xfail(strict=True, reason="local consumption tax is national x 22/78 in law; the "
-                   "schema computes it as 2.2% of the base (notes/regimes-b.md, JP local tax)")
 def test_local_tax_as_22_78_of_the_national_tax(jp: RuleSet) -> None:
-    # the law: local = 1,000 x 22/78 = 282.05 -> 200; tax 1,000 + 200 = 1,200
+    # plastic 23,334 x 0.6 = 14,000.4 -> 14,000; duty 3% = 420 -> 400; base 14,400 -> 14,000;
+    # national 14,000 x 7.8% = 1,092 -> 1,000; local (the law) 1,000 x 22/78 = 282.05 -> 200;
+    # tax 1,200 (2.2% of the base would have given 308 -> 300)
     a = assess(parcel(Item("3926", "23334")), jp)
-    assert a.tax == D("1200")
+    assert (a.duty, a.tax) == (D("400"), D("1200"))
 
 
 # --- dates and explanation ---------------------------------------------------------------------

@@ -146,40 +146,36 @@ def test_suspension_needs_the_callers_rate(us: RuleSet) -> None:
 @pytest.mark.parametrize(
     ("date", "duty"),
     [
-        # 2026-02-23: general tariff at the caller's 25%: 50.00 x 0.25 = 12.50 (the item's
-        # category is ignored by the MFN method).
+        # 2026-02-23: general tariff at the caller's 25%: 50.00 x 0.25 = 12.50
         ("2026-02-23", "12.50"),
-        # 2026-02-24: postal item named in the Section 122 category: 50.00 x 0.10 = 5.00.
+        # 2026-02-24: a postal item pays the Section 122 surcharge alone: 50.00 x 0.10 = 5.00
         ("2026-02-24", "5.00"),
     ],
 )
 def test_section_122_postal_date_switch(us: RuleSet, date: str, duty: str) -> None:
-    item = shirt("50.00", "0.25", category="postal_section_122")
-    a = assess(parcel(date, item, mode="post"), us)
+    a = assess(parcel(date, shirt("50.00", "0.25"), mode="post"), us)
     assert a.duty == Decimal(duty)
 
 
-def test_section_122_default_is_the_callers_rate(us: RuleSet) -> None:
-    # 2026-03-10, courier, no category named: default category = the caller's rate
-    # (MFN + surcharge) 12.5%: 50.00 x 0.125 = 6.25.
+def test_section_122_courier_goods_pay_the_callers_rate(us: RuleSet) -> None:
+    # 2026-03-10, courier: the caller's rate (MFN + surcharge) 12.5%: 50.00 x 0.125 = 6.25
     a = assess(parcel("2026-03-10", shirt("50.00", "0.125")), us)
     assert a.duty == Decimal("6.25")
-    assert a.lines[0].category == "caller_rate"
+    assert a.lines[0].duty_basis == "general tariff (MFN) 12.5%"
 
 
 def test_section_122_explain_says_unconfirmed_and_cites(us: RuleSet) -> None:
-    item = shirt("50.00", "0.25", category="postal_section_122")
-    a = assess(parcel("2026-03-10", item, mode="post"), us)
+    a = assess(parcel("2026-03-10", shirt("50.00", "0.25"), mode="post"), us)
     text = a.explain()
     assert a.unconfirmed
     assert "Trade Act of 1974, s. 122" in text
-    duty_step = next(line for line in text.splitlines() if "postal_section_122" in line)
-    assert "unconfirmed" in duty_step
+    step = next(line for line in text.splitlines() if "Section 122 surcharge, postal" in line)
+    assert "unconfirmed" in step
 
 
 def test_china_period_threshold_is_flagged(us: RuleSet) -> None:
-    # 2025-05-20: USD 800 still relieves (origin cannot be keyed), and explain says the
-    # threshold is unconfirmed and cites EO 14256.
+    # 2025-05-20, Chinese origin: the origin row applies, and explain says the threshold is
+    # unconfirmed and cites EO 14256.
     a = assess(parcel("2025-05-20", shirt("50.00", "0.54"), mode="post", origin="CN"), us)
     text = a.explain()
     threshold_line = next(line for line in text.splitlines() if "[threshold] Duty" in line)

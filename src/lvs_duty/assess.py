@@ -20,11 +20,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Literal
 
 from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownCategoryError
 from .explain import Assessment, Collection, LineAssessment, Step
-from .money import CONTEXT, minor_unit, quantize, to_decimal
+from .money import CONTEXT, RoundingMode, minor_unit, quantize, quantize_fraction, to_decimal
 from .rules import (
     Category,
     CategoryDuty,
@@ -38,6 +39,7 @@ from .rules import (
     RegionalRate,
     RuleVersion,
     Source,
+    SpecialDuty,
     TaxCategory,
     TaxRule,
     Threshold,
@@ -331,14 +333,19 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         steps.append(Step("low-value duty", f"Low-value duty ceiling: {measure_name} "
                           f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? "
                           f"{verdict}.", src(low.source), low.unconfirmed))
+    special = _first_special(version, shipment, goods, customs_value, cif, steps, rules)
     charged: dict[int, list[_Line]] = {}
     methods: dict[int, DutyMethod] = {}
     for line in lines:
         if line.duty_relief == "exempt":
             line.duty_basis = "relieved by the duty threshold"
             continue
-        use_low = low is not None and in_low and "low_value_duty" not in line.excluded
-        method = low.method if use_low and low is not None else version.duty.general
+        if low is not None and in_low and "low_value_duty" not in line.excluded:
+            method = low.method
+        elif special is not None and "special_duty" not in line.excluded:
+            method = special.method
+        else:
+            method = version.duty.general
         methods[id(method)] = method
         charged.setdefault(id(method), []).append(line)
     for method_id, group in charged.items():
@@ -381,8 +388,7 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
                 base = quantize(base, rounding.tax_base_quantum, mode)
             rate = group[0].tax_rate
             if tax.components:
-                group_tax = sum((quantize(base * c.rate, c.quantum or quantum, mode)
-                                 for c in tax.components), ZERO)
+                group_tax = _components(tax, base, quantum, mode)
             else:
                 group_tax = quantize(base * rate, quantum, mode)
             tax_at[tax_point] += group_tax
@@ -454,6 +460,20 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     )
 
 
+def _components(tax: TaxRule, base: Decimal, quantum: Decimal, mode: RoundingMode) -> Decimal:
+    """A tax computed in components, each rounded on its own; ratios of earlier ones exactly."""
+    amounts: dict[str, Decimal] = {}
+    for c in tax.components:
+        step = c.quantum or quantum
+        if c.rate is not None:
+            amounts[c.name] = quantize(base * c.rate, step, mode)
+        else:
+            assert c.of is not None and c.ratio is not None
+            share = Fraction(amounts[c.of]) * Fraction(c.ratio[0], c.ratio[1])
+            amounts[c.name] = quantize_fraction(share, step, mode)
+    return sum(amounts.values(), ZERO)
+
+
 def _waive_minimums(
     version: RuleVersion,
     duty_at: dict[Point, Decimal],
@@ -478,6 +498,26 @@ def _waive_minimums(
         for a in amounts:
             a["border"] = ZERO
     return duty_at, tax_at
+
+
+def _first_special(version: RuleVersion, shipment: Shipment, goods: Decimal,
+                   customs_value: Decimal, cif: Decimal, steps: list[Step],
+                   rules: RuleSet) -> SpecialDuty | None:
+    """The first special duty method whose condition and ceiling hold, with its step."""
+    for special in version.duty.special:
+        if not matches(special.when, shipment):
+            continue
+        measured = _measure(special.measure, goods, customs_value, cif)
+        if special.admits(measured):
+            limit = ("" if special.ceiling is None else
+                     f", {special.measure.replace('_', ' ')} {_money(measured, rules.currency)}"
+                     f" {'<=' if special.inclusive else '<'} "
+                     f"{_money(special.ceiling, rules.currency)}")
+            steps.append(Step("special duty", f"Special duty {special.name!r} applies "
+                              f"({special.when.describe()}{limit}).",
+                              rules.source_of(special.source), special.unconfirmed))
+            return special
+    return None
 
 
 def _point(relief: str | None, due: bool) -> Point | None:
@@ -638,9 +678,17 @@ def _charge_flat(method: FlatDuty, group: list[_Line], rules: RuleSet, steps: li
             line.duty = line.customs_value * method.rate
             line.duty_basis = f"flat rate {_pct(method.rate)}"
         base = sum((ln.customs_value for ln in group), ZERO)
+        deduction = ""
+        if method.deduction:
+            remaining = method.deduction
+            for line in group:  # taken off line by line, in order, never below zero
+                taken = min(remaining, line.duty)
+                line.duty -= taken
+                remaining -= taken
+            deduction = f" minus a deduction of {_money(method.deduction, cur)} (not below 0)"
         steps.append(Step("duty", f"Flat rate {_pct(method.rate)} on the customs value of lines "
-                          f"{_nums(group)} ({_money(base, cur)}), no classification needed.",
-                          sources, method.unconfirmed))
+                          f"{_nums(group)} ({_money(base, cur)}){deduction}, no classification "
+                          "needed.", sources, method.unconfirmed))
         return
     amount = method.amount
     assert amount is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
@@ -118,6 +119,49 @@ def quantize(amount: Decimal, quantum: Decimal, mode: RoundingMode) -> Decimal:
     return result.quantize(Decimal(1).scaleb(places), context=CONTEXT)
 
 
+def round_fraction(value: Fraction, mode: RoundingMode) -> int:
+    """Round an exact fraction to an integer with a named rounding mode, in integer arithmetic.
+
+    >>> [round_fraction(Fraction(5, 2), m) for m in ("ROUND_HALF_UP", "ROUND_HALF_EVEN",
+    ...                                                "ROUND_DOWN", "ROUND_CEILING")]
+    [3, 2, 2, 3]
+    >>> round_fraction(Fraction(-5, 2), "ROUND_FLOOR"), round_fraction(Fraction(-5, 2), "ROUND_UP")
+    (-3, -3)
+    """
+    floor = value.numerator // value.denominator
+    rest = value - floor  # in [0, 1)
+    if rest == 0:
+        return floor
+    toward_zero = floor if value > 0 else floor + 1
+    away = floor + 1 if value > 0 else floor
+    if mode == "ROUND_FLOOR":
+        return floor
+    if mode == "ROUND_CEILING":
+        return floor + 1
+    if mode == "ROUND_DOWN":
+        return toward_zero
+    if mode == "ROUND_UP":
+        return away
+    half = Fraction(1, 2)
+    if rest != half:
+        return floor if rest < half else floor + 1
+    if mode == "ROUND_HALF_UP":
+        return away
+    if mode == "ROUND_HALF_DOWN":
+        return toward_zero
+    return floor if floor % 2 == 0 else floor + 1  # ROUND_HALF_EVEN
+
+
+def quantize_fraction(value: Fraction, quantum: Decimal, mode: RoundingMode) -> Decimal:
+    """Round an exact fraction to a multiple of ``quantum`` (for ratios such as 22/78).
+
+    >>> quantize_fraction(Fraction(1000 * 22, 78), Decimal("100"), "ROUND_DOWN")
+    Decimal('200')
+    """
+    units = round_fraction(value / Fraction(quantum), mode)
+    return quantize(CONTEXT.multiply(Decimal(units), quantum), quantum, mode)
+
+
 def to_minor(amount: Decimal, currency: str) -> int:
     """Exact integer minor units of an amount; refuses sub-minor fractions rather than rounding.
 
@@ -151,6 +195,8 @@ __all__ = [
     "minor_digits",
     "minor_unit",
     "quantize",
+    "quantize_fraction",
+    "round_fraction",
     "to_decimal",
     "to_minor",
 ]

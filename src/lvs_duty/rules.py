@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -108,7 +109,7 @@ Scope = Literal["consignment", "item"]
 Per = Literal["shipment", "item", "subheading", "kg", "litre", "litre_alcohol"]
 BasePart = Literal["goods", "customs_value", "duty", "shipping", "insurance"]
 Relief = Literal["exempt", "sale"]
-ExcludedFrom = Literal["duty_relief", "tax_relief", "low_value_duty"]
+ExcludedFrom = Literal["duty_relief", "tax_relief", "low_value_duty", "special_duty"]
 
 
 class _Frozen(BaseModel):
@@ -242,11 +243,15 @@ class FlatDuty(Sourced):
     rate: Rate | None = None
     amount: Money | None = None
     per: Literal["shipment", "item", "subheading"] = "shipment"
+    deduction: Money = Decimal(0)
 
     @model_validator(mode="after")
     def _rate_or_amount(self) -> FlatDuty:
         if (self.rate is None) == (self.amount is None):
             raise custom("flat_charge", "exactly one of rate or amount", "", field="rate")
+        if self.deduction and self.rate is None:
+            raise custom("flat_deduction", "a deduction only with an ad valorem rate",
+                         self.deduction, field="deduction")
         return self
 
 
@@ -339,10 +344,37 @@ class MinCollectable(Sourced):
         return amount <= self.amount if self.inclusive else amount < self.amount
 
 
+class SpecialDuty(Sourced):
+    """A duty method for the shipments that meet a condition and, optionally, a value ceiling.
+
+    The first special whose ``when`` and ceiling hold replaces the general method (US postal
+    items after 2026-02-24; Brazil's simplified regime up to USD 50 and up to USD 3,000).
+    """
+
+    name: str = Field(min_length=1)
+    when: Condition = Condition()
+    ceiling: Money | None = None
+    inclusive: bool = True
+    measure: Measure = "customs_value"
+    method: DutyMethod
+
+    def admits(self, value: Decimal) -> bool:
+        """Whether a consignment of this value is under the ceiling (always, with none)."""
+        if self.ceiling is None:
+            return True
+        return value <= self.ceiling if self.inclusive else value < self.ceiling
+
+
 class DutyRule(_Frozen):
-    """Customs duty: the general method, an optional low-value method, a minimum collectable."""
+    """Customs duty: the general method, specials by condition, a low-value method, a minimum.
+
+    Precedence for a line not relieved by a threshold: the low-value method (under its
+    ceiling, unless the goods are excluded from it), else the first matching special, else
+    the general method.
+    """
 
     general: DutyMethod
+    special: tuple[SpecialDuty, ...] = ()
     low_value: LowValueDuty | None = None
     min_collectable: MinCollectable | None = None
 
@@ -363,11 +395,35 @@ class TaxCategory(Sourced):
 
 
 class TaxComponent(Sourced):
-    """One part of a tax computed and rounded on its own (Japan's national and local tax)."""
+    """One part of a tax computed and rounded on its own (Japan's national and local tax).
+
+    Either a ``rate`` on the tax base, or a ``ratio`` of an earlier component named by ``of``
+    (Japan's local consumption tax is the rounded national tax x 22/78): ``ratio = [22, 78]``
+    is exact, where 0.282 would not be.
+    """
 
     name: str = Field(min_length=1)
-    rate: Rate
+    rate: Rate | None = None
+    of: str | None = None
+    ratio: tuple[int, int] | None = None
     quantum: Money | None = None
+
+    @model_validator(mode="after")
+    def _rate_or_ratio(self) -> TaxComponent:
+        if (self.rate is None) == (self.of is None) or (self.of is None) != (self.ratio is None):
+            raise custom("component_kind", "either rate, or of with ratio = [numerator, "
+                         "denominator]", "", field="rate")
+        if self.ratio is not None and (self.ratio[1] <= 0 or self.ratio[0] < 0):
+            raise custom("component_ratio", "a ratio [numerator >= 0, denominator > 0]",
+                         list(self.ratio), field="ratio")
+        return self
+
+    def effective_rate(self, rates: Mapping[str, Fraction]) -> Fraction:
+        """The component's rate on the base, given the effective rates of earlier components."""
+        if self.rate is not None:
+            return Fraction(self.rate)
+        assert self.of is not None and self.ratio is not None
+        return rates[self.of] * Fraction(self.ratio[0], self.ratio[1])
 
 
 class TaxRule(Sourced):
@@ -400,11 +456,17 @@ class TaxRule(Sourced):
         if duplicates:
             raise custom("tax_rates", "one rate per key", ", ".join(duplicates), field="rates")
         if self.components:
-            total = sum((c.rate for c in self.components), Decimal(0))
-            if self.rates or self.categories or total != self.rate:
+            effective: dict[str, Fraction] = {}
+            for component in self.components:
+                if component.of is not None and component.of not in effective:
+                    raise custom("component_of", "the name of an earlier component",
+                                 component.of, field="components")
+                effective[component.name] = component.effective_rate(effective)
+            total = sum(effective.values(), Fraction(0))
+            if self.rates or self.categories or self.rate is None or total != self.rate:
                 raise custom("tax_components", f"components whose rates add up to rate "
-                             f"({self.rate}) and no regional or category rates", total,
-                             field="components")
+                             f"({self.rate}) and no regional or category rates",
+                             f"{float(total):.6g}", field="components")
         for name in ("base", "sale_base"):
             parts: tuple[str, ...] = getattr(self, name)
             if not parts or len(set(parts)) != len(parts):
@@ -428,7 +490,8 @@ class Exclusion(Sourced):
 
     name: str = Field(min_length=1)
     hs_prefixes: tuple[HsPrefix, ...] = Field(min_length=1)
-    excluded_from: tuple[ExcludedFrom, ...] = ("duty_relief", "tax_relief", "low_value_duty")
+    excluded_from: tuple[ExcludedFrom, ...] = (
+        "duty_relief", "tax_relief", "low_value_duty", "special_duty")
 
 
 class Valuation(Sourced):
@@ -648,6 +711,7 @@ __all__ = [
     "RuleVersion",
     "Source",
     "Sourced",
+    "SpecialDuty",
     "TaxCategory",
     "TaxComponent",
     "TaxRule",
