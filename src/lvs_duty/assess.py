@@ -560,7 +560,7 @@ def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet,
             raise RateUnavailableError(
                 f"Shipment {shipment.id or ''}".strip(), tax.rate_key,
                 f"one of {', '.join(r.key for r in tax.rates)} ({rules.code} {tax.name} "
-                f"has no default rate)",
+                f"has no default rate)", key,
             )
     assert tax.rate is not None
     return tax.rate, None

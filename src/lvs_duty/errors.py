@@ -223,12 +223,13 @@ class RateUnavailableError(LookupError, LvsDutyError):
     location: str
     field: str
     expected: str
+    got: object
 
-    def __init__(self, location: str, field: str, expected: str) -> None:
-        LvsDutyError.__init__(self, location=location, field=field, expected=expected)
+    def __init__(self, location: str, field: str, expected: str, got: object = None) -> None:
+        LvsDutyError.__init__(self, location=location, field=field, expected=expected, got=got)
 
     def __str__(self) -> str:
-        return f"{self.location}.{self.field}: expected {self.expected}, got None"
+        return f"{self.location}.{self.field}: expected {self.expected}, got {_quote(self.got)}"
 
 
 class ArgumentError(ValueError, LvsDutyError):
