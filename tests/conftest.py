@@ -1,11 +1,36 @@
-"""Shared fixtures: the bundled rule sets, loaded once per session."""
+"""Shared fixtures: the bundled rule sets, loaded once per session; hypothesis profiles.
+
+Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable (default "dev"):
+"ci" draws 300 examples per property with no deadline and no example database, large enough
+to mean something; "dev" draws 25 and stays quick. Tests that set their own ``max_examples``
+keep it. ``check_rules`` runs in the suite read the profile's ``max_examples``.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 import lvs_duty
 from lvs_duty import RuleSet
+
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,12 @@ import pytest
 
 import lvs_duty
 
-OPTIONAL = {"plot": "matplotlib", "strategies": "hypothesis", "_hypothesis_plugin": "hypothesis"}
+OPTIONAL = {
+    "plot": "matplotlib",
+    "strategies": "hypothesis",
+    "_hypothesis_plugin": "hypothesis",
+    "testing": "hypothesis",
+}
 MODULES = sorted(
     name for _, name, _ in pkgutil.iter_modules(lvs_duty.__path__) if name != "__main__"
 )

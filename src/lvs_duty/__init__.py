@@ -11,7 +11,8 @@ Association's 2021 proposal over a population of parcels, exact to the cent.
 
 from __future__ import annotations
 
-from . import options
+from . import options, simulate
+from .analysis import notches, split_incentive, threshold_sweep
 from .assess import assess
 from .compare import compare, summarize
 from .errors import (
@@ -28,10 +29,12 @@ from .errors import (
     UnknownRulesError,
 )
 from .explain import Assessment, LineAssessment, Step
+from .frame import assess_frame, to_decimal_frame
 from .loading import available_rules, load_rules, loads_rules
 from .rules import Category, RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 from .tabular import frame_to_shipments, read_shipments_csv, shipments_to_frame
+from .testing import check_rules
 
 __version__ = "0.1.0"
 
@@ -59,13 +62,20 @@ __all__ = [
     "UnknownRulesError",
     "__version__",
     "assess",
+    "assess_frame",
     "available_rules",
+    "check_rules",
     "compare",
     "frame_to_shipments",
     "load_rules",
     "loads_rules",
+    "notches",
     "options",
     "read_shipments_csv",
     "shipments_to_frame",
+    "simulate",
+    "split_incentive",
     "summarize",
+    "threshold_sweep",
+    "to_decimal_frame",
 ]

@@ -35,8 +35,8 @@ from .rules import (
     FreeDuty,
     MfnDuty,
     RateBandDuty,
-    RuleSet,
     RegionalRate,
+    RuleSet,
     RuleVersion,
     Source,
     SpecialDuty,
@@ -468,7 +468,8 @@ def _components(tax: TaxRule, base: Decimal, quantum: Decimal, mode: RoundingMod
         if c.rate is not None:
             amounts[c.name] = quantize(base * c.rate, step, mode)
         else:
-            assert c.of is not None and c.ratio is not None
+            assert c.of is not None
+            assert c.ratio is not None
             share = Fraction(amounts[c.of]) * Fraction(c.ratio[0], c.ratio[1])
             amounts[c.name] = quantize_fraction(share, step, mode)
     return sum(amounts.values(), ZERO)

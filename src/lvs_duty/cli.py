@@ -160,8 +160,8 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
             out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
     if v.tax is not None:
         tax = v.tax
-        rate = tax.rate if tax.rate is not None else f"by {tax.rate_key} (no default)"
-        out.append(f"  Tax {tax.name}: rate {rate}; border base {' + '.join(tax.base)}; "
+        tax_rate = tax.rate if tax.rate is not None else f"by {tax.rate_key} (no default)"
+        out.append(f"  Tax {tax.name}: rate {tax_rate}; border base {' + '.join(tax.base)}; "
                    f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}")
         for regional in tax.rates:
             out.append(f"      {tax.rate_key} {regional.key}: {regional.rate} "
@@ -170,7 +170,9 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
             out.append(f"      {tc.name} (HS {', '.join(tc.hs_prefixes)}): {tc.rate} "
                        f"{_flag(tc, rules)}")
         for comp in tax.components:
-            out.append(f"      component {comp.name}: {comp.rate} {_flag(comp, rules)}")
+            share = (comp.rate if comp.ratio is None
+                     else f"{comp.ratio[0]}/{comp.ratio[1]} of {comp.of}")
+            out.append(f"      component {comp.name}: {share} {_flag(comp, rules)}")
     else:
         out.append("  Tax: none collected at import")
     for e in v.exclusions:

@@ -2,17 +2,27 @@
 
 ``compare`` assesses the same shipments under several rule sets (a baseline and its GEA
 options, or two real regimes) and returns one row per shipment and option; ``summarize``
-reduces that to one row per option. Money stays Decimal throughout.
+reduces that to one row per option. Money stays Decimal throughout, or exact integer minor
+units on the frame path.
+
+A list of shipments is assessed one by one with :func:`lvs_duty.assess`. A shipment table
+(pandas or Dask, canonical or fast layout) goes through :func:`lvs_duty.frame.assess_frame`'s
+engine: the table is read once and each option is one vectorised pass. With
+``amounts="decimal"`` (the default) the result has the very columns and Decimal values the
+list gives; with ``amounts="minor"`` amounts stay int64 minor units (``duty_minor``...,
+``effective_rate_bp``), which :func:`lvs_duty.frame.to_decimal_frame` converts, and which a
+simulation of millions of parcels should use. ``summarize`` accepts either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
+from ._frame_compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
 from .money import CONTEXT
@@ -44,11 +54,12 @@ def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
 
 
 def compare(
-    shipments: Iterable[Shipment] | pd.DataFrame,
+    shipments: Iterable[Shipment] | pd.DataFrame | Any,
     options: Mapping[str, RuleSet],
     *,
     fx: Mapping[str, Decimal] | None = None,
-) -> pd.DataFrame:
+    amounts: Literal["decimal", "minor"] = "decimal",
+) -> Any:
     """One row per option and shipment (options in the given order, shipments in theirs).
 
     Columns: ``shipment_id``, ``option``, ``rules``, ``currency``, ``goods_value``,
@@ -56,6 +67,12 @@ def compare(
     (total / goods value, Decimal to 4 places), ``duty_collection`` and ``tax_collection``
     (``"border"``, ``"sale"``, ``"mixed"`` or None), ``border_collection`` (bool) and
     ``classifications`` (classification decisions the option needed for the shipment).
+
+    A shipment table (pandas or Dask) is assessed on the frame path; with
+    ``amounts="minor"`` its amounts stay int64 minor units (see
+    :data:`lvs_duty._frame_compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
+    ordered by partition, then option, then shipment; its bad rows raise FrameError when
+    it is computed.
     """
     if not isinstance(options, Mapping) or not options:
         raise ArgumentError("compare", "options", "a non-empty mapping of name to RuleSet",
@@ -64,6 +81,10 @@ def compare(
         if not isinstance(rules, RuleSet):
             raise ArgumentError("compare", f"options[{name!r}]", "a RuleSet",
                                 type(rules).__name__)
+    if amounts not in ("decimal", "minor"):
+        raise ArgumentError("compare", "amounts", "'decimal' or 'minor'", amounts)
+    if isinstance(shipments, pd.DataFrame) or _is_dask(shipments):
+        return _compare_frame(shipments, options, fx, amounts)
     population = _shipments(shipments)
     rows: list[tuple[Any, ...]] = []
     for name, rules in options.items():
@@ -83,6 +104,44 @@ def compare(
     return frame
 
 
+def _is_dask(frame: object) -> bool:
+    from .frame import _is_dask as is_dask
+
+    return is_dask(frame)
+
+
+def _compare_frame(frame: Any, options: Mapping[str, RuleSet],
+                   fx: Mapping[str, Decimal] | None, amounts: str) -> Any:
+    from .frame import check_fx
+
+    rates = check_fx("compare", fx)
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        out = compare_minor(part, options, rates)
+        return out if amounts == "minor" else _as_decimal(out)
+
+    if _is_dask(frame):
+        from ._frame_dask import map_shipments
+
+        return map_shipments(frame, run)
+    return run(frame)
+
+
+def _as_decimal(minor: pd.DataFrame) -> pd.DataFrame:
+    """The minor-unit comparison as the scalar compare() gives it: Decimal, str ids, None."""
+    from .frame import to_decimal_frame
+
+    out = to_decimal_frame(minor)
+    out["shipment_id"] = pd.Series([None if v is None else str(v) for v in minor["shipment_id"]],
+                                   dtype=object, index=out.index)
+    for column in ("option", "rules", "currency"):
+        out[column] = pd.Series(minor[column].astype(object).to_numpy(), dtype=object,
+                                index=out.index)
+    out["border_collection"] = minor["border_collection"].astype(bool)
+    out["classifications"] = minor["classifications"].astype("int64")
+    return out[list(COMPARISON_COLUMNS)]
+
+
 def _median(values: list[Decimal]) -> Decimal:
     ordered = sorted(values)
     n = len(ordered)
@@ -93,12 +152,27 @@ def _median(values: list[Decimal]) -> Decimal:
     return CONTEXT.divide(ordered[n // 2 - 1] + ordered[n // 2], Decimal(2))
 
 
-def summarize(comparison: pd.DataFrame) -> pd.DataFrame:
-    """One row per option: shipments, shipments charged, border collection events, revenue
-    (duty, tax, fees, total), mean and median burden per shipment, classification decisions.
+def summarize(comparison: Any) -> pd.DataFrame:
+    """One row per option: shipments charged, border collection events, revenue and burden.
 
-    Means and medians are rounded half-even to 0.01 for display; sums are exact.
+    Revenue is split in duty, tax, fees and total; burden per shipment is the mean and
+    median; classification decisions are counted. Means and medians are rounded half-even
+    to 0.01 for display; sums are exact. Accepts the
+    Decimal comparison, the minor-unit one (``amounts="minor"``) and a Dask comparison,
+    which is reduced partition by partition.
     """
+    if _is_dask(comparison) or (isinstance(comparison, pd.DataFrame)
+                                and "total_minor" in comparison.columns):
+        missing = [c for c in MINOR_COLUMNS if c not in comparison.columns]
+        if missing:
+            raise ArgumentError("summarize", "comparison", "the frame returned by compare()",
+                                f"a frame missing {', '.join(missing)}")
+        if isinstance(comparison, pd.DataFrame):
+            return combine_summaries([partial_summary(comparison)], SUMMARY_COLUMNS)
+        from ._frame_dask import summarize_dask
+
+        return summarize_dask(comparison, partial_summary,
+                              lambda parts: combine_summaries(parts, SUMMARY_COLUMNS))
     missing = [c for c in ("option", "total", "duty", "tax", "fees", "border_collection",
                            "classifications", "currency") if c not in comparison.columns]
     if missing:

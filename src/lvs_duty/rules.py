@@ -422,7 +422,8 @@ class TaxComponent(Sourced):
         """The component's rate on the base, given the effective rates of earlier components."""
         if self.rate is not None:
             return Fraction(self.rate)
-        assert self.of is not None and self.ratio is not None
+        assert self.of is not None
+        assert self.ratio is not None
         return rates[self.of] * Fraction(self.ratio[0], self.ratio[1])
 
 

@@ -1,0 +1,97 @@
+"""A batch through the frame path: the version in force per shipment, then one kernel each.
+
+Shipments already reported as bad are not assessed; a shipment whose arithmetic would leave
+int64 is reported (never wrapped around); the versions in force are found once per
+distinct date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from fractions import Fraction
+
+import numpy as np
+
+from ._frame_input import Batch, hs_lut
+from ._frame_int import Ints, Segments
+from ._frame_kernel import Kernel, Outcome
+from .rules import RuleSet
+
+
+def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
+    """The rule version in force for each shipment (-1, reported, where none is)."""
+    def find(day: object) -> int:
+        if not isinstance(day, dt.date):
+            return -2
+        return next((k for k, v in enumerate(rules.versions) if v.contains(day)), -1)
+
+    if on is not None:
+        out = np.full(batch.size, find(on), dtype=np.int64)
+    else:
+        out = hs_lut([find(d) for d in batch.date.values], batch.date, -2).astype(np.int64)
+    missing = np.flatnonzero(out == -1)
+    if len(missing):
+        periods = ", ".join(v.period for v in rules.versions)
+        shown = [repr(on) if on is not None else repr(batch.date.values[c])
+                 for c in batch.date.codes[missing]]
+        batch.problems.add(batch.first_rows[missing], "date",
+                           [f"expected a date in {periods} ({rules.code} has no version in "
+                            "force then)"] * len(missing), shown)
+    return out
+
+
+
+
+
+def subset(batch: Batch, ships: Ints) -> Batch:
+    """The shipments at positions ``ships`` (in order) and their lines, as a batch of its own."""
+    keep = np.zeros(batch.size, dtype=bool)
+    keep[ships] = True
+    lines = np.flatnonzero(keep[batch.seg.sid])
+    renumber = np.full(batch.size, -1, dtype=np.int64)
+    renumber[ships] = np.arange(len(ships))
+    seg = Segments(renumber[batch.seg.sid[lines]], len(ships))
+    return Batch(
+        size=len(ships), rows=batch.rows[lines], seg=seg, ids=batch.ids[ships],
+        labels=batch.labels, problems=batch.problems,
+        destination=batch.destination.take(ships), date=batch.date.take(ships),
+        currency=batch.currency.take(ships), ship_from=batch.ship_from.take(ships),
+        origin=batch.origin.take(ships),
+        region=batch.region.take(ships), mode=batch.mode.take(ships), gift=batch.gift[ships],
+        shipping=batch.shipping[ships], insurance=batch.insurance[ships],
+        value=batch.value[lines], quantity=batch.quantity[lines],
+        hs_code=batch.hs_code.take(lines), duty_rate=batch.duty_rate.take(lines),
+        category=batch.category.take(lines), weight_kg=batch.weight_kg.take(lines),
+        volume_l=batch.volume_l.take(lines), abv=batch.abv.take(lines),
+    )
+
+
+OVERFLOW = ("expected amounts small enough for exact int64 arithmetic (every intermediate "
+            "under 2**59 minor units; use lvs_duty.assess for this shipment)")
+
+
+def assess_batch(batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None,
+                 on: dt.date | None) -> Outcome:
+    """Assess every shipment of a batch under the version in force for it; report the bad."""
+    out = Outcome.zeros(batch.size)
+    bad = batch.problems.bad_shipments(batch.size)
+    versions = version_index(batch, rules, on)
+    if bad.any():
+        versions[bad] = -3  # already reported: not assessed
+    used = np.bincount(versions + 3, minlength=len(rules.versions) + 3)[3:]
+    for k in np.flatnonzero(used).tolist():
+        whole = used[k] == batch.size
+        ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
+        part = batch if len(ships) == batch.size else subset(batch, ships)
+        kernel = Kernel(part, rules, rules.versions[k], fx)
+        result = kernel.run()
+        over = np.flatnonzero(kernel.guard.bad)
+        part.problems.add(part.first_rows[over], "value", OVERFLOW, "too large")
+        if len(ships) == batch.size:
+            return result
+        out.put(ships, result)
+    return out
+
+
+__all__ = ["OVERFLOW", "assess_batch", "subset", "version_index"]

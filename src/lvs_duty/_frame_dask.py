@@ -1,0 +1,101 @@
+"""Scale-out with Dask: the frame path run partition by partition, lazily, in bounded memory.
+
+Each partition is assessed on its own, so every shipment's rows must lie in one partition.
+Each partition also learns the last shipment id of the partitions before it (a tiny value,
+not their data), and refuses to run if its first shipment continues one that started
+earlier: the cut a ``from_pandas`` or ``read_csv`` split makes inside a contiguous shipment is
+caught when the result is computed, not silently assessed as two shipments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from .errors import FrameError, RowProblem
+from .rules import RuleSet
+
+
+def _dask() -> tuple[Any, Any]:
+    try:
+        dask = importlib.import_module("dask")
+        dd = importlib.import_module("dask.dataframe")
+    except ImportError:  # pragma: no cover - only without the extra
+        raise ImportError("lvs_duty: Dask frames need the dask extra: "
+                          "pip install 'lvs_duty[dask]'") from None
+    return dask, dd
+
+
+def _ids(part: pd.DataFrame) -> Any:
+    return part["shipment_id"] if "shipment_id" in part.columns else part.index
+
+
+def _edges(part: pd.DataFrame, before: Any) -> Any:
+    """(first id, last id so far) of a partition; an empty one passes its predecessor's on."""
+    if len(part) == 0:
+        return None if before is None else (None, before[1])
+    ids = _ids(part)
+    return ids[0] if isinstance(ids, pd.Index) else ids.iloc[0], (
+        ids[-1] if isinstance(ids, pd.Index) else ids.iloc[-1])
+
+
+def _check_edge(part: pd.DataFrame, number: int, before: Any) -> None:
+    if before is None or len(part) == 0:
+        return
+    ids = _ids(part)
+    first = ids[0] if isinstance(ids, pd.Index) else ids.iloc[0]
+    if first == before[1]:
+        raise FrameError([RowProblem(part.index[0], "shipment_id",
+                                     f"all rows of a shipment in one partition: shipment "
+                                     f"{first!r} continues from an earlier partition (split "
+                                     "with lvs_duty.frame.to_dask or index by shipment_id)",
+                                     repr(first))], f"dask partition {number}")
+
+
+def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> Any:
+    """Apply ``run`` to every partition (shipments kept whole); a lazy dask frame comes back."""
+    dask, dd = _dask()
+    meta = run(frame._meta)
+    parts = frame.to_delayed()
+    known = bool(frame.known_divisions) and (frame.index.name == "shipment_id"
+                                             and "shipment_id" not in frame.columns)
+
+    def guarded(part: pd.DataFrame, number: int, before: Any) -> pd.DataFrame:
+        if not known:
+            _check_edge(part, number, before)
+        return run(part)
+
+    outs, before = [], None
+    for number, part in enumerate(parts):
+        outs.append(dask.delayed(guarded)(part, number, before))
+        if not known:
+            before = dask.delayed(_edges)(part, before)
+    return dd.from_delayed(outs, meta=meta, verify_meta=False)
+
+
+def assess_dask(frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None,
+                on: dt.date | None, errors: str) -> Any:
+    """assess_frame over a dask frame, partition by partition."""
+    from .frame import assess_pandas
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        return assess_pandas(part, rules, fx, on, errors)
+
+    return map_shipments(frame, run)
+
+
+def summarize_dask(comparison: Any, partial: Callable[[pd.DataFrame], pd.DataFrame],
+                   combine: Callable[[list[pd.DataFrame]], pd.DataFrame]) -> pd.DataFrame:
+    """Summaries of a lazy comparison from per-partition partial sums, exactly."""
+    dask, _ = _dask()
+    pieces = [dask.delayed(partial)(p) for p in comparison.to_delayed()]
+    computed: list[pd.DataFrame] = list(dask.compute(*pieces))
+    return combine(computed)
+
+
+__all__ = ["assess_dask", "map_shipments", "summarize_dask"]

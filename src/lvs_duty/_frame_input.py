@@ -1,0 +1,408 @@
+"""Read a shipment table for the frame path: validate every cell, group the rows by shipment.
+
+Each column is factorized, so every distinct value is checked once with the very validators
+:class:`~lvs_duty.shipment.Shipment` and :class:`~lvs_duty.shipment.Item` use, and a bad value
+is reported on every row that carries it. Rows are grouped by ``shipment_id`` in order of first
+appearance, lines of a shipment kept in row order; nothing is dropped or reordered in the
+result, only looked at in shipment order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, TypeAdapter, ValidationError
+
+from ._frame_int import Bools, Ints, Segments, digits, scaled
+from ._frame_problems import Problems
+from .errors import FrameError, RowProblem
+from .money import CURRENCIES
+from .shipment import (
+    Amount,
+    Country,
+    Currency,
+    HsCode,
+    Mode,
+    OptionalAmount,
+    OptionalCountry,
+    Quantity,
+    Rate,
+)
+from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
+
+FAST_COLUMNS: dict[str, str] = {
+    "value_minor": "value", "shipping_minor": "shipping", "insurance_minor": "insurance",
+}  # fmt: skip
+"""Columns of the fast layout: integer minor units of the shipment currency, for simulations."""
+
+_REGION = re.compile(r"^[A-Z0-9]{1,3}$")
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    "destination": TypeAdapter(Country),
+    "date": TypeAdapter(dt.date),
+    "currency": TypeAdapter(Currency),
+    "ship_from": TypeAdapter(OptionalCountry),
+    "origin": TypeAdapter(OptionalCountry),
+    "shipping": TypeAdapter(Amount),
+    "insurance": TypeAdapter(Amount),
+    "mode": TypeAdapter(Mode),
+    "region": TypeAdapter(Annotated[str, Field(pattern=_REGION.pattern)]),
+    "gift": TypeAdapter(bool),
+    "hs_code": TypeAdapter(HsCode),
+    "value": TypeAdapter(Amount),
+    "quantity": TypeAdapter(Quantity),
+    "description": TypeAdapter(str),
+    "duty_rate": TypeAdapter(Rate),
+    "category": TypeAdapter(str),
+    "weight_kg": TypeAdapter(OptionalAmount),
+    "volume_l": TypeAdapter(OptionalAmount),
+    "abv": TypeAdapter(Rate),
+}
+_DEFAULTS: dict[str, Any] = {"mode": "courier", "gift": False, "quantity": 1,
+                             "shipping": Decimal(0), "insurance": Decimal(0)}
+
+
+def _expected(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    ctx = error.get("ctx") or {}
+    if "expected" in ctx and error["type"] not in ("literal_error", "enum"):
+        return f"expected {ctx['expected']}"
+    return f"expected {error['msg'][0].lower()}{error['msg'][1:]}"
+
+
+@dataclass
+class Coded:
+    """A column as codes into its distinct values: ``codes[i] == -1`` means missing."""
+
+    codes: Any  # a signed integer array (int8 to int64): -1 indexes the missing slot
+    values: list[Any]
+
+    def take(self, positions: Ints | None) -> Coded:
+        """The same column for some rows only (all of them, in order, for None)."""
+        return self if positions is None else Coded(self.codes[positions], self.values)
+
+
+@dataclass
+class Batch:
+    """A validated shipment table in shipment order, ready for the integer kernel.
+
+    Line arrays follow shipment order (``rows`` gives each line's position in the input);
+    shipment arrays follow order of first appearance. Amounts are integer minor units of the
+    *shipment* currency; conversion happens in the kernel, under the version's rounding mode.
+    """
+
+    size: int
+    rows: Ints
+    seg: Segments
+    ids: Any
+    labels: pd.Index
+    problems: Problems
+    destination: Coded
+    date: Coded
+    currency: Coded
+    ship_from: Coded
+    origin: Coded
+    region: Coded
+    mode: Coded
+    gift: Bools
+    shipping: Ints
+    insurance: Ints
+    value: Ints
+    quantity: Ints
+    hs_code: Coded
+    duty_rate: Coded
+    category: Coded
+    weight_kg: Coded
+    volume_l: Coded
+    abv: Coded
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def first_rows(self) -> Ints:
+        """Input position of each shipment's first row."""
+        return self.rows[self.seg.starts]
+
+
+def _factor(series: pd.Series) -> Coded:
+    """Codes into the distinct cells of a column, missing cells (None, NaN, "") as -1."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques: list[Any] = list(series.cat.categories)
+    else:
+        raw, index = pd.factorize(series, use_na_sentinel=True)
+        codes, uniques = raw.astype(np.int64), list(index)
+    cells = [_cell(u) for u in uniques]
+    if any(c is None for c in cells):
+        keep = [i for i, c in enumerate(cells) if c is not None]
+        lut = np.full(len(cells) + 1, -1, dtype=codes.dtype)
+        lut[keep] = np.arange(len(keep))
+        codes = lut[codes]  # -1 indexes the trailing -1
+        cells = [cells[i] for i in keep]
+    return Coded(codes, cells)
+
+
+def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
+    """Check each distinct value once; report bad ones on their rows; normalize the rest."""
+    adapter = _ADAPTERS[column]
+    values: list[Any] = []
+    bad: list[int] = []
+    messages: list[str] = []
+    for i, cell in enumerate(coded.values):
+        try:
+            values.append(adapter.validate_python(_coerce(column, cell)))
+        except ValidationError as exc:
+            values.append(None)
+            bad.append(i)
+            messages.append(_expected(exc))
+    if bad:
+        lut = np.full(len(values), -1, dtype=np.int64)
+        lut[bad] = np.arange(len(bad))
+        which = lut[coded.codes[coded.codes >= 0]]
+        positions = np.flatnonzero(coded.codes >= 0)[which >= 0]
+        picked = which[which >= 0]
+        problems.add(positions, column, [messages[k] for k in picked],
+                     [_show(coded.values[bad[k]]) for k in picked])
+    return Coded(coded.codes, values)
+
+
+def _show(value: object) -> str:
+    return repr(value)
+
+
+def _header(frame: pd.DataFrame, source: str) -> None:
+    cases: list[RowProblem] = []
+    columns = [str(c) for c in frame.columns]
+    has_id = "shipment_id" in columns or frame.index.name == "shipment_id"
+    for name in ("shipment_id", "destination", "date", "currency", "value"):
+        present = has_id if name == "shipment_id" else name in columns
+        if name == "value":
+            present = "value" in columns or "value_minor" in columns
+        if not present:
+            cases.append(RowProblem("(header)", name, "required column missing", "absent"))
+    allowed = set(COLUMNS) | set(FAST_COLUMNS)
+    for name in columns:
+        if name not in allowed:
+            cases.append(RowProblem("(header)", name, "a canonical column (" + ", ".join(COLUMNS)
+                                    + ") or a fast-layout column (" + ", ".join(FAST_COLUMNS)
+                                    + ")", "unknown column"))
+    for fast, plain in FAST_COLUMNS.items():
+        if fast in columns and plain in columns:
+            cases.append(RowProblem("(header)", fast, f"either {plain} or {fast}, not both",
+                                    "both present"))
+        elif fast in columns and not pd.api.types.is_integer_dtype(frame[fast].dtype):
+            cases.append(RowProblem("(header)", fast, "an integer dtype (minor units)",
+                                    str(frame[fast].dtype)))
+    if cases:
+        raise FrameError(cases, source)
+
+
+def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
+    """First-appearance shipment number of each row, the ids, and which rows lack an id."""
+    ids = (frame["shipment_id"] if "shipment_id" in frame.columns
+           else pd.Series(frame.index, index=frame.index))
+    if pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype,
+                                                                   pd.CategoricalDtype):
+        key = ids.to_numpy(dtype=np.int64)
+        if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
+            sid = np.zeros(len(key), dtype=np.int64)
+            if len(key) > 1:
+                np.cumsum(key[1:] != key[:-1], out=sid[1:])
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+            return sid, ids.to_numpy()[starts], np.zeros(len(key), dtype=bool)
+    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    values = np.asarray(uniques)
+    if values.dtype.kind not in "iu":
+        cells = np.empty(len(values), dtype=object)
+        cells[:] = [None if _cell(u) is None else u for u in values]
+        values = cells
+    absent = np.array([_cell(u) is None for u in uniques] + [False], dtype=bool)
+    return codes.astype(np.int64), values, absent[codes]
+
+
+def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
+    """Validate and group a shipment table (canonical or fast layout) for the kernel."""
+    _header(frame, source)
+    n = len(frame)
+    sid_rows, ids, missing_id = _shipment_keys(frame)
+    m = len(ids)
+    if n and not bool(np.all(sid_rows[1:] >= sid_rows[:-1])):
+        rows = np.argsort(sid_rows, kind="stable").astype(np.int64)
+    else:
+        rows = np.arange(n, dtype=np.int64)
+    ordered = bool(n == 0 or (rows[-1] == n - 1 and np.all(sid_rows[1:] >= sid_rows[:-1])))
+    seg = Segments(sid_rows if ordered else sid_rows[rows], m)
+    problems = Problems(frame.index, sid_rows)
+    problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
+    first = rows[seg.starts]
+    at_rows = None if ordered else rows  # None: every row, in order (no copy)
+    at_first = None if ordered and seg.single else first
+
+    def column(name: str) -> Coded:
+        if name not in frame.columns:
+            return Coded(np.broadcast_to(np.int8(-1), (n,)), [])
+        return _validate(name, _factor(frame[name]), problems)
+
+    ship: dict[str, Coded] = {}
+    for name in SHIPMENT_COLUMNS:
+        if name in ("shipping", "insurance"):
+            continue
+        if name == "gift" and name in frame.columns and frame[name].dtype == bool:
+            ship[name] = Coded(frame[name].to_numpy().view(np.int8), [False, True])
+            continue
+        ship[name] = column(name)
+        _consistent(name, ship[name], frame, seg, rows, problems, ids)
+        if name in ("destination", "date", "currency"):
+            lost = first[ship[name].codes[first] < 0]
+            problems.add(lost, name, "expected a value (this field is required)", "None")
+    currency = ship["currency"].take(at_first)
+    cur_digits = _digits_of(currency)
+    shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, True)
+    insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, True)
+    value = _amount(frame, "value", seg, rows, at_rows,
+                    cur_digits if seg.single else cur_digits[seg.sid], problems, ids, False)
+    quantity = _quantity(frame, rows, ordered, problems)
+    gift_coded = ship["gift"].take(at_first)
+    gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[
+        gift_coded.codes]
+    line = {name: column(name).take(at_rows) for name in ITEM_COLUMNS
+            if name not in ("value", "quantity")}
+    return Batch(
+        size=m, rows=rows, seg=seg, ids=ids, labels=frame.index, problems=problems,
+        destination=ship["destination"].take(at_first), date=ship["date"].take(at_first),
+        currency=currency, ship_from=ship["ship_from"].take(at_first),
+        origin=ship["origin"].take(at_first), region=ship["region"].take(at_first),
+        mode=_with_default(ship["mode"].take(at_first), "mode"),
+        gift=gift, shipping=shipping, insurance=insurance, value=value, quantity=quantity,
+        hs_code=line["hs_code"], duty_rate=line["duty_rate"], category=line["category"],
+        weight_kg=line["weight_kg"], volume_l=line["volume_l"], abv=line["abv"],
+    )
+
+
+def _with_default(coded: Coded, name: str) -> Coded:
+    """Missing cells take the field's default (mode "courier")."""
+    if not bool(np.any(coded.codes < 0)):
+        return coded
+    values = [*coded.values, _DEFAULTS[name]]
+    return Coded(np.where(coded.codes < 0, len(values) - 1, coded.codes), values)
+
+
+def _digits_of(currency: Coded) -> Ints:
+    """Minor digits of each shipment's currency (-1 where the currency is bad or missing)."""
+    lut = np.array([CURRENCIES.get(c, -1) if isinstance(c, str) else -1
+                    for c in currency.values] + [-1], dtype=np.int64)
+    out: Ints = lut[currency.codes]
+    return out
+
+
+def _consistent(name: str, coded: Coded, frame: pd.DataFrame, seg: Segments, rows: Ints,
+                problems: Problems, ids: list[Any]) -> None:
+    """A shipment field must be the same on every row of its shipment (as read from the cell)."""
+    if seg.single or name not in frame.columns:
+        return
+    codes = coded.codes[rows]
+    head = codes[seg.starts][seg.sid]
+    differ = np.flatnonzero(codes != head)
+    if len(differ) == 0:
+        return
+    raw = frame[name].to_numpy(dtype=object)
+    firsts = raw[rows[seg.starts[seg.sid[differ]]]]
+    problems.add(rows[differ], name,
+                 [f"expected the same value on every row of shipment {ids[s]!r} ({f!r})"
+                  for s, f in zip(seg.sid[differ].tolist(), firsts, strict=True)],
+                 [repr(v) for v in raw[rows[differ]]])
+
+
+def _amount(frame: pd.DataFrame, name: str, seg: Segments, rows: Ints, where: Ints | None,
+            places: Ints, problems: Problems, ids: list[Any], per_shipment: bool) -> Ints:
+    """An amount column as integer minor units of each row's shipment currency."""
+    fast = f"{name}_minor"
+    if fast in frame.columns:
+        raw = frame[fast].to_numpy()
+        if per_shipment:
+            _consistent_minor(fast, raw, seg, rows, problems, ids)
+        out = (raw.astype(np.int64, copy=False) if where is None
+               else raw[where].astype(np.int64))  # read only: the kernel copies to convert
+        if out.size and int(out.min()) < 0:
+            out = out.copy()
+            negative = np.flatnonzero(out < 0)
+            problems.add(negative if where is None else where[negative], fast,
+                         "expected a non-negative number of minor units",
+                         [str(v) for v in out[negative]])
+            out[negative] = 0
+        return out
+    if name not in frame.columns:
+        return np.zeros(len(places), dtype=np.int64)
+    coded = _validate(name, _factor(frame[name]), problems)
+    if per_shipment:
+        _consistent(name, coded, frame, seg, rows, problems, ids)
+    codes = coded.codes if where is None else coded.codes[where]
+    where = np.arange(len(codes)) if where is None else where
+    missing = _DEFAULTS.get(name)
+    if missing is None:
+        lost = np.flatnonzero(codes < 0)
+        problems.add(where[lost], name, "expected a Decimal, int or str amount", "None")
+    out = np.zeros(len(where), dtype=np.int64)
+    for d in np.unique(places[places >= 0]).tolist():
+        lut = np.zeros(len(coded.values) + 1, dtype=np.int64)
+        fits = np.ones(len(coded.values) + 1, dtype=bool)
+        for i, v in enumerate(coded.values):
+            if isinstance(v, Decimal):
+                fits[i] = digits(v) <= d
+                lut[i] = scaled(v, d) if fits[i] else 0
+        here = places == d
+        out[here] = lut[codes[here]]
+        over = np.flatnonzero(here & ~fits[codes])
+        problems.add(where[over], name, f"expected at most {d} decimal places for the "
+                     "shipment currency", [repr(coded.values[c]) for c in codes[over]])
+    return out
+
+
+def _consistent_minor(name: str, raw: Any, seg: Segments, rows: Ints, problems: Problems,
+                      ids: list[Any]) -> None:
+    if seg.single:
+        return
+    values = raw[rows]
+    head = values[seg.starts][seg.sid]
+    differ = np.flatnonzero(values != head)
+    problems.add(rows[differ], name,
+                 [f"expected the same value on every row of shipment {ids[s]!r} ({h!r})"
+                  for s, h in zip(seg.sid[differ].tolist(), head[differ].tolist(), strict=True)],
+                 [repr(v) for v in values[differ].tolist()])
+
+
+def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems) -> Ints:
+    """Quantities per line (shipment order): whole numbers of at least 1, default 1."""
+    if "quantity" not in frame.columns:
+        return np.ones(len(rows), dtype=np.int64)
+    series = frame["quantity"]
+    if pd.api.types.is_integer_dtype(series.dtype) and series.dtype != bool and not (
+            isinstance(series.dtype, pd.CategoricalDtype)) and not series.hasnans:
+        out = series.to_numpy(dtype=np.int64)
+        out = out if ordered else out[rows]
+        if out.size == 0 or int(out.min()) >= 1:
+            return out
+        out = out.copy()
+        low = np.flatnonzero(out < 1)
+        problems.add(rows[low], "quantity", "expected a whole number of units, at least 1",
+                     [str(v) for v in out[low]])
+        out[low] = 1
+        return out
+    coded = _validate("quantity", _factor(series), problems)
+    lut = np.array([v if isinstance(v, int) else 1 for v in coded.values] + [1],
+                   dtype=np.int64)
+    quantities: Ints = lut[coded.codes[rows]]
+    return quantities
+
+
+def hs_lut(values: list[bool] | list[int], coded: Coded, missing: bool | int) -> Any:
+    """A per-row array from one value per distinct cell (``missing`` for missing cells)."""
+    table = np.array([*values, missing])
+    return table[coded.codes]
+
+
+__all__ = ["FAST_COLUMNS", "Batch", "Coded", "Problems", "hs_lut", "read_batch"]

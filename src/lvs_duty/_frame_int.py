@@ -1,0 +1,237 @@
+"""Integer arithmetic for the frame path: exact rationals, rounding modes, segments, overflow.
+
+Every amount of the frame path is a count of minor units in an int64 array, every rate a
+rational ``n / d`` with integer parts. This module rounds such quotients for every mode of
+:data:`lvs_duty.money.ROUNDING_MODES` using integers only, sums rows by shipment, and guards
+int64 overflow: a product or sum that could pass :data:`LIMIT` marks its rows instead of
+wrapping around, so a bad number can never come out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ArgumentError
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+LIMIT = 2**59
+"""Largest magnitude a checked product or sum may reach (16 of them still add inside int64)."""
+BIG = 2**62
+"""A bound no checked amount reaches: "admitted whatever the value"."""
+
+
+def fraction(value: Decimal | int) -> Fraction:
+    """The exact rational value of a Decimal or int.
+
+    >>> fraction(Decimal("0.125"))
+    Fraction(1, 8)
+    """
+    return Fraction(value)
+
+
+def digits(value: Decimal) -> int:
+    """Decimal places a Decimal really needs, trailing zeros dropped (``1.250`` needs 2).
+
+    >>> digits(Decimal("1.250")), digits(Decimal("100")), digits(Decimal("0.00"))
+    (2, 0, 0)
+    """
+    _, coefficient, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not any(coefficient):
+        return 0
+    places, end = -exponent, len(coefficient)
+    while places > 0 and end > 0 and coefficient[end - 1] == 0:
+        places, end = places - 1, end - 1
+    return places
+
+
+def scaled(value: Decimal | Fraction, places: int) -> int:
+    """``value * 10**places`` as an exact integer (``places`` must cover its digits)."""
+    exact = Fraction(value) * 10**places
+    if exact.denominator != 1:
+        raise ValueError(f"{value} has more than {places} decimal places")
+    return int(exact.numerator)
+
+
+def bound(limit: Fraction, inclusive: bool) -> int:
+    """The largest integer ``x`` with ``x <= limit`` (inclusive) or ``x < limit``, capped at BIG.
+
+    Integer comparisons then replace rational ones: ``x <= bound(t, True)`` iff ``x <= t``.
+
+    >>> bound(Fraction(2001, 100), True), bound(Fraction(20), False)
+    (20, 19)
+    """
+    whole = limit.numerator // limit.denominator
+    if not inclusive and whole * limit.denominator == limit.numerator:
+        whole -= 1
+    return int(min(whole, BIG))
+
+
+def check_constant(value: int, what: str) -> int:
+    """Refuse a rule constant too large for int64 arithmetic, naming it."""
+    if value > LIMIT:
+        raise ArgumentError("assess_frame", what, "a value the int64 frame path can hold "
+                            "(use lvs_duty.assess for this rule set)", value)
+    return value
+
+
+def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
+    """``round(num / den)`` for non-negative ``num`` and positive ``den``, by rounding mode.
+
+    >>> a = np.array([5, 15, 25, 26], dtype=np.int64)
+    >>> div_round(a, 10, "ROUND_HALF_EVEN").tolist(), div_round(a, 10, "ROUND_HALF_UP").tolist()
+    ([0, 2, 2, 3], [1, 2, 3, 3])
+    >>> div_round(a, 10, "ROUND_HALF_DOWN").tolist(), div_round(a, 10, "ROUND_UP").tolist()
+    ([0, 1, 2, 3], [1, 2, 3, 3])
+    """
+    if isinstance(den, int):
+        if den == 1:
+            return num
+        check_constant(den, "rounding denominator")
+    quotient = num // den  # numpy divides by a scalar fast; divmod would be 5x slower
+    rest = num - quotient * den
+    if mode in ("ROUND_DOWN", "ROUND_FLOOR"):
+        return quotient
+    if mode in ("ROUND_UP", "ROUND_CEILING"):
+        return quotient + (rest > 0)
+    other = den - rest  # compare rest with den / 2 without doubling (no overflow)
+    if mode == "ROUND_HALF_UP":
+        return quotient + (rest >= other)
+    if mode == "ROUND_HALF_DOWN":
+        return quotient + (rest > other)
+    if mode == "ROUND_HALF_EVEN":
+        up: Bools = (rest > other) | ((rest == other) & (quotient % 2 == 1))
+        return quotient + up
+    raise ValueError(f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}")
+
+
+def quantize(num: Ints, den: int, quantum: int, mode: str) -> Ints:
+    """The multiple of ``quantum`` nearest ``num / den`` by ``mode`` (all in minor units)."""
+    return div_round(num, den * quantum, mode) * quantum
+
+
+class Guard:
+    """Marks the shipments whose arithmetic would leave int64, instead of letting it wrap.
+
+    ``bad`` has one flag per shipment; products and sums are checked against :data:`LIMIT`
+    cheaply (one max per array) and row by row only when the maxima could overflow.
+    """
+
+    def __init__(self, sid: Ints, shipments: int) -> None:
+        self.sid = sid
+        self.bad: Bools = np.zeros(shipments, dtype=bool)
+
+    def _mark(self, over: Bools, per_line: bool) -> None:
+        if per_line:
+            self.bad[self.sid[over]] = True
+        else:
+            self.bad |= over
+
+    def mul(self, a: Ints, b: Ints | int, *, per_line: bool = True) -> Ints:
+        """``a * b`` for non-negative operands; rows that would pass LIMIT are marked, give 0."""
+        if a.size == 0:
+            return a.copy()
+        top_b = int(b) if isinstance(b, int) else int(b.max())
+        if int(a.max()) * top_b <= LIMIT:
+            return a * b
+        over: Bools = a > LIMIT // np.maximum(b, 1)
+        self._mark(over, per_line)
+        kept: Ints = np.where(over, 0, a)
+        return kept * b
+
+    def cap(self, a: Ints, *, per_line: bool = True) -> Ints:
+        """``a`` with rows above LIMIT marked and zeroed (after a fixed sum of checked terms)."""
+        if a.size == 0 or int(a.max()) <= LIMIT:
+            return a
+        over = a > LIMIT
+        self._mark(over, per_line)
+        return np.where(over, 0, a)
+
+
+class Segments:
+    """Lines grouped by shipment: line ``i`` belongs to shipment ``sid[i]``, lines contiguous."""
+
+    def __init__(self, sid: Ints, shipments: int) -> None:
+        self.sid = sid
+        self.size = shipments
+        lines = len(sid)
+        self.single = lines == shipments
+        if self.single:
+            self.starts = np.arange(shipments, dtype=np.int64)
+            self.counts = np.ones(shipments, dtype=np.int64)
+            self.longest = 1 if shipments else 0
+        else:
+            change = np.flatnonzero(sid[1:] != sid[:-1]) + 1
+            self.starts = np.concatenate([np.zeros(min(lines, 1), dtype=np.int64), change])
+            self.counts = np.diff(np.append(self.starts, lines))
+        self.longest = int(self.counts.max()) if shipments else 0
+        if self.single:
+            self.first: Bools = np.ones(lines, dtype=bool)
+        else:
+            self.first = np.zeros(lines, dtype=bool)
+            self.first[self.starts] = True
+
+    def sum(self, x: Ints, guard: Guard | None = None, owner: Ints | None = None) -> Ints:
+        """Per-segment sums of a per-line array of non-negative values.
+
+        With a ``guard``, segments whose sum could pass LIMIT are marked (through ``owner``, the
+        shipment of each segment, when segments are not shipments) and sum to 0.
+        """
+        if self.single:
+            return x
+        if self.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        if guard is not None and x.size and int(x.max()) * self.longest > LIMIT:
+            coarse = np.add.reduceat(x >> 31, self.starts)
+            over = (coarse + self.counts) > (LIMIT >> 31)
+            guard.bad[over if owner is None else owner[over]] = True
+            x = np.where(over[self.sid], 0, x)
+        out: Ints = np.add.reduceat(x, self.starts)
+        return out
+
+    def cumsum(self, x: Ints) -> Ints:
+        """Running sums within each shipment (wrap-around of the global sum cancels exactly)."""
+        if self.single:
+            return x
+        total = np.cumsum(x)
+        offset = total[self.starts] - x[self.starts]
+        return total - offset[self.sid]
+
+    def count(self, flags: Bools) -> Ints:
+        """Per-shipment count of true flags."""
+        return self.sum(flags.astype(np.int64))
+
+
+def sub_segments(sid: Ints, mask: Bools) -> tuple[Ints, Ints, Bools]:
+    """The masked lines, their starts per shipment, and whether each is its shipment's first.
+
+    A *group* of the scalar engine (lines charged by one call of a duty method) is the masked
+    lines of one shipment; ``first`` marks the line the scalar engine calls ``group[0]``.
+    """
+    index = np.flatnonzero(mask)
+    owner = sid[index]
+    first = np.ones(len(index), dtype=bool)
+    if len(index) > 1:
+        first[1:] = owner[1:] != owner[:-1]
+    return index, np.flatnonzero(first), first
+
+
+__all__ = [
+    "BIG",
+    "LIMIT",
+    "Guard",
+    "Segments",
+    "bound",
+    "check_constant",
+    "digits",
+    "div_round",
+    "fraction",
+    "quantize",
+    "scaled",
+    "sub_segments",
+]

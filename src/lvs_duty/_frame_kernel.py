@@ -1,0 +1,362 @@
+"""The frame path's assessment: the steps of :mod:`lvs_duty.assess`, on whole columns at once.
+
+One :class:`Kernel` assesses every shipment of a batch that falls in one rule version, in the
+scalar engine's order: convert, value and allocate transport, thresholds, duty per line, tax
+groups, minimum collectable, fees. All amounts are int64 minor units of the regime currency;
+line duties are exact numerators until their group is rounded; rounding is integer division
+by rounding mode (:func:`lvs_duty._frame_int.div_round`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, get_args
+
+import numpy as np
+
+from ._frame_duty import DutyCharger
+from ._frame_input import Batch, Coded, hs_lut
+from ._frame_int import (
+    BIG,
+    Bools,
+    Guard,
+    Ints,
+    bound,
+    digits,
+    div_round,
+    scaled,
+)
+from ._frame_tax import TaxSteps
+from .assess import longest_prefix
+from .errors import ArgumentError
+from .money import CURRENCIES, minor_digits
+from .rules import Condition, DutyMethod, ExcludedFrom, RuleSet, RuleVersion
+
+WHERE = ("border", "sale", "mixed")
+"""Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
+_NONE, _EXEMPT, _SALE = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """Per-shipment results of one batch (amounts in minor units of the regime currency)."""
+
+    goods_value: Ints
+    customs_value: Ints
+    tax_base: Ints
+    duty_assessed: Ints
+    tax_assessed: Ints
+    duty: Ints
+    tax: Ints
+    fees: Ints
+    total: Ints
+    collected_at_border: Ints
+    collected_at_sale: Ints
+    duty_collection: Ints
+    tax_collection: Ints
+    classifications: Ints
+
+    @classmethod
+    def zeros(cls, size: int) -> Outcome:
+        """An outcome of zeros (nothing collected) for ``size`` shipments."""
+        fields = {name: np.zeros(size, dtype=np.int64) for name in cls.__dataclass_fields__}
+        fields["duty_collection"] = np.full(size, -1, dtype=np.int64)
+        fields["tax_collection"] = np.full(size, -1, dtype=np.int64)
+        return cls(**fields)
+
+    def put(self, ships: Ints, other: Outcome) -> None:
+        """Write ``other`` (for a subset of shipments) at positions ``ships``."""
+        for name in self.__dataclass_fields__:
+            getattr(self, name)[ships] = getattr(other, name)
+
+
+def _whole(amount: Decimal, minor: int, what: str) -> int:
+    """An amount that must be whole minor units (a quantum or fee), as an integer."""
+    if digits(amount) > minor:
+        raise ArgumentError("assess_frame", what, f"a whole number of minor units ({minor} "
+                            "decimal places): the frame path keeps amounts in minor units "
+                            "(use lvs_duty.assess for this rule set)", amount)
+    return scaled(amount, minor)
+
+
+def _where(border: Ints, sale: Ints) -> Ints:
+    """-1 nothing, 0 border, 1 sale, 2 both ("mixed"), as int8 codes."""
+    out: Ints = (border > 0).astype(np.int8) + 2 * (sale > 0).astype(np.int8) - 1
+    return out
+
+
+class Kernel(TaxSteps):
+    """Assess the shipments of ``batch`` (all in ``version``) under ``rules``.
+
+    Valuation, thresholds and duty are here; tax groups, minimums and fees come from
+    :class:`~lvs_duty._frame_tax.TaxSteps`.
+    """
+
+    def __init__(self, batch: Batch, rules: RuleSet, version: RuleVersion,
+                 fx: Mapping[str, Fraction] | None) -> None:
+        self.b, self.rules, self.version, self.fx = batch, rules, version, fx
+        self.seg = batch.seg
+        self.sid = batch.seg.sid
+        self.minor = minor_digits(rules.currency)
+        self.mode = version.rounding.mode
+        self.guard = Guard(self.sid, batch.size)
+        rounding = version.rounding
+        unit = Decimal(1).scaleb(-self.minor)
+        quantum = rounding.quantum or unit
+        self.quantum = _whole(quantum, self.minor, "rules: rounding.quantum")
+        self.duty_quantum = _whole(rounding.duty_quantum or quantum, self.minor,
+                                   "rules: rounding.duty_quantum")
+        self.base_quantum = (None if rounding.tax_base_quantum is None else _whole(
+            rounding.tax_base_quantum, self.minor, "rules: rounding.tax_base_quantum"))
+        tax = version.tax
+        self.components = [] if tax is None else [
+            (c, _whole(c.quantum or quantum, self.minor, f"rules: tax component {c.name}"))
+            for c in tax.components]
+        self.fees = [(fee, _whole(fee.amount, self.minor, f"rules: fee {fee.name}"))
+                     for fee in version.fees]
+        self._matched: dict[tuple[str, object], Bools] = {}
+
+    def lines(self, per_shipment: Any) -> Any:
+        """A per-shipment array spread over the lines (itself when every parcel is one line)."""
+        return per_shipment if self.seg.single else per_shipment[self.sid]
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def fail_lines(self, lines: Ints, column: str, problem: str) -> None:
+        """Lines that cannot be assessed: reported on their rows, their shipments marked."""
+        self.b.problems.add(self.b.rows[lines], column, problem, "None")
+
+    def fail_ships(self, ships: Ints, column: str, problem: str, value: str) -> None:
+        """Shipments that cannot be assessed: reported on their first rows."""
+        self.b.problems.add(self.b.first_rows[ships], column, problem, value)
+
+    def match(self, condition: Condition) -> Bools:
+        """Which shipments a rule's ``when`` condition holds for (a fresh array)."""
+        ok: Bools | None = None
+        for name in type(condition).model_fields:
+            allowed = getattr(condition, name)
+            if allowed is None:
+                continue
+            key = (name, allowed)
+            if key not in self._matched:  # thresholds for duty and tax often share a test
+                if name == "gift":
+                    self._matched[key] = self.b.gift == allowed
+                else:
+                    coded: Coded = getattr(self.b, name)
+                    self._matched[key] = hs_lut([v in allowed for v in coded.values], coded,
+                                                 False)
+            ok = self._matched[key].copy() if ok is None else ok & self._matched[key]
+        return np.ones(self.b.size, dtype=bool) if ok is None else ok
+
+    # -- 2. and 3. currency, valuation, transport ---------------------------------------------
+
+    def convert(self) -> tuple[Ints, Ints, Ints]:
+        """Line values, shipping and insurance in the regime currency, rounded per amount."""
+        guard, b = self.guard, self.b
+        values = guard.cap(b.value)
+        shipping = guard.cap(b.shipping, per_line=False)
+        insurance = guard.cap(b.insurance, per_line=False)
+        converted = False
+        for code, name in enumerate(b.currency.values):
+            ships = b.currency.codes == code
+            if name == self.rules.currency or not isinstance(name, str) or not ships.any():
+                continue
+            rate = None if self.fx is None else self.fx.get(name)
+            if rate is None:
+                self.fail_ships(np.flatnonzero(ships), "currency",
+                                f"expected {self.rules.currency}, or fx={{{name!r}: <rate>}} "
+                                "(lvs_duty never fetches exchange rates)", repr(name))
+                continue
+            factor = rate * Fraction(10) ** (self.minor - CURRENCIES[name])
+            p, q = factor.numerator, factor.denominator
+            lines = self.lines(ships)
+            if not converted:  # the caller's columns are never written to
+                values, shipping, insurance = values.copy(), shipping.copy(), insurance.copy()
+                converted = True
+            values[lines] = div_round(guard.mul(values[lines], p), q, self.mode)
+            for amounts in (shipping, insurance):
+                amounts[ships] = div_round(guard.mul(amounts[ships], p, per_line=False), q,
+                                           self.mode)
+        return values, shipping, insurance
+
+    def allocate(self, total: Ints, weights: Ints) -> Ints:
+        """Spread each shipment's ``total`` over its lines: the cumulative-floor method."""
+        seg = self.seg
+        if seg.single:
+            return total
+        whole = seg.sum(weights, self.guard)
+        self.guard.mul(total, whole, per_line=False)
+        total = np.where(self.guard.bad, 0, total)
+        upto = total[self.sid] * seg.cumsum(weights) // np.maximum(whole, 1)[self.sid]
+        before = np.empty_like(upto)
+        before[1:] = upto[:-1]
+        before[seg.first] = 0
+        share: Ints = upto - before
+        empty = (whole == 0)[self.sid]
+        share[empty] = np.where(seg.first, total[self.sid], 0)[empty]
+        return share
+
+    # -- the whole assessment -----------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Every step, in the scalar engine's order."""
+        seg, guard, version = self.seg, self.guard, self.version
+        values, shipping, insurance = self.convert()
+        factor = Fraction(version.valuation.factor)
+        valued = values if factor == 1 else div_round(
+            guard.mul(values, factor.numerator), factor.denominator, self.mode)
+        ship_share = self.allocate(shipping, valued)
+        ins_share = self.allocate(insurance, valued)
+        cif_line = valued + ship_share + ins_share
+        cv_line = cif_line if version.valuation.basis == "CIF" else valued
+        goods = seg.sum(values, guard)
+        customs_value = seg.sum(cv_line, guard)
+        cif = seg.sum(valued, guard) + shipping + insurance
+        self.ship_measure = {"goods": goods, "customs_value": customs_value, "cif": cif}
+        self.line_measure = {"goods": values, "customs_value": cv_line, "cif": cif_line}
+        excluded = self.exclusions()
+        duty_relief = self.relief("duty", excluded["duty_relief"])
+        tax_relief = self.relief("tax", excluded["tax_relief"])
+        charger = self.charge_duty(duty_relief, excluded, cv_line)
+        parts = {"goods": values, "customs_value": cv_line, "shipping": ship_share,
+                 "insurance": ins_share}
+        at = self.tax_groups(charger, duty_relief, tax_relief, parts)
+        duty_assessed = at["duty_border"] + at["duty_sale"]
+        tax_assessed = at["tax_border"] + at["tax_sale"]
+        self.waive_minimums(at)
+        duty = at["duty_border"] + at["duty_sale"]
+        tax = at["tax_border"] + at["tax_sale"]
+        border = at["duty_border"] + at["tax_border"]
+        fees = self.charge_fees(border)
+        return Outcome(
+            goods_value=goods, customs_value=customs_value, tax_base=at["base"],
+            duty_assessed=duty_assessed, tax_assessed=tax_assessed, duty=duty, tax=tax,
+            fees=fees, total=duty + tax + fees, collected_at_border=border,
+            collected_at_sale=at["duty_sale"] + at["tax_sale"],
+            duty_collection=_where(at["duty_border"], at["duty_sale"]),
+            tax_collection=_where(at["tax_border"], at["tax_sale"]),
+            classifications=seg.count(charger.classified),
+        )
+
+    # -- 4. exclusions and thresholds ---------------------------------------------------------
+
+    def exclusions(self) -> dict[str, Bools | None]:
+        """Per line, whether its HS code keeps it out of duty relief, tax relief, low-value duty."""
+        hs = self.b.hs_code
+        kinds = get_args(ExcludedFrom)
+        bits = [sum(1 << k for k, kind in enumerate(kinds)
+                    if any(kind in e.excluded_from and longest_prefix(_code(h), e.hs_prefixes)
+                           for e in self.version.exclusions)) for h in hs.values]
+        if not any(bits):
+            return dict.fromkeys(kinds)  # None: no line is excluded from anything
+        flags = np.array([*bits, 0], dtype=np.int8)[hs.codes]
+        return {kind: (flags & (1 << k)) != 0 for k, kind in enumerate(kinds)}
+
+    def relief(self, kind: str, excluded: Bools | None) -> Any:
+        """Per line: 0 no relief, 1 exempt, 2 collected at sale, by the first matching threshold."""
+        thresholds = self.version.thresholds
+        mine = [j for j, t in enumerate(thresholds) if t.applies_to == kind]
+        out = np.zeros(len(self.sid), dtype=np.int8)
+        if not mine:
+            return out
+        chosen = np.full(self.b.size, -1, dtype=np.int8)
+        used = []
+        for j in mine:
+            hit = self.match(thresholds[j].when)
+            hit &= chosen == -1
+            if bool(hit.any()):
+                chosen[hit] = j
+                used.append(j)
+        for j in used:
+            t = thresholds[j]
+            ships = chosen == j
+            limit = Fraction(t.amount) * 10**self.minor
+            if t.scope == "consignment":
+                ships &= self.ship_measure[t.measure] <= bound(limit, t.inclusive)
+                admitted = self.lines(ships)
+            else:
+                per_qty = self.quantity_bound(limit, t.inclusive)
+                admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
+            if excluded is not None:
+                admitted &= ~excluded
+            # each line has one threshold of its kind: adding the relief codes is exact
+            out += admitted.view(np.int8) * np.int8(_EXEMPT if t.relief == "exempt" else _SALE)
+        return out
+
+    def quantity_bound(self, limit: Fraction, inclusive: bool) -> Ints | int:
+        """Per line, the largest whole amount within ``limit`` x quantity."""
+        qty = self.b.quantity
+        if len(qty) == 0 or int(qty.max()) == 1:
+            return bound(limit, inclusive)
+        p, q = limit.numerator, limit.denominator
+        safe = qty <= BIG // max(p, 1)
+        product = np.where(safe, qty, 0) * p
+        whole = product // q
+        if not inclusive:
+            whole = whole - (product % q == 0)
+        out: Ints = np.where(safe, whole, BIG)
+        return out
+
+    # -- 5. duty ------------------------------------------------------------------------------
+
+    def charge_duty(self, relief: Ints, excluded: dict[str, Bools | None], customs_value: Ints
+                    ) -> DutyCharger:
+        """Each line's exact duty, by the scalar engine's precedence of methods.
+
+        The low-value method under its ceiling, else the first special whose condition and
+        ceiling hold, else the general method; lines a threshold exempts are not charged.
+        """
+        b, version = self.b, self.version
+        charger = DutyCharger(
+            seg=self.seg, guard=self.guard, fail=self.fail_lines, rules=self.rules,
+            version=version, minor=self.minor, customs_value=customs_value,
+            quantity=b.quantity, hs_code=b.hs_code, category=b.category,
+            rate=b.duty_rate, weight=b.weight_kg, volume=b.volume_l, abv=b.abv)
+        charged = relief != _EXEMPT
+        duty = version.duty
+        plan: dict[int, tuple[DutyMethod, Bools]] = {}
+
+        def assign(method: DutyMethod, mask: Bools) -> None:
+            # the scalar engine charges one group per method object: merge identical ones
+            _, before = plan.get(id(method), (method, np.zeros(len(mask), dtype=bool)))
+            plan[id(method)] = (method, before | mask)
+
+        rest = charged
+        if duty.low_value is not None:
+            low = duty.low_value
+            in_low = self.ship_measure[low.measure] <= bound(
+                Fraction(low.ceiling) * 10**self.minor, low.inclusive)
+            use_low = rest & self.lines(in_low)
+            if excluded["low_value_duty"] is not None:
+                use_low &= ~excluded["low_value_duty"]
+            assign(low.method, use_low)
+            rest = rest & ~use_low
+        special = np.full(self.b.size, -1, dtype=np.int64)
+        for k, candidate in enumerate(duty.special):
+            hit = (special == -1) & self.match(candidate.when)
+            if candidate.ceiling is not None:
+                hit &= self.ship_measure[candidate.measure] <= bound(
+                    Fraction(candidate.ceiling) * 10**self.minor, candidate.inclusive)
+            special[hit] = k
+        eligible = rest
+        if excluded["special_duty"] is not None:
+            eligible = rest & ~excluded["special_duty"]
+        for k, candidate in enumerate(duty.special):
+            use = eligible & self.lines(special == k)
+            assign(candidate.method, use)
+            rest = rest & ~use
+        assign(duty.general, rest)
+        for method, mask in plan.values():
+            charger.charge(method, mask)
+        return charger
+
+    # -- 6. tax rates, groups, rounding -------------------------------------------------------
+
+def _code(hs: object) -> str | None:
+    return hs if isinstance(hs, str) else None
+
+
+__all__ = ["WHERE", "Kernel", "Outcome"]
