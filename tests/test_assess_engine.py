@@ -17,6 +17,8 @@ from lvs_duty import (
     assess,
 )
 from lvs_duty.assess import allocate
+from lvs_duty.frame import assess_frame, to_decimal_frame
+from lvs_duty.tabular import shipments_to_frame
 
 # --- thresholds -------------------------------------------------------------------------------
 
@@ -281,6 +283,31 @@ def test_mfn_band_baskets(mfn: str, basket: str | None, duty: str) -> None:
     a = assess(parcel(Item(None, "100.00", duty_rate=mfn)), rules)
     assert a.lines[0].category == basket
     assert a.duty == D(duty)
+
+
+def test_per_shipment_flat_general_is_charged_once_when_lines_fall_back_two_ways() -> None:
+    # Low-value table: one category (10% on HS 61), no default; the general tariff is a flat
+    # EUR 3 per shipment; wine is excluded from the low-value method. Wine 10.00 goes to the
+    # general method by the exclusion, the phone 10.00 by having no category: both are lines
+    # of one shipment under one per-shipment method, so EUR 3 is due once, not twice.
+    # The shirt 10.00: 10% = 1.00. Duty 3.00 + 1.00 = 4.00.
+    rules = toy(duty={"general": {"kind": "flat", "amount": "3", "per": "shipment",
+                                  "source": "law"},
+                      "low_value": {"ceiling": "150", "source": "law", "method": {
+                          "kind": "categories", "source": "law",
+                          "categories": [{"name": "apparel", "rate": "0.10",
+                                          "hs_prefixes": ["61"]}]}}},
+                exclusions=[{"name": "wine", "hs_prefixes": ["2204"], "source": "law",
+                             "excluded_from": ["low_value_duty"]}],
+                tax=None)
+    shipment = parcel(Item("2204", "10.00"), Item("8517", "10.00"), Item("6109", "10.00"))
+    a = assess(shipment, rules)
+    assert [line.duty for line in a.lines] == [D("3.00"), D("0.00"), D("1.00")]
+    assert a.duty == D("4.00")
+    assert "Lines 2: no category and no default" in a.explain()
+    # the frame path agrees, to the cent
+    out = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules))
+    assert out["duty"].tolist() == [D("4.00")]
 
 
 def test_low_value_ceiling_boundary() -> None:

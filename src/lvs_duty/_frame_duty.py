@@ -3,8 +3,9 @@
 Line duties are kept exact, as integer numerators over ``10**(minor digits + places)``: an ad
 valorem duty is ``customs value x rate``, a specific duty ``amount x quantity`` (or weight,
 volume, alcohol). A *group* is what one call of a duty method charges in one shipment (the
-scalar engine's ``group``): a per-shipment flat amount lands on its first line, a subheading
-is charged once per group, a per-shipment rate band is keyed on the group's highest rate.
+scalar engine's ``group``; a table's unmatched lines join the general group before any charge):
+a per-shipment flat amount lands on its first line, a subheading is charged once per group, a
+per-shipment rate band is keyed on the group's highest rate.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class DutyCharger:
         n = len(customs_value)
         self.duty: Ints = np.zeros(n, dtype=np.int64)
         self.classified: Bools = np.zeros(n, dtype=bool)
+        self._classified: dict[int, Ints] = {}
         low = version.duty.low_value
         methods = [version.duty.general, *(s.method for s in version.duty.special)]
         methods += [low.method] if low is not None else []
@@ -210,7 +212,7 @@ class DutyCharger:
             self.duty[ok[fresh]] = amount
 
     def _categories(self, method: CategoryDuty, mask: Bools) -> None:
-        chosen = self._classify(method)
+        chosen = self.classify(method)
         unknown = np.flatnonzero(mask & (chosen == -2))
         names = ", ".join(c.name for c in method.categories)
         self.fail(unknown, "category", f"expected one of {names}")
@@ -230,15 +232,15 @@ class DutyCharger:
             lines = np.flatnonzero(mask & (chosen == k))
             if len(lines):
                 self._category_charge(category, lines)
-        fallback = mask & (chosen == -1)
-        if bool(fallback.any()):
-            general = self.version.duty.general
-            if general is method:
-                general = MfnDuty(kind="mfn", source=method.source)
-            self.charge(general, fallback)
+
+    def classify(self, method: CategoryDuty) -> Ints:
+        """Category index of each line: -1 none (general tariff), -2 an unknown name."""
+        key = id(method)
+        if key not in self._classified:
+            self._classified[key] = self._classify(method)
+        return self._classified[key]
 
     def _classify(self, method: CategoryDuty) -> Ints:
-        """Category index of each line: -1 none (general tariff), -2 an unknown name."""
         cats = method.categories
         by_name = {c.name: k for k, c in reversed(list(enumerate(cats)))}
         default = -1

@@ -33,7 +33,15 @@ from ._frame_tax import TaxSteps
 from .assess import longest_prefix
 from .errors import ArgumentError
 from .money import CURRENCIES, minor_digits
-from .rules import Condition, DutyMethod, ExcludedFrom, RuleSet, RuleVersion
+from .rules import (
+    CategoryDuty,
+    Condition,
+    DutyMethod,
+    ExcludedFrom,
+    MfnDuty,
+    RuleSet,
+    RuleVersion,
+)
 
 WHERE = ("border", "sale", "mixed")
 """Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
@@ -319,8 +327,21 @@ class Kernel(TaxSteps):
         duty = version.duty
         plan: dict[int, tuple[DutyMethod, Bools]] = {}
 
+        mfn_for: dict[int, MfnDuty] = {}
+
         def assign(method: DutyMethod, mask: Bools) -> None:
-            # the scalar engine charges one group per method object: merge identical ones
+            # the scalar engine charges one group per method object: merge identical ones; lines
+            # no category of a table matches join the general method's group (or the MFN
+            # group, when the table is the general method) before anything is charged
+            if isinstance(method, CategoryDuty):
+                unmatched = mask & (charger.classify(method) == -1)
+                if bool(unmatched.any()):
+                    mask = mask & ~unmatched
+                    general = duty.general
+                    if general is method:
+                        general = mfn_for.setdefault(
+                            id(method), MfnDuty(kind="mfn", source=method.source))
+                    assign(general, unmatched)
             _, before = plan.get(id(method), (method, np.zeros(len(mask), dtype=bool)))
             plan[id(method)] = (method, before | mask)
 

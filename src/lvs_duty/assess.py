@@ -334,8 +334,13 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
                           f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? "
                           f"{verdict}.", src(low.source), low.unconfirmed))
     special = _first_special(version, shipment, goods, customs_value, cif, steps, rules)
+    # One group per method and shipment, so a per-shipment amount or rate band is charged once.
+    # A line no category of a table matches (and no default) joins the general method's group
+    # before anything is charged (or the MFN group, when the table is the general method).
     charged: dict[int, list[_Line]] = {}
     methods: dict[int, DutyMethod] = {}
+    fell: dict[int, tuple[CategoryDuty, list[_Line]]] = {}
+    mfn_for: dict[int, MfnDuty] = {}
     for line in lines:
         if line.duty_relief == "exempt":
             line.duty_basis = "relieved by the duty threshold"
@@ -346,10 +351,25 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
             method = special.method
         else:
             method = version.duty.general
+        if (isinstance(method, CategoryDuty)
+                and classify(line.item, method, f"items[{line.index}]")[0] is None):
+            fell.setdefault(id(method), (method, []))[1].append(line)
+            table = method
+            method = version.duty.general
+            if method is table:
+                method = mfn_for.setdefault(id(table), MfnDuty(kind="mfn", source=table.source))
         methods[id(method)] = method
         charged.setdefault(id(method), []).append(line)
+    targets = {id(version.duty.general), *(id(m) for m in mfn_for.values())} if fell else set()
     for method_id, group in charged.items():
-        _charge_duty(methods[method_id], group, version, rules, steps)
+        if method_id not in targets:
+            _charge_duty(methods[method_id], group, version, rules, steps)
+    for table, fallback in fell.values():
+        steps.append(Step("duty", f"Lines {_nums(fallback)}: no category and no default: "
+                          "the general tariff applies.", src(table.source)))
+    for method_id, group in charged.items():
+        if method_id in targets:
+            _charge_duty(methods[method_id], group, version, rules, steps)
 
     # 6. tax rates, groups, rounding
     tax = version.tax
@@ -607,12 +627,10 @@ def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, r
     elif isinstance(method, FlatDuty):
         _charge_flat(method, group, rules, steps)
     elif isinstance(method, CategoryDuty):
-        fallback: list[_Line] = []
         for line in group:
             category, why = classify(line.item, method, f"items[{line.index}]")
-            if category is None:
-                fallback.append(line)
-                continue
+            if category is None:  # pragma: no cover - such lines were moved to the general group
+                raise AssertionError(f"line {line.index + 1} has no category")
             line.category = category.name
             line.classified = True
             line.duty, charge = _category_charge(category, line, rules)
@@ -621,13 +639,6 @@ def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, r
             steps.append(Step("duty", f"Line {line.index + 1}: category {category.name!r} "
                               f"({why}): {charge} = {line.duty}.", sources,
                               method.unconfirmed or category.unconfirmed))
-        if fallback:
-            steps.append(Step("duty", f"Lines {_nums(fallback)}: no category and no default: "
-                              "the general tariff applies.", src(method.source)))
-            general = version.duty.general
-            if general is method:  # a category table as the general tariff: fall back to MFN
-                general = MfnDuty(kind="mfn", source=method.source)
-            _charge_duty(general, fallback, version, rules, steps)
     elif isinstance(method, RateBandDuty):
         _charge_bands(method, group, rules, steps)
 
