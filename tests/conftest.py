@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled rule sets, loaded once per session; hypothesis profiles.
 
-Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable (default "dev"):
+Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable (default "ci" where
+the CI environment variable is set, as .ci/run and most CI services do, else "dev"):
 "ci" draws 300 examples per property with no deadline and no example database, large enough
 to mean something; "dev" draws 25 and stays quick. Tests that set their own ``max_examples``
 keep it. ``check_rules`` runs in the suite read the profile's ``max_examples``.
@@ -30,7 +31,8 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
 
 
 @pytest.fixture(scope="session")
