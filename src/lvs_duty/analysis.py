@@ -22,12 +22,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ._args import amount_arg, date_arg
 from .assess import allocate, assess
 from .compare import SUMMARY_COLUMNS, compare, summarize
 from .countries import COUNTRIES
 from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, quantize, to_decimal
+from .money import CONTEXT, minor_unit, quantize
 from .rules import Condition, RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
@@ -126,30 +127,6 @@ def _rules_arg(fn: str, rules: object) -> RuleSet:
         raise ArgumentError(fn, "rules", "a lvs_duty.RuleSet (see load_rules)",
                             type(rules).__name__)
     return rules
-
-
-def _on_arg(fn: str, on: object, rules: RuleSet) -> dt.date | None:
-    if on is None:
-        return None
-    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-        raise ArgumentError(fn, "on", "a datetime.date or None", on)
-    try:
-        rules.at(on)
-    except NotInForceError as exc:
-        raise ArgumentError(fn, "on", f"a date on which {rules.code} is in force "
-                            f"({', '.join(exc.periods)})", on) from None
-    return on
-
-
-def _amount_arg(fn: str, name: str, value: object) -> Decimal:
-    try:
-        result = to_decimal(value, name)
-    except (TypeError, ValueError):
-        raise ArgumentError(fn, name, "a Decimal, int or str amount (not a float)",
-                            value) from None
-    if result < 0:
-        raise ArgumentError(fn, name, "a non-negative amount", value)
-    return result
 
 
 def _units(amount: Decimal, unit: Decimal) -> int:
@@ -327,7 +304,7 @@ def notches(
     """  # noqa: E501
     fn = "notches"
     regime = _rules_arg(fn, rules)
-    when = _on_arg(fn, on, regime)
+    when = date_arg(fn, on, regime)
     shipment = _basket(fn, basket, regime, when)
     date = when or shipment.date
     try:
@@ -345,7 +322,7 @@ def notches(
         top = max([CONTEXT.multiply(a, Decimal(2)) for a in amounts]
                   + [Decimal(100) if unit < 1 else Decimal(10_000)])
     else:
-        top = _amount_arg(fn, "max_value", max_value)
+        top = amount_arg(fn, "max_value", max_value)
         if top <= 0:
             raise ArgumentError(fn, "max_value", "a positive amount", max_value)
     weights = [item.value for item in shipment.items]
@@ -636,7 +613,7 @@ def threshold_sweep(
                             "which='ceiling'), or None", name)
     if isinstance(thresholds, (str, bytes)) or not isinstance(thresholds, Iterable):
         raise ArgumentError(fn, "thresholds", "a list of amounts", thresholds)
-    amounts = [_amount_arg(fn, f"thresholds[{i}]", t) for i, t in enumerate(thresholds)]
+    amounts = [amount_arg(fn, f"thresholds[{i}]", t) for i, t in enumerate(thresholds)]
     if not amounts:
         raise ArgumentError(fn, "thresholds", "at least one amount", "[]")
     moved = {str(i): _moved(regime, which, amount, name) for i, amount in enumerate(amounts)}
@@ -749,7 +726,7 @@ def split_incentive(
     regime = _rules_arg(fn, rules)
     if not isinstance(shipment, Shipment):
         raise ArgumentError(fn, "shipment", "a Shipment", type(shipment).__name__)
-    when = _on_arg(fn, on, regime)
+    when = date_arg(fn, on, regime)
     if isinstance(max_lines, bool) or not isinstance(max_lines, int) or not 1 <= max_lines <= 20:
         raise ArgumentError(fn, "max_lines", "an int from 1 to 20", max_lines)
     if len(shipment.items) > max_lines:

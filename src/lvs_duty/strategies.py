@@ -37,9 +37,10 @@ from typing import Any, Literal, get_args
 
 import pandas as pd
 
+from ._args import amount_arg, date_arg
 from .assess import allocate
 from .countries import COUNTRIES
-from .errors import ArgumentError, NotInForceError
+from .errors import ArgumentError
 from .money import (
     CONTEXT,
     CURRENCIES,
@@ -81,18 +82,6 @@ def _fail(function: str, argument: str, expected: str, got: object) -> ArgumentE
     return ArgumentError(function, argument, expected, got)
 
 
-def _amount_arg(function: str, name: str, value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise _fail(function, name, "a Decimal, int or str amount (not a float)", value)
-    try:
-        result = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except ArithmeticError:
-        raise _fail(function, name, "a decimal amount", value) from None
-    if not result.is_finite() or result < 0:
-        raise _fail(function, name, "a non-negative, finite amount", value)
-    return result
-
-
 def _int_arg(function: str, name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise _fail(function, name, f"an int from {low} to {high}", value)
@@ -115,20 +104,6 @@ def _currency_arg(function: str, value: object) -> str:
 def _rules_arg(function: str, value: object) -> RuleSet | None:
     if value is not None and not isinstance(value, RuleSet):
         raise _fail(function, "rules", "a lvs_duty.RuleSet or None", type(value).__name__)
-    return value
-
-
-def _date_arg(function: str, value: object, rules: RuleSet | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise _fail(function, "on", "a datetime.date or None", value)
-    if rules is not None:
-        try:
-            rules.at(value)
-        except NotInForceError as exc:
-            raise _fail(function, "on", f"a date on which {rules.code} is in force "
-                        f"({', '.join(exc.periods)})", value) from None
     return value
 
 
@@ -181,8 +156,8 @@ def money(
     """
     fn = "money"
     cur = _currency_arg(fn, currency)
-    low = _amount_arg(fn, "min_value", min_value)
-    high = _amount_arg(fn, "max_value", max_value)
+    low = amount_arg(fn, "min_value", min_value)
+    high = amount_arg(fn, "max_value", max_value)
     _interval(fn, "min_value", low, "max_value", high)
     lo, hi = _units(cur, low, up=True), _units(cur, high, up=False)
     if hi < lo:
@@ -260,8 +235,8 @@ def items(
     """
     fn = "items"
     cur = _currency_arg(fn, currency)
-    low = _amount_arg(fn, "min_value", min_value)
-    high = _amount_arg(fn, "max_value", max_value)
+    low = amount_arg(fn, "min_value", min_value)
+    high = amount_arg(fn, "max_value", max_value)
     _interval(fn, "min_value", low, "max_value", high)
     try:
         values = money(cur, min_value=low, max_value=high)
@@ -538,7 +513,7 @@ def shipments(
     fn = "shipments"
     regime = _rules_arg(fn, rules)
     _bool_arg(fn, "near_thresholds", near_thresholds)
-    when = _date_arg(fn, on, regime)
+    when = date_arg(fn, on, regime)
     if currency is not None:
         _currency_arg(fn, currency)
         if regime is not None and currency != regime.currency:
@@ -551,7 +526,7 @@ def shipments(
     fewest = _int_arg(fn, "min_items", min_items, 1, 50)
     most = _int_arg(fn, "max_items", max_items, 1, 50)
     _interval(fn, "min_items", fewest, "max_items", most)
-    cap = None if max_value is None else _amount_arg(fn, "max_value", max_value)
+    cap = None if max_value is None else amount_arg(fn, "max_value", max_value)
     if cap is not None and cap <= 0:
         raise _fail(fn, "max_value", "a positive amount or None", max_value)
     per_line = _int_arg(fn, "max_quantity", max_quantity, 1, 10_000)

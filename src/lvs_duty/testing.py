@@ -60,9 +60,10 @@ from decimal import Decimal
 from random import Random
 from typing import Any, Literal, TypeVar
 
+from ._args import date_arg
 from .analysis import Measures, admitted, applicable, exact_rules, holds, measures
 from .assess import assess
-from .errors import ArgumentError, LvsDutyError, NotInForceError
+from .errors import ArgumentError, LvsDutyError
 from .explain import Assessment
 from .money import CONTEXT, minor_unit
 from .rules import RuleSet, RuleVersion, Threshold
@@ -597,14 +598,7 @@ def check_rules(
         raise ArgumentError(fn, "examples", "an int from 1 to 1000000", examples)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ArgumentError(fn, "seed", "an int or None", seed)
-    if on is not None:
-        if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-            raise ArgumentError(fn, "on", "a datetime.date or None", on)
-        try:
-            rules.at(on)
-        except NotInForceError as exc:
-            raise ArgumentError(fn, "on", f"a date on which {rules.code} is in force "
-                                f"({', '.join(exc.periods)})", on) from None
+    date_arg(fn, on, rules)
     if invariants is None:
         chosen = list(INVARIANTS)
     else:
