@@ -299,3 +299,14 @@ def test_specific_on_date_override(us_specific: RuleSet) -> None:
     shipment = parcel("2025-10-01", shirt("20.00", "0.10"), mode="post")
     with pytest.raises(NotInForceError):
         assess(shipment, us_specific, on=dt.date(2026, 3, 1))
+
+
+def test_explain_without_an_import_tax_speaks_of_duty_only(us: RuleSet) -> None:
+    # The US has no import tax: the threshold step says so, and the rounding step names the
+    # duty quantum alone (no "(tax)" quantum, no tax groups).
+    a = assess(parcel("2026-01-10", shirt("100.00", "0.12")), us)
+    text = a.explain()
+    assert "No import tax in this regime." in text
+    rounding = next(line for line in text.splitlines() if "[rounding]" in line)
+    assert "Rounded ROUND_HALF_UP to 0.01 (duty), once per shipment. Duty USD 12.00." in rounding
+    assert "(tax)" not in rounding

@@ -425,11 +425,13 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
 
     duty_assessed = duty_at["border"] + duty_at["sale"]
     tax_assessed = tax_at["border"] + tax_at["sale"]
-    rounding_text = (f"Rounded {mode} to {duty_quantum} (duty) and {quantum} (tax)"
+    rounding_text = (f"Rounded {mode} to {duty_quantum} (duty)"
+                     + (f" and {quantum} (tax)" if tax is not None else "")
                      + (f", tax base to {rounding.tax_base_quantum}"
-                        if rounding.tax_base_quantum else "")
+                        if rounding.tax_base_quantum and tax is not None else "")
                      + (", line by line." if rounding.per == "line"
-                        else ", once per shipment (per tax group)."))
+                        else ", once per shipment (per tax group)." if tax is not None
+                        else ", once per shipment."))
     steps.append(Step("rounding", f"{rounding_text} Duty "
                       f"{_money(_shown(duty_assessed, unit), cur)}.",
                       src(rounding.source), rounding.unconfirmed))
