@@ -310,6 +310,28 @@ def test_per_shipment_flat_general_is_charged_once_when_lines_fall_back_two_ways
     assert out["duty"].tolist() == [D("4.00")]
 
 
+def test_a_line_no_table_matches_falls_through_both_tables_to_mfn() -> None:
+    # Low-value table (apparel 10% on HS 61) and general table (wine EUR 2 per item on HS 2204),
+    # neither with a default. Under the EUR 150 ceiling: the shirt 20.00 -> 10% = 2.00; the
+    # wine is unmatched by the low-value table and matched by the general one -> 2.00; the
+    # phone 30.00 is matched by neither, so it pays its MFN rate 5% = 1.50. Duty 5.50.
+    rules = toy(duty={"general": {"kind": "categories", "source": "law", "categories": [
+                          {"name": "wine", "amount": "2", "per": "item",
+                           "hs_prefixes": ["2204"]}]},
+                      "low_value": {"ceiling": "150", "source": "law", "method": {
+                          "kind": "categories", "source": "law",
+                          "categories": [{"name": "apparel", "rate": "0.10",
+                                          "hs_prefixes": ["61"]}]}}},
+                tax=None)
+    shipment = parcel(Item("6109", "20.00"), Item("2204", "10.00"),
+                      Item("8517", "30.00", duty_rate="0.05"))
+    a = assess(shipment, rules)
+    assert [line.duty for line in a.lines] == [D("2.00"), D("2.00"), D("1.50")]
+    assert a.duty == D("5.50")
+    out = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules))
+    assert out["duty"].tolist() == [D("5.50")]
+
+
 def test_low_value_ceiling_boundary() -> None:
     rules = toy(duty={"general": {"kind": "mfn", "source": "law"},
                       "low_value": {"ceiling": "500", "method": BASKETS, "source": "law"}},
@@ -359,8 +381,9 @@ def test_minimum_collectable_for_duty_tax_and_payment() -> None:
     duty_min = toy(duty={"general": {"kind": "mfn", "source": "law"},
                          "min_collectable": {"amount": "1", "source": "law"}})
     a = assess(parcel(item), duty_min)
-    # duty 0.90 <= 1: waived; the tax base still holds the assessed duty: 1.98
-    assert (a.duty_assessed, a.duty, a.tax) == (D("0.90"), D("0.00"), D("1.98"))
+    # duty 0.90 <= 1: waived, so not levied and not in the tax base: VAT 9.00 x 0.2 = 1.80
+    assert (a.duty_assessed, a.duty, a.tax_base, a.tax) == (
+        D("0.90"), D("0.00"), D("9.00"), D("1.80"))
     payment_min = toy(min_collectable={"amount": "2.88", "source": "law"})
     a = assess(parcel(item), payment_min)
     assert (a.duty, a.tax, a.total) == (D("0.00"), D("0.00"), D("0.00"))

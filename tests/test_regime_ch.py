@@ -21,7 +21,10 @@ from lvs_duty import (
     RuleSet,
     Shipment,
     assess,
+    assess_frame,
     load_rules,
+    shipments_to_frame,
+    to_decimal_frame,
 )
 
 
@@ -107,13 +110,18 @@ def test_chf_5_duty_minimum(ch: RuleSet, kg: str, assessed: str, levied: str) ->
     assert (a.duty_assessed, a.duty) == (D(assessed), D(levied))
 
 
-@pytest.mark.xfail(strict=True, reason="a duty waived by its minimum stays in the VAT base "
-                   "(notes/regimes-b.md, CH waived duty)")
 def test_waived_duty_leaves_the_vat_base(ch: RuleSet) -> None:
     # duty 4.99 is not levied, so VAT is on 100.00 + 10.00 = 110.00 x 0.081 = 8.91
-    # (the engine gives (110.00 + 4.99) x 0.081 = 9.31419 -> 9.31)
+    # (with the duty in the base: (110.00 + 4.99) x 0.081 = 9.31419 -> 9.31)
     a = assess(parcel(dress("100.00", "2.92"), shipping="10.00"), ch)
-    assert a.tax == D("8.91")
+    assert (a.duty_assessed, a.duty, a.tax_base, a.tax) == (
+        D("4.99"), D("0.00"), D("110.00"), D("8.91"))
+    assert "not collected, so not in the tax base" in a.explain()
+    # the frame path leaves it out too
+    row = to_decimal_frame(assess_frame(shipments_to_frame([parcel(dress("100.00", "2.92"),
+                                                                   shipping="10.00")]), ch))
+    assert (row["duty"].tolist(), row["tax_base"].tolist(), row["tax"].tolist()) == (
+        [D("0.00")], [D("110.00")], [D("8.91")])
 
 
 def test_sports_shoes_per_kg(ch: RuleSet) -> None:

@@ -120,6 +120,20 @@ class TaxSteps:
         g_duty_point, g_tax_point, g_rate = first(duty_point), first(tax_point), first(rate_index)
         duty = quantize(gsum(charger.duty), 10**charger.places, self.duty_quantum, mode)
         # a group whose exact duty is 0 rounds to 0: its duty point does not matter
+        whole = self.seg if gseg is self.seg else Segments(owner, self.b.size)
+
+        def per_shipment(x: Ints) -> Ints:
+            return whole.sum(x, guard)
+
+        duty_border = np.where(g_duty_point == 1, duty, 0)
+        # a border duty its own minimum waives is not levied: it stays out of the tax base
+        levied = duty
+        minimum = self.version.duty.min_collectable
+        if minimum is not None and tax is not None:
+            due = per_shipment(duty_border)
+            limit = bound(Fraction(minimum.amount) * 10**self.minor, minimum.inclusive)
+            waived = (due != 0) & (due <= limit)
+            levied = np.where(waived[owner] & (g_duty_point == 1), 0, duty)
         if tax is None:
             base = tax_due = np.zeros(gseg.size, dtype=np.int64)
         else:
@@ -139,9 +153,9 @@ class TaxSteps:
                 line_part = np.where(tax_point == 1, sums[1], sums[2])
             base = gsum(line_part)
             if with_duty[1] and (with_duty[2] or points <= {0, 1}):
-                base = base + duty
+                base = base + levied
             elif with_duty[1] or with_duty[2]:
-                base = base + np.where(with_duty[g_tax_point], duty, 0)
+                base = base + np.where(with_duty[g_tax_point], levied, 0)
             if self.base_quantum is not None:
                 base = quantize(base, 1, self.base_quantum, mode)
             tax_due = self.tax_amount(base, g_rate, table)
@@ -149,13 +163,7 @@ class TaxSteps:
                 taxed = g_tax_point != _NONE
                 base = np.where(taxed, base, 0)
                 tax_due = np.where(taxed, tax_due, 0)
-        whole = self.seg if gseg is self.seg else Segments(owner, self.b.size)
-
-        def per_shipment(x: Ints) -> Ints:
-            return whole.sum(x, guard)
-
         # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
-        duty_border = np.where(g_duty_point == 1, duty, 0)
         tax_border = np.where(g_tax_point == 1, tax_due, 0)
         return {"duty_border": per_shipment(duty_border),
                 "duty_sale": per_shipment(duty - duty_border),

@@ -351,8 +351,8 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
             method = special.method
         else:
             method = version.duty.general
-        if (isinstance(method, CategoryDuty)
-                and classify(line.item, method, f"items[{line.index}]")[0] is None):
+        while (isinstance(method, CategoryDuty)
+               and classify(line.item, method, f"items[{line.index}]")[0] is None):
             fell.setdefault(id(method), (method, []))[1].append(line)
             table = method
             method = version.duty.general
@@ -391,19 +391,28 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     tax_at: dict[Point, Decimal] = {"border": ZERO, "sale": ZERO}
     tax_base_total = ZERO
     line_results: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
+    rounded: list[tuple[list[_Line], Decimal, Point | None]] = []
     for group in groups.values():
         exact_duty = sum((ln.duty for ln in group), ZERO)
         group_duty = quantize(exact_duty, duty_quantum, mode)
         duty_point = _point(group[0].duty_relief, exact_duty != 0)
         if duty_point is not None:
             duty_at[duty_point] += group_duty
+        rounded.append((group, group_duty, duty_point))
+    # A border duty its own minimum waives is not levied, so it stays out of the tax base.
+    duty_minimum = version.duty.min_collectable
+    duty_waived = (duty_minimum is not None and duty_at["border"] != 0
+                   and duty_minimum.waives(duty_at["border"]))
+    for group, group_duty, duty_point in rounded:
+        left_out = duty_waived and duty_point == "border"
+        levied = ZERO if left_out else group_duty
         tax_point = None if tax is None else _point(group[0].tax_relief, True)
         group_tax, base = ZERO, ZERO
         if tax is not None and tax_point is not None:
             parts = tax.base if tax_point == "border" else tax.sale_base
             base = sum((_base(parts, ln, ZERO) for ln in group), ZERO)
             if "duty" in parts:
-                base += group_duty
+                base += levied
             if rounding.tax_base_quantum is not None:
                 base = quantize(base, rounding.tax_base_quantum, mode)
             rate = group[0].tax_rate
@@ -418,7 +427,7 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
                 line_results[ln.index] = (group_duty, base, group_tax)
             elif tax is not None and tax_point is not None:
                 parts = tax.base if tax_point == "border" else tax.sale_base
-                line_base = _base(parts, ln, ln.duty)
+                line_base = _base(parts, ln, ZERO if left_out else ln.duty)
                 line_results[ln.index] = (ln.duty, line_base, line_base * ln.tax_rate)
             else:
                 line_results[ln.index] = (ln.duty, ZERO, ZERO)
@@ -435,6 +444,13 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     steps.append(Step("rounding", f"{rounding_text} Duty "
                       f"{_money(_shown(duty_assessed, unit), cur)}.",
                       src(rounding.source), rounding.unconfirmed))
+    if duty_waived and duty_minimum is not None:
+        in_base = tax is not None and "duty" in tax.base
+        steps.append(Step("minimum", f"Duty collected at the border "
+                          f"{_money(duty_at['border'], cur)}: within the minimum collectable "
+                          f"{_money(duty_minimum.amount, cur)}, not collected"
+                          + (", so not in the tax base." if in_base else "."),
+                          src(duty_minimum.source), duty_minimum.unconfirmed))
     if tax is not None:
         _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
 
@@ -515,9 +531,11 @@ def _waive_minimums(
         due = sum((a["border"] for a in amounts), ZERO)
         if minimum is None or due == 0 or not minimum.waives(due):
             continue
-        steps.append(Step("minimum", f"{label} collected at the border {_money(due, cur)}: "
-                          f"within the minimum collectable {_money(minimum.amount, cur)}, not "
-                          "collected.", src(minimum.source), minimum.unconfirmed))
+        if label != "Duty":  # the duty's own minimum is explained before the tax
+            steps.append(Step("minimum", f"{label} collected at the border "
+                              f"{_money(due, cur)}: within the minimum collectable "
+                              f"{_money(minimum.amount, cur)}, not collected.",
+                              src(minimum.source), minimum.unconfirmed))
         for a in amounts:
             a["border"] = ZERO
     return duty_at, tax_at
