@@ -87,7 +87,7 @@ class DutyCharger:
         n = len(customs_value)
         self.duty: Ints = np.zeros(n, dtype=np.int64)
         self.classified: Bools = np.zeros(n, dtype=bool)
-        self._classified: dict[int, Ints] = {}
+        self._classified: dict[int, tuple[CategoryDuty, Ints]] = {}
         low = version.duty.low_value
         methods = [version.duty.general, *(s.method for s in version.duty.special)]
         methods += [low.method] if low is not None else []
@@ -235,10 +235,10 @@ class DutyCharger:
 
     def classify(self, method: CategoryDuty) -> Ints:
         """Category index of each line: -1 none (general tariff), -2 an unknown name."""
-        key = id(method)
-        if key not in self._classified:
-            self._classified[key] = self._classify(method)
-        return self._classified[key]
+        held = self._classified.get(id(method))
+        if held is None or held[0] is not method:
+            held = self._classified[id(method)] = (method, self._classify(method))
+        return held[1]
 
     def _classify(self, method: CategoryDuty) -> Ints:
         cats = method.categories

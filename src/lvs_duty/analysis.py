@@ -213,7 +213,9 @@ class _Path:
     weights: list[Decimal]
     on: dt.date
     unit: Decimal
-    cache: dict[tuple[int, int], Assessment]
+    # assessments by rule set and value; each entry holds its rule set, so the id of a
+    # counterfactual rule set cannot be reused by another while its results are cached
+    cache: dict[int, tuple[RuleSet, dict[int, Assessment]]]
     unrounded: RuleSet | None = None
 
     def at(self, units: int) -> Shipment:
@@ -224,10 +226,10 @@ class _Path:
 
     def assess(self, units: int, rules: RuleSet | None = None) -> Assessment:
         regime = rules or self.rules
-        key = (id(regime), units)
-        if key not in self.cache:
-            self.cache[key] = assess(self.at(units), regime, on=self.on)
-        return self.cache[key]
+        _, results = self.cache.setdefault(id(regime), (regime, {}))
+        if units not in results:
+            results[units] = assess(self.at(units), regime, on=self.on)
+        return results[units]
 
     def total(self, units: int) -> Decimal:
         return self.assess(units).total
