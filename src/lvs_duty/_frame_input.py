@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Annotated, Any
 
 import numpy as np
@@ -36,9 +38,9 @@ from .shipment import (
 )
 from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
 
-FAST_COLUMNS: dict[str, str] = {
+FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
     "value_minor": "value", "shipping_minor": "shipping", "insurance_minor": "insurance",
-}  # fmt: skip
+})  # fmt: skip
 """Columns of the fast layout: integer minor units of the shipment currency, for simulations."""
 
 _REGION = re.compile(r"^[A-Z0-9]{1,3}$")
