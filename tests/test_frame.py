@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from decimal import Decimal as D
 
@@ -9,11 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import lvs_duty
 from _toy import parcel, toy
 from lvs_duty import (
     ArgumentError,
     FrameError,
     Item,
+    RuleSet,
     Shipment,
     assess,
     compare,
@@ -250,3 +253,24 @@ def test_compare_minor_and_summaries_equal_the_scalar_ones(ca: object) -> None:
         assert shown[column].tolist() == scalar[column].tolist()
     assert summarize(minor).equals(summarize(scalar))
     assert to_dask is not None
+
+
+def test_assessing_a_frame_leaves_no_reference_cycles(ca: RuleSet) -> None:
+    # Every temporary column must be freed when a call returns, not when the cyclic garbage
+    # collector next runs: a simulation assesses millions of rows in a loop, and arrays held
+    # by a cycle (a recursive closure, once) grew the peak memory by ~90 MB per 10^6 rows per
+    # call. With the collector paused, a call must leave nothing for it to collect.
+    frame = lvs_duty.simulate.population(500, "CA", seed=3)
+    options = gea_options(ca)
+    for rules in options.values():
+        assess_frame(frame, rules)  # warm imports and lazy caches first
+    gc.collect()
+    gc.disable()
+    try:
+        for rules in options.values():
+            assess_frame(frame, rules)
+            assert gc.collect() == 0
+        compare(frame, options, amounts="minor")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

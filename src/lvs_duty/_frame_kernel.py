@@ -329,21 +329,25 @@ class Kernel(TaxSteps):
 
         mfn_for: dict[int, MfnDuty] = {}
 
-        def assign(method: DutyMethod, mask: Bools) -> None:
-            # the scalar engine charges one group per method object: merge identical ones; lines
-            # no category of a table matches join the general method's group (or the MFN
-            # group, when the table is the general method) before anything is charged
-            if isinstance(method, CategoryDuty):
-                unmatched = mask & (charger.classify(method) == -1)
-                if bool(unmatched.any()):
-                    mask = mask & ~unmatched
-                    general = duty.general
-                    if general is method:
-                        general = mfn_for.setdefault(
-                            id(method), MfnDuty(kind="mfn", source=method.source))
-                    assign(general, unmatched)
+        def add(method: DutyMethod, mask: Bools) -> None:
+            # the scalar engine charges one group per method object: merge identical ones
             _, before = plan.get(id(method), (method, np.zeros(len(mask), dtype=bool)))
             plan[id(method)] = (method, before | mask)
+
+        def assign(method: DutyMethod, mask: Bools) -> None:
+            # lines no category of a table matches join the general method's group (or the
+            # MFN group, when the table is the general method) before anything is charged.
+            # A loop, not recursion: a self-referencing closure would be a reference cycle
+            # that keeps every mask alive until the garbage collector runs.
+            while isinstance(method, CategoryDuty):
+                unmatched = mask & (charger.classify(method) == -1)
+                if not bool(unmatched.any()):
+                    break
+                add(method, mask & ~unmatched)
+                table, method, mask = method, duty.general, unmatched
+                if method is table:
+                    method = mfn_for.setdefault(id(table), MfnDuty(kind="mfn", source=table.source))
+            add(method, mask)
 
         rest = charged
         if duty.low_value is not None:
