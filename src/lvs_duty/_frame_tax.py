@@ -18,7 +18,7 @@ import numpy as np
 from ._frame_input import hs_lut
 from ._frame_int import Bools, Guard, Ints, Segments, bound, digits, quantize, scaled
 from .assess import longest_prefix
-from .rules import Condition, Fee, RuleSet, RuleVersion, TaxComponent
+from .rules import Condition, Fee, MinCollectable, RuleSet, RuleVersion, TaxComponent
 
 if TYPE_CHECKING:
     from ._frame_duty import DutyCharger
@@ -130,9 +130,7 @@ class TaxSteps:
         levied = duty
         minimum = self.version.duty.min_collectable
         if minimum is not None and tax is not None:
-            due = per_shipment(duty_border)
-            limit = bound(Fraction(minimum.amount) * 10**self.minor, minimum.inclusive)
-            waived = (due != 0) & (due <= limit)
+            waived = self.waived(minimum, per_shipment(duty_border))
             levied = np.where(waived[owner] & (g_duty_point == 1), 0, duty)
         if tax is None:
             base = tax_due = np.zeros(gseg.size, dtype=np.int64)
@@ -228,10 +226,15 @@ class TaxSteps:
             if minimum is None:
                 continue
             due = at[names[0]] if len(names) == 1 else at[names[0]] + at[names[1]]
-            limit = bound(Fraction(minimum.amount) * 10**self.minor, minimum.inclusive)
-            waived = (due != 0) & (due <= limit)
+            waived = self.waived(minimum, due)
             for name in names:
                 at[name] = np.where(waived, 0, at[name])
+
+    def waived(self, minimum: MinCollectable, due: Ints) -> Bools:
+        """Per shipment, whether a non-zero amount due is within ``minimum`` (minor units)."""
+        limit = bound(Fraction(minimum.amount) * 10**self.minor, minimum.inclusive)
+        out: Bools = (due != 0) & (due <= limit)
+        return out
 
     def charge_fees(self, border: Ints) -> Ints:
         """Fees per shipment, line or item, where their condition holds."""

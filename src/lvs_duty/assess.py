@@ -34,6 +34,7 @@ from .rules import (
     FlatDuty,
     FreeDuty,
     MfnDuty,
+    MinCollectable,
     RateBandDuty,
     RegionalRate,
     RuleSet,
@@ -152,6 +153,7 @@ class _Line:
     classified: bool = False
     tax_rate: Decimal = ZERO
     tax_record: TaxCategory | RegionalRate | None = None
+    match: tuple[Category, str] | None = None  # the category and why, once classified
 
 
 def allocate(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
@@ -351,8 +353,11 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
             method = special.method
         else:
             method = version.duty.general
-        while (isinstance(method, CategoryDuty)
-               and classify(line.item, method, f"items[{line.index}]")[0] is None):
+        while isinstance(method, CategoryDuty):
+            category, why = classify(line.item, method, f"items[{line.index}]")
+            if category is not None:
+                line.match = (category, why)  # kept for the charge: classified once
+                break
             fell.setdefault(id(method), (method, []))[1].append(line)
             table = method
             method = version.duty.general
@@ -446,11 +451,9 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
                       src(rounding.source), rounding.unconfirmed))
     if duty_waived and duty_minimum is not None:
         in_base = tax is not None and "duty" in tax.base
-        steps.append(Step("minimum", f"Duty collected at the border "
-                          f"{_money(duty_at['border'], cur)}: within the minimum collectable "
-                          f"{_money(duty_minimum.amount, cur)}, not collected"
-                          + (", so not in the tax base." if in_base else "."),
-                          src(duty_minimum.source), duty_minimum.unconfirmed))
+        steps.append(_minimum_step("Duty", duty_at["border"], duty_minimum, cur, src,
+                                   ", so not in the tax base." if in_base else "."))
+        duty_at["border"] = ZERO
     if tax is not None:
         _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
 
@@ -521,9 +524,12 @@ def _waive_minimums(
     steps: list[Step],
     src: Callable[[tuple[str, ...]], tuple[Source, ...]],
 ) -> tuple[dict[Point, Decimal], dict[Point, Decimal]]:
-    """Waive border duty, border tax, or both together, when under their minimum collectable."""
+    """Waive border tax, or duty and tax together, when under their minimum collectable.
+
+    The duty's own minimum acts earlier, before the tax, because a duty not levied is not in
+    the tax base.
+    """
     checks = (
-        ("Duty", version.duty.min_collectable, (duty_at,)),
         ("Tax", version.tax.min_collectable if version.tax else None, (tax_at,)),
         ("Duty and tax together", version.min_collectable, (duty_at, tax_at)),
     )
@@ -531,14 +537,18 @@ def _waive_minimums(
         due = sum((a["border"] for a in amounts), ZERO)
         if minimum is None or due == 0 or not minimum.waives(due):
             continue
-        if label != "Duty":  # the duty's own minimum is explained before the tax
-            steps.append(Step("minimum", f"{label} collected at the border "
-                              f"{_money(due, cur)}: within the minimum collectable "
-                              f"{_money(minimum.amount, cur)}, not collected.",
-                              src(minimum.source), minimum.unconfirmed))
+        steps.append(_minimum_step(label, due, minimum, cur, src, "."))
         for a in amounts:
             a["border"] = ZERO
     return duty_at, tax_at
+
+
+def _minimum_step(label: str, due: Decimal, minimum: MinCollectable, cur: str,
+                  src: Callable[[tuple[str, ...]], tuple[Source, ...]], end: str) -> Step:
+    """The step saying a border amount is within its minimum collectable and not collected."""
+    return Step("minimum", f"{label} collected at the border {_money(due, cur)}: within the "
+                f"minimum collectable {_money(minimum.amount, cur)}, not collected{end}",
+                src(minimum.source), minimum.unconfirmed)
 
 
 def _first_special(version: RuleVersion, shipment: Shipment, goods: Decimal,
@@ -648,9 +658,9 @@ def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, r
         _charge_flat(method, group, rules, steps)
     elif isinstance(method, CategoryDuty):
         for line in group:
-            category, why = classify(line.item, method, f"items[{line.index}]")
-            if category is None:  # pragma: no cover - such lines were moved to the general group
-                raise AssertionError(f"line {line.index + 1} has no category")
+            # grouping classified every line of a table's group, and moved the unmatched ones
+            assert line.match is not None
+            category, why = line.match
             line.category = category.name
             line.classified = True
             line.duty, charge = _category_charge(category, line, rules)

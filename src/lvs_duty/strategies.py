@@ -140,6 +140,16 @@ def _scale(currency: str) -> Decimal:
     return Decimal(1) if minor_digits(currency) else Decimal(100)
 
 
+def _value_range(fn: str, currency: object, min_value: object, max_value: object
+                 ) -> tuple[str, Decimal, Decimal]:
+    """The currency and the amount range of ``money`` and ``items``, checked up front."""
+    cur = _currency_arg(fn, currency)
+    low = amount_arg(fn, "min_value", min_value)
+    high = amount_arg(fn, "max_value", max_value)
+    _interval(fn, "min_value", low, "max_value", high)
+    return cur, low, high
+
+
 def money(
     currency: str,
     *,
@@ -155,10 +165,7 @@ def money(
     Decimal('20.01')
     """
     fn = "money"
-    cur = _currency_arg(fn, currency)
-    low = amount_arg(fn, "min_value", min_value)
-    high = amount_arg(fn, "max_value", max_value)
-    _interval(fn, "min_value", low, "max_value", high)
+    cur, low, high = _value_range(fn, currency, min_value, max_value)
     lo, hi = _units(cur, low, up=True), _units(cur, high, up=False)
     if hi < lo:
         raise _fail(fn, "max_value", f"room for one amount in whole {cur} minor units between "
@@ -234,10 +241,7 @@ def items(
     Decimal('10000')
     """
     fn = "items"
-    cur = _currency_arg(fn, currency)
-    low = amount_arg(fn, "min_value", min_value)
-    high = amount_arg(fn, "max_value", max_value)
-    _interval(fn, "min_value", low, "max_value", high)
+    cur, low, high = _value_range(fn, currency, min_value, max_value)
     try:
         values = money(cur, min_value=low, max_value=high)
     except ArgumentError as exc:
