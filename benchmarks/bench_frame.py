@@ -34,8 +34,11 @@ import sys
 import time
 from typing import Any
 
-TUNING = {"MALLOC_MMAP_THRESHOLD_": "4294967296", "MALLOC_TRIM_THRESHOLD_": "4294967296",
-          "MALLOC_TOP_PAD_": "1073741824"}
+TUNING = {
+    "MALLOC_MMAP_THRESHOLD_": "4294967296",
+    "MALLOC_TRIM_THRESHOLD_": "4294967296",
+    "MALLOC_TOP_PAD_": "1073741824",
+}
 SCALAR_SAMPLE = 2_000
 
 
@@ -68,8 +71,9 @@ def measure(size: int) -> dict[str, Any]:
     out["compare_seconds"] = best_of(3, lambda: compare(frame, options, amounts="minor"))
     values = frame["value_minor"].to_numpy()
     out["numpy_pass_seconds"] = best_of(5, lambda: values.sum())
-    sample = frame_to_shipments(population(min(size, SCALAR_SAMPLE), "CA", seed=2026,
-                                           single_item=True))
+    sample = frame_to_shipments(
+        population(min(size, SCALAR_SAMPLE), "CA", seed=2026, single_item=True)
+    )
     baseline = options["baseline"]
     start = time.perf_counter()
     for shipment in sample:
@@ -82,19 +86,24 @@ def measure(size: int) -> dict[str, Any]:
 def report(results: list[dict[str, Any]], tuned: bool) -> str:
     """The figures as a Markdown table, one row per size."""
     names = list(results[0]["options"])
-    head = ("| shipments | " + " | ".join(f"{n} (M/s)" for n in names)
-            + " | compare x4 (s) | scalar (/s) | speed-up | x numpy pass | peak RSS (MB) |")
+    head = (
+        "| shipments | "
+        + " | ".join(f"{n} (M/s)" for n in names)
+        + " | compare x4 (s) | scalar (/s) | speed-up | x numpy pass | peak RSS (MB) |"
+    )
     rule = "|" + "---|" * (len(names) + 6)
     lines = [f"malloc tuning: {'on' if tuned else 'off'}", head, rule]
     for r in results:
         rates = [r["options"][n]["per_second"] for n in names]
         worst = max(r["options"][n]["seconds"] for n in names)
         lines.append(
-            f"| {r['size']:,} | " + " | ".join(f"{x / 1e6:.2f}" for x in rates)
+            f"| {r['size']:,} | "
+            + " | ".join(f"{x / 1e6:.2f}" for x in rates)
             + f" | {r['compare_seconds']:.3f} | {r['scalar_per_second']:,.0f}"
             f" | {min(rates) / r['scalar_per_second']:,.0f}x"
             f" | {worst / r['numpy_pass_seconds']:,.0f}"
-            f" | {r['peak_rss_mb']:,.0f} |")
+            f" | {r['peak_rss_mb']:,.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -115,8 +124,13 @@ def main(argv: list[str] | None = None) -> int:
         env.update(TUNING)
     results = []
     for size in sizes:
-        done = subprocess.run([sys.executable, __file__, "--one", str(size)], env=env,
-                              check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{size:,} shipments done", file=sys.stderr)
     print(report(results, not args.no_malloc_tuning))

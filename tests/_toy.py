@@ -21,8 +21,12 @@ TOY: dict[str, Any] = {
             "valid_from": dt.date(2020, 1, 1),
             "valuation": {"basis": "FOB", "source": "law"},
             "duty": {"general": {"kind": "mfn", "source": "law"}},
-            "tax": {"name": "VAT", "rate": "0.20", "base": ["customs_value", "duty"],
-                    "source": "law"},
+            "tax": {
+                "name": "VAT",
+                "rate": "0.20",
+                "base": ["customs_value", "duty"],
+                "source": "law",
+            },
         }
     ],
 }
@@ -39,11 +43,18 @@ def parcel(*items: Item, **fields: Any) -> Shipment:
     """A shipment to France in EUR on 2025-06-01 unless told otherwise."""
     args = {"destination": "FR", "date": "2025-06-01", "currency": "EUR"}
     args.update(fields)
-    return Shipment(args.pop("destination"), args.pop("date"), args.pop("currency"),
-                    list(items), **args)
+    return Shipment(
+        args.pop("destination"), args.pop("date"), args.pop("currency"), list(items), **args
+    )
 
 
 def th(kind: str, amount: str, **more: Any) -> dict[str, Any]:
     """A threshold row for the toy regime."""
-    return {"name": f"{kind} {amount}", "applies_to": kind, "amount": amount,
-            "inclusive": more.pop("inclusive", True), "source": "law", **more}
+    return {
+        "name": f"{kind} {amount}",
+        "applies_to": kind,
+        "amount": amount,
+        "inclusive": more.pop("inclusive", True),
+        "source": "law",
+        **more,
+    }

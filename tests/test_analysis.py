@@ -38,7 +38,11 @@ def test_notches_at_the_tax_and_duty_thresholds() -> None:
     assert vat.kinds == ("tax threshold",)
     assert vat.rule == "tax threshold 'tax 22' (customs_value <= EUR 22)"
     assert (vat.total_at, vat.total_above, vat.jump, vat.excess) == (
-        D("0.00"), D("4.40"), D("4.40"), D("4.40"))
+        D("0.00"),
+        D("4.40"),
+        D("4.40"),
+        D("4.40"),
+    )
     # net of charges 22.00 at the notch; V - 0.2 V < 22 up to 27.49 (tax 5.50, net 21.99);
     # at 27.50 tax 5.50, net 22.00
     assert vat.dominated_to == D("27.49")
@@ -48,7 +52,11 @@ def test_notches_at_the_tax_and_duty_thresholds() -> None:
     # 18.00) = 33.602 -> 33.60, total 51.60; held under the threshold, VAT alone 30.002 ->
     # 30.00, so all 21.60 of the jump is the notch
     assert (duty.total_at, duty.total_above, duty.jump, duty.excess) == (
-        D("30.00"), D("51.60"), D("21.60"), D("21.60"))
+        D("30.00"),
+        D("51.60"),
+        D("21.60"),
+        D("21.60"),
+    )
     # net 120.00 at the notch; at 182.91: duty 21.9492 -> 21.95, VAT 20% x 204.86 = 40.972
     # -> 40.97, total 62.92, net 119.99; at 182.92: duty 21.95, VAT 40.974 -> 40.97, net 120.00
     assert duty.dominated_to == D("182.91")
@@ -56,10 +64,13 @@ def test_notches_at_the_tax_and_duty_thresholds() -> None:
 
 def test_a_ceiling_where_the_charge_falls_has_no_dominated_band() -> None:
     # flat 10% up to EUR 100, MFN 5% above it; no tax
-    rules = toy(duty={"general": law("mfn"),
-                      "low_value": {"ceiling": "100", "method": law("flat", rate="0.10"),
-                                    "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={
+            "general": law("mfn"),
+            "low_value": {"ceiling": "100", "method": law("flat", rate="0.10"), "source": "law"},
+        },
+        tax=None,
+    )
     found = notches(rules, parcel(Item("950300", "1", duty_rate="0.05")))
     assert len(found) == 1
     ceiling = found[0]
@@ -67,26 +78,36 @@ def test_a_ceiling_where_the_charge_falls_has_no_dominated_band() -> None:
     assert ceiling.at == D("100.00")
     assert ceiling.kinds == ("low-value ceiling",)
     assert (ceiling.total_at, ceiling.total_above, ceiling.jump, ceiling.excess) == (
-        D("10.00"), D("5.00"), D("-5.00"), D("-5.00"))
+        D("10.00"),
+        D("5.00"),
+        D("-5.00"),
+        D("-5.00"),
+    )
     assert ceiling.dominated_to is None
     assert ceiling.band is None
 
 
 def test_a_minimum_collectable_makes_a_notch() -> None:
     # flat 5% duty, CAD-style minimum: duty of EUR 2.00 or less is not collected
-    rules = toy(duty={"general": law("flat", rate="0.05"),
-                      "min_collectable": {"amount": "2", "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={
+            "general": law("flat", rate="0.05"),
+            "min_collectable": {"amount": "2", "source": "law"},
+        },
+        tax=None,
+    )
     found = notches(rules, parcel(SHIRT))
     assert len(found) == 1
     minimum = found[0]
     # 40.09 x 5% = 2.0045 -> 2.00, waived; 40.10 x 5% = 2.005 -> 2.01, collected
     assert minimum.at == D("40.09")
     assert minimum.kinds == ("minimum collectable",)
-    assert minimum.rule == ("duty no longer waived under the minimum collectable "
-                            "(duty EUR 2)")
+    assert minimum.rule == ("duty no longer waived under the minimum collectable (duty EUR 2)")
     assert (minimum.total_at, minimum.total_above, minimum.jump) == (
-        D("0.00"), D("2.01"), D("2.01"))
+        D("0.00"),
+        D("2.01"),
+        D("2.01"),
+    )
     assert minimum.excess == D("2.00")  # the jump less the cent the duty rose by anyway
     # net 40.09 at the notch; 42.19: duty 2.1095 -> 2.11, net 40.08; 42.20: 2.11, net 40.09
     assert minimum.dominated_to == D("42.19")
@@ -95,8 +116,7 @@ def test_a_minimum_collectable_makes_a_notch() -> None:
 def test_per_item_threshold_notches_line_by_line() -> None:
     # VAT relief per item, EUR 22 or less each; lines worth 1:3 of the basket; MFN free
     rules = toy(thresholds=[th("tax", "22", scope="item", measure="goods")])
-    basket = parcel(Item("950300", "10.00", duty_rate="0"), Item("950300", "30.00",
-                                                                 duty_rate="0"))
+    basket = parcel(Item("950300", "10.00", duty_rate="0"), Item("950300", "30.00", duty_rate="0"))
     found = notches(rules, basket, max_value="100")
     # V cents spread 1:3 in whole cents: line 1 floor(V/4), line 2 the rest.
     # line 2 reaches 22.01 at V = 29.34 (7.33 + 22.01); line 1 at V = 88.04 (22.01 + 66.03)
@@ -104,24 +124,44 @@ def test_per_item_threshold_notches_line_by_line() -> None:
     first, second = found
     assert first.rule.endswith(", per item), line 2")
     # 29.34: line 2 taxed, 20% x 22.01 = 4.402 -> 4.40
-    assert (first.total_at, first.total_above, first.excess) == (D("0.00"), D("4.40"),
-                                                                 D("4.40"))
+    assert (first.total_at, first.total_above, first.excess) == (D("0.00"), D("4.40"), D("4.40"))
     # net 29.33; 34.50: line 2 25.88, tax 5.176 -> 5.18, net 29.32; 34.51: line 2 25.89,
     # tax 5.178 -> 5.18, net 29.33
     assert first.dominated_to == D("34.50")
     # 88.03: line 2 66.03 taxed, 13.206 -> 13.21. 88.04: both taxed, 20% x 88.04 = 17.608
     # -> 17.61; held, line 1 stays relieved: 13.21
     assert (second.total_at, second.total_above, second.jump, second.excess) == (
-        D("13.21"), D("17.61"), D("4.40"), D("4.40"))
+        D("13.21"),
+        D("17.61"),
+        D("4.40"),
+        D("4.40"),
+    )
     # net 74.82; 93.51: tax 18.702 -> 18.70, net 74.81; 93.52: 18.704 -> 18.70, net 74.82
     assert second.dominated_to == D("93.51")
 
 
-RTS = toy(duty={"general": law("mfn"), "special": [
-    {"name": "up to 50", "ceiling": "50", "measure": "cif",
-     "method": law("flat", rate="0.20"), "source": "law"},
-    {"name": "up to 3000", "ceiling": "3000", "measure": "cif",
-     "method": law("flat", rate="0.60", deduction="20"), "source": "law"}]}, tax=None)
+RTS = toy(
+    duty={
+        "general": law("mfn"),
+        "special": [
+            {
+                "name": "up to 50",
+                "ceiling": "50",
+                "measure": "cif",
+                "method": law("flat", rate="0.20"),
+                "source": "law",
+            },
+            {
+                "name": "up to 3000",
+                "ceiling": "3000",
+                "measure": "cif",
+                "method": law("flat", rate="0.60", deduction="20"),
+                "source": "law",
+            },
+        ],
+    },
+    tax=None,
+)
 """Brazil's simplified regime in miniature: 20% to 50, 60% less 20 to 3,000, MFN above."""
 
 
@@ -136,7 +176,11 @@ def test_a_kink_is_no_notch_but_a_fall_at_a_ceiling_is() -> None:
     assert fall.kinds == ("special-duty ceiling",)
     assert fall.rule == "special duty 'up to 3000' ceiling (cif <= EUR 3000)"
     assert (fall.total_at, fall.total_above, fall.jump, fall.excess) == (
-        D("1780.00"), D("600.00"), D("-1180.00"), D("-1180.01"))
+        D("1780.00"),
+        D("600.00"),
+        D("-1180.00"),
+        D("-1180.01"),
+    )
     assert fall.dominated_to is None
 
 
@@ -157,13 +201,21 @@ def test_a_threshold_that_changes_nothing_is_no_notch() -> None:
 def test_notches_of_a_lone_item_under_a_bundled_regime() -> None:
     # Canada, courier from the US: tax relieved to CAD 40, duty to CAD 150 (HST 13% in ON)
     rules = lvs_duty.load_rules("CA")
-    basket = lvs_duty.Shipment("CA", "2026-03-01", "CAD", [Item("6109", "10", duty_rate="0.18")],
-                               ship_from="US", region="ON")
+    basket = lvs_duty.Shipment(
+        "CA",
+        "2026-03-01",
+        "CAD",
+        [Item("6109", "10", duty_rate="0.18")],
+        ship_from="US",
+        region="ON",
+    )
     found = notches(rules, basket)
     # 40.01 x 13% = 5.2013 -> 5.20; at 150.01 duty 27.0018 -> 27.00 and HST 13% x 177.01 =
     # 23.0113 -> 23.01, total 50.01 against 13% x 150 = 19.50
-    assert [(n.at, n.total_above) for n in found] == [(D("40.00"), D("5.20")),
-                                                      (D("150.00"), D("50.01"))]
+    assert [(n.at, n.total_above) for n in found] == [
+        (D("40.00"), D("5.20")),
+        (D("150.00"), D("50.01")),
+    ]
     table = notch_table(found)
     assert list(table["at"]) == [D("40.00"), D("150.00")]
     assert list(table["label"]) == list(table["rule"])
@@ -177,8 +229,10 @@ def test_an_item_basket_needs_a_country_coded_regime() -> None:
 # -- threshold sweeps ---------------------------------------------------------------------------
 
 
-POPULATION = [parcel(Item("610910", v, duty_rate="0.12"), id=f"P{i}")
-              for i, v in enumerate(("10.00", "100.00", "200.00"))]
+POPULATION = [
+    parcel(Item("610910", v, duty_rate="0.12"), id=f"P{i}")
+    for i, v in enumerate(("10.00", "100.00", "200.00"))
+]
 
 
 def test_sweep_of_the_duty_threshold() -> None:
@@ -217,8 +271,7 @@ def test_sweep_of_a_frame_runs_the_frame_path_and_equals_the_list(ca: lvs_duty.R
     amounts = [D("150"), D("0"), D("20"), D("150"), D("300")]
     for rules in lvs_duty.options.gea_options(ca).values():
         on_frame = threshold_sweep(frame, rules, amounts, which="duty")
-        on_list = threshold_sweep(lvs_duty.frame_to_shipments(frame), rules, amounts,
-                                  which="duty")
+        on_list = threshold_sweep(lvs_duty.frame_to_shipments(frame), rules, amounts, which="duty")
         pd.testing.assert_frame_equal(on_frame, on_list)
         assert list(on_frame["threshold"]) == amounts
 
@@ -230,10 +283,13 @@ def test_sweep_adds_a_threshold_where_there_is_none() -> None:
 
 
 def test_sweep_of_the_ceiling() -> None:
-    rules = toy(duty={"general": law("mfn"),
-                      "low_value": {"ceiling": "100", "method": law("flat", rate="0.05"),
-                                    "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={
+            "general": law("mfn"),
+            "low_value": {"ceiling": "100", "method": law("flat", rate="0.05"), "source": "law"},
+        },
+        tax=None,
+    )
     sweep = threshold_sweep(POPULATION, rules, [0, 1000], which="ceiling")
     # ceiling 0: MFN 12% on all: 1.20 + 12.00 + 24.00 = 37.20; ceiling 1000: 5% flat on all,
     # 0.50 + 5.00 + 10.00 = 15.50
@@ -243,11 +299,19 @@ def test_sweep_of_the_ceiling() -> None:
 
 def test_sweep_moves_only_the_named_threshold_and_keeps_gift_reliefs() -> None:
     rules = lvs_duty.load_rules("CA")
-    gift = lvs_duty.Shipment("CA", "2026-03-01", "CAD", [Item("6109", "50", duty_rate="0.18")],
-                             mode="post", gift=True, region="ON")
+    gift = lvs_duty.Shipment(
+        "CA",
+        "2026-03-01",
+        "CAD",
+        [Item("6109", "50", duty_rate="0.18")],
+        mode="post",
+        gift=True,
+        region="ON",
+    )
     plain = gift.model_copy(update={"gift": False})
-    sweep = threshold_sweep([gift, plain], rules, [100], which="duty",
-                            name="CAD 20 remission, duty")
+    sweep = threshold_sweep(
+        [gift, plain], rules, [100], which="duty", name="CAD 20 remission, duty"
+    )
     # the postal gift relief (CAD 60) still frees the gift; the plain parcel's duty is now
     # relieved (50 <= 100) and it pays HST 13% of 50 = 6.50 (the tax threshold stays CAD 20)
     assert list(sweep["revenue"]) == [D("6.50")]
@@ -258,13 +322,15 @@ def test_sweep_moves_only_the_named_threshold_and_keeps_gift_reliefs() -> None:
 
 def test_splitting_two_lines_under_the_duty_de_minimis() -> None:
     rules = toy(thresholds=[th("duty", "150"), th("tax", "22")])
-    whole = parcel(Item("610910", "100.00", duty_rate="0.12"),
-                   Item("620442", "100.00", duty_rate="0.12"), shipping="10.00")
+    whole = parcel(
+        Item("610910", "100.00", duty_rate="0.12"),
+        Item("620442", "100.00", duty_rate="0.12"),
+        shipping="10.00",
+    )
     result = split_incentive(whole, rules)
     # whole: goods 200 > 150: duty 12% x 200 = 24.00, VAT 20% x 224.00 = 44.80: 68.80.
     # split: each 100 <= 150, no duty; VAT 20% x 100 = 20.00 each: 40.00
-    assert (result.total, result.split_total, result.saving) == (
-        D("68.80"), D("40.00"), D("28.80"))
+    assert (result.total, result.split_total, result.saving) == (D("68.80"), D("40.00"), D("28.80"))
     assert result.lowers
     assert result.how == "lines 1 | 2"
     assert result.parts is not None
@@ -274,10 +340,10 @@ def test_splitting_two_lines_under_the_duty_de_minimis() -> None:
 
 def test_halving_a_single_line() -> None:
     rules = toy(thresholds=[th("duty", "150"), th("tax", "22")])
-    result = split_incentive(parcel(Item("610910", "200.00", quantity=2, duty_rate="0.12",
-                                         weight_kg="1.5")), rules)
-    assert (result.total, result.split_total, result.saving) == (
-        D("68.80"), D("40.00"), D("28.80"))
+    result = split_incentive(
+        parcel(Item("610910", "200.00", quantity=2, duty_rate="0.12", weight_kg="1.5")), rules
+    )
+    assert (result.total, result.split_total, result.saving) == (D("68.80"), D("40.00"), D("28.80"))
     assert result.how == "its one line halved"
     assert result.parts is not None
     assert [p.items[0].quantity for p in result.parts] == [1, 1]
@@ -288,8 +354,7 @@ def test_no_incentive_when_splitting_changes_nothing() -> None:
     rules = toy()  # no thresholds: VAT from the first cent
     result = split_incentive(parcel(Item("490199", "100.00", duty_rate="0")), rules)
     # VAT 20% x 100 = 20.00 whole; 20% x 50 = 10.00 twice
-    assert (result.total, result.split_total, result.saving) == (
-        D("20.00"), D("20.00"), D("0.00"))
+    assert (result.total, result.split_total, result.saving) == (D("20.00"), D("20.00"), D("0.00"))
     assert not result.lowers
 
 
@@ -325,10 +390,14 @@ BAD_ARGS: list[tuple[Any, tuple[Any, ...], dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("function", "args", "kwargs", "argument"), BAD_ARGS,
-                         ids=[f"{f.__name__}-{a}-{i}" for i, (f, _, _, a) in enumerate(BAD_ARGS)])
-def test_bad_arguments_are_named(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
-                                 argument: str) -> None:
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "argument"),
+    BAD_ARGS,
+    ids=[f"{f.__name__}-{a}-{i}" for i, (f, _, _, a) in enumerate(BAD_ARGS)],
+)
+def test_bad_arguments_are_named(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], argument: str
+) -> None:
     with pytest.raises(ArgumentError) as caught:
         function(*args, **kwargs)
     assert caught.value.argument == argument

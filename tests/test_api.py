@@ -19,11 +19,17 @@ def test_all_names_import() -> None:
 @pytest.mark.parametrize(
     ("error", "builtin"),
     [
-        (errors.ShipmentError([errors.Problem("items[0]", "value", "an amount", "'x'")],
-                              shipment="S"), ValueError),
+        (
+            errors.ShipmentError(
+                [errors.Problem("items[0]", "value", "an amount", "'x'")], shipment="S"
+            ),
+            ValueError,
+        ),
         (errors.AmountTypeError([errors.Problem("", "value", "not a float", "1.5")]), TypeError),
-        (errors.RuleFileError("f.toml", [errors.Problem("versions[0]", "rate", "a rate", "2")]),
-         ValueError),
+        (
+            errors.RuleFileError("f.toml", [errors.Problem("versions[0]", "rate", "a rate", "2")]),
+            ValueError,
+        ),
         (errors.UnknownRulesError("ZZ", ["CA"]), LookupError),
         (errors.NotInForceError("CA", "1999-01-01", ["2015-04-01 to open"]), LookupError),
         (errors.CurrencyError("S", "USD", "CAD"), ValueError),
@@ -33,8 +39,9 @@ def test_all_names_import() -> None:
         (errors.FrameError([errors.RowProblem(3, "value", "an amount", "'x'")]), ValueError),
     ],
 )
-def test_errors_inherit_builtins_and_pickle(error: errors.LvsDutyError,
-                                            builtin: type[Exception]) -> None:
+def test_errors_inherit_builtins_and_pickle(
+    error: errors.LvsDutyError, builtin: type[Exception]
+) -> None:
     assert isinstance(error, errors.LvsDutyError)
     assert isinstance(error, builtin)
     assert isinstance(error.reason, errors.ReasonCode)

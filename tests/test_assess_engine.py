@@ -50,8 +50,10 @@ def test_inclusive_duty_threshold(value: str, duty: str, tax: str) -> None:
     ],
 )
 def test_strict_tax_threshold(value: str, tax: str) -> None:
-    rules = toy(thresholds=[th("tax", "22", inclusive=False)],
-                duty={"general": {"kind": "free", "source": "law"}})
+    rules = toy(
+        thresholds=[th("tax", "22", inclusive=False)],
+        duty={"general": {"kind": "free", "source": "law"}},
+    )
     assert assess(parcel(Item("6109", value)), rules).tax == D(tax)
 
 
@@ -63,15 +65,18 @@ def test_threshold_measure_cif_counts_transport() -> None:
     assert a.duty == D("14.00")
     # the same consignment measured on goods only is relieved
     rules = toy(thresholds=[th("duty", "150", measure="goods")])
-    assert assess(parcel(Item("6109", "140.00", duty_rate="0.10"), shipping="10.01"),
-                  rules).duty == D("0.00")
+    assert assess(
+        parcel(Item("6109", "140.00", duty_rate="0.10"), shipping="10.01"), rules
+    ).duty == D("0.00")
 
 
 def test_first_matching_threshold_wins_by_condition() -> None:
-    rules = toy(thresholds=[
-        th("duty", "150", when={"mode": ["courier"], "ship_from": ["US", "MX"]}),
-        th("duty", "20"),
-    ])
+    rules = toy(
+        thresholds=[
+            th("duty", "150", when={"mode": ["courier"], "ship_from": ["US", "MX"]}),
+            th("duty", "20"),
+        ]
+    )
     item = Item("6109", "100.00", duty_rate="0.10")
     # courier from the US: the CAD-150-style row applies, 100 <= 150 relieved
     assert assess(parcel(item, ship_from="US"), rules).duty == D("0.00")
@@ -82,8 +87,10 @@ def test_first_matching_threshold_wins_by_condition() -> None:
 
 
 def test_item_scope_tests_unit_value() -> None:
-    rules = toy(thresholds=[th("tax", "100", scope="item", relief="sale")],
-                duty={"general": {"kind": "free", "source": "law"}})
+    rules = toy(
+        thresholds=[th("tax", "100", scope="item", relief="sale")],
+        duty={"general": {"kind": "free", "source": "law"}},
+    )
     # line 1: 2 units for 200.00 -> unit value 100.00 <= 100: at sale, 200 x 0.2 = 40.00
     # line 2: 1 unit for 100.01 > 100: at the border, 100.01 x 0.2 = 20.002 -> 20.00
     a = assess(parcel(Item("6109", "200.00", quantity=2), Item("8517", "100.01")), rules)
@@ -95,9 +102,16 @@ def test_item_scope_tests_unit_value() -> None:
 
 
 def test_sale_relief_uses_the_sale_base() -> None:
-    rules = toy(thresholds=[th("duty", "1000"), th("tax", "1000", relief="sale")],
-                tax={"name": "GST", "rate": "0.10", "base": ["customs_value", "duty"],
-                     "sale_base": ["goods", "shipping"], "source": "law"})
+    rules = toy(
+        thresholds=[th("duty", "1000"), th("tax", "1000", relief="sale")],
+        tax={
+            "name": "GST",
+            "rate": "0.10",
+            "base": ["customs_value", "duty"],
+            "sale_base": ["goods", "shipping"],
+            "source": "law",
+        },
+    )
     # GST at sale on goods 999.99 + shipping 20.00 = 1019.99 x 0.10 = 101.999 -> 102.00
     a = assess(parcel(Item("6109", "999.99", duty_rate="0.05"), shipping="20.00"), rules)
     assert (a.duty, a.tax, a.tax_collection) == (D("0.00"), D("102.00"), "sale")
@@ -105,11 +119,15 @@ def test_sale_relief_uses_the_sale_base() -> None:
 
 
 def test_exclusion_keeps_alcohol_out_of_relief() -> None:
-    rules = toy(thresholds=[th("duty", "150"), th("tax", "150")],
-                exclusions=[{"name": "alcohol", "hs_prefixes": ["2204"], "source": "law"}])
+    rules = toy(
+        thresholds=[th("duty", "150"), th("tax", "150")],
+        exclusions=[{"name": "alcohol", "hs_prefixes": ["2204"], "source": "law"}],
+    )
     # wine 30.00 at 10%: duty 3.00; VAT (30.00 + 3.00) x 0.20 = 6.60. The shirt is relieved.
-    a = assess(parcel(Item("2204", "30.00", duty_rate="0.10"),
-                      Item("6109", "30.00", duty_rate="0.10")), rules)
+    a = assess(
+        parcel(Item("2204", "30.00", duty_rate="0.10"), Item("6109", "30.00", duty_rate="0.10")),
+        rules,
+    )
     assert (a.duty, a.tax) == (D("3.00"), D("6.60"))
     assert "alcohol" in a.explain()
 
@@ -119,7 +137,10 @@ def test_exclusion_keeps_alcohol_out_of_relief() -> None:
 
 def test_allocate_spreads_exact_cents() -> None:
     assert allocate(D("10.00"), [D("1"), D("1"), D("1")], D("0.01")) == [
-        D("3.33"), D("3.33"), D("3.34")]
+        D("3.33"),
+        D("3.33"),
+        D("3.34"),
+    ]
     # weights 1:3 of 0.01: floor(1 x 1/4) = 0, floor(1 x 4/4) = 1 -> [0.00, 0.01]
     assert allocate(D("0.01"), [D("1.00"), D("3.00")], D("0.01")) == [D("0.00"), D("0.01")]
     # zero total weight: the first line takes it all
@@ -131,8 +152,14 @@ def test_cif_customs_value_spreads_shipping_by_value() -> None:
     # shipping 9.00 over 100.00 and 200.00: 3.00 and 6.00.
     # duty = 103.00 x 0.10 + 206.00 x 0.05 = 10.30 + 10.30 = 20.60
     # VAT = (309.00 + 20.60) x 0.20 = 65.92
-    a = assess(parcel(Item("6109", "100.00", duty_rate="0.10"),
-                      Item("8517", "200.00", duty_rate="0.05"), shipping="9.00"), rules)
+    a = assess(
+        parcel(
+            Item("6109", "100.00", duty_rate="0.10"),
+            Item("8517", "200.00", duty_rate="0.05"),
+            shipping="9.00",
+        ),
+        rules,
+    )
     assert a.customs_value == D("309.00")
     assert [ln.customs_value for ln in a.lines] == [D("103.00"), D("206.00")]
     assert (a.duty, a.tax, a.total) == (D("20.60"), D("65.92"), D("86.52"))
@@ -141,11 +168,20 @@ def test_cif_customs_value_spreads_shipping_by_value() -> None:
 def test_cif_base_cannot_count_shipping_twice() -> None:
     from lvs_duty import RuleFileError
 
-    with pytest.raises(RuleFileError, match=r"tax\.base: expected a tax base that counts "
-                       "shipping once"):
-        toy(valuation={"basis": "CIF", "source": "law"},
-            tax={"name": "VAT", "rate": "0.2", "base": ["customs_value", "shipping"],
-                 "source": "law"})
+    with pytest.raises(
+        RuleFileError,
+        match=r"tax\.base: expected a tax base that counts "
+        "shipping once",
+    ):
+        toy(
+            valuation={"basis": "CIF", "source": "law"},
+            tax={
+                "name": "VAT",
+                "rate": "0.2",
+                "base": ["customs_value", "shipping"],
+                "source": "law",
+            },
+        )
 
 
 # --- rounding ----------------------------------------------------------------------------------
@@ -166,8 +202,9 @@ def test_cif_base_cannot_count_shipping_twice() -> None:
 )
 def test_rounding_is_explicit(per: str, mode: str, duty: str) -> None:
     rules = toy(rounding={"per": per, "mode": mode}, tax=None)
-    a = assess(parcel(Item("6109", "0.05", duty_rate="0.5"),
-                      Item("6110", "0.05", duty_rate="0.5")), rules)
+    a = assess(
+        parcel(Item("6109", "0.05", duty_rate="0.5"), Item("6110", "0.05", duty_rate="0.5")), rules
+    )
     assert a.duty == D(duty)
 
 
@@ -177,18 +214,28 @@ def test_japan_like_truncation_components_and_factor() -> None:
     rules = toy(
         valuation={"basis": "FOB", "factor": "0.6", "source": "law"},
         rounding={"mode": "ROUND_DOWN", "duty_quantum": "100", "tax_base_quantum": "1000"},
-        tax={"name": "consumption tax", "rate": "0.10", "base": ["customs_value", "duty"],
-             "source": "law", "components": [
-                 {"name": "national", "rate": "0.078", "quantum": "100", "source": "law"},
-                 {"name": "local", "rate": "0.022", "quantum": "100", "source": "law"}]},
+        tax={
+            "name": "consumption tax",
+            "rate": "0.10",
+            "base": ["customs_value", "duty"],
+            "source": "law",
+            "components": [
+                {"name": "national", "rate": "0.078", "quantum": "100", "source": "law"},
+                {"name": "local", "rate": "0.022", "quantum": "100", "source": "law"},
+            ],
+        },
     )
     shipment = parcel(Item("6205", "20000", duty_rate="0.10"), destination="JP", currency="JPY")
     import lvs_duty
 
     rules = lvs_duty.RuleSet.build({**rules.model_dump(), "currency": "JPY"})
     a = assess(shipment, rules)
-    assert (a.customs_value, a.duty, a.tax, a.total) == (D("12000"), D("1200"), D("1200"),
-                                                         D("2400"))
+    assert (a.customs_value, a.duty, a.tax, a.total) == (
+        D("12000"),
+        D("1200"),
+        D("1200"),
+        D("2400"),
+    )
     assert a.tax_base == D("13000")
 
 
@@ -196,8 +243,10 @@ def test_japan_like_truncation_components_and_factor() -> None:
 
 
 def test_flat_amount_per_distinct_subheading() -> None:
-    rules = toy(duty={"general": {"kind": "flat", "amount": "3", "per": "subheading",
-                                  "source": "law"}}, tax=None)
+    rules = toy(
+        duty={"general": {"kind": "flat", "amount": "3", "per": "subheading", "source": "law"}},
+        tax=None,
+    )
     # silk blouse 6206.10 + 2 woollen blouses 6206.20: two subheadings -> 2 x 3 = 6.00
     a = assess(parcel(Item("620610", "40.00"), Item("620620", "40.00", quantity=2)), rules)
     assert a.duty == D("6.00")
@@ -213,8 +262,9 @@ def test_flat_amount_per_distinct_subheading() -> None:
     [("shipment", "2.00"), ("item", "8.00")],  # once; or 2.00 x (3 + 1) units
 )
 def test_flat_amount_per_shipment_or_item(per: str, expected: str) -> None:
-    rules = toy(duty={"general": {"kind": "flat", "amount": "2", "per": per, "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={"general": {"kind": "flat", "amount": "2", "per": per, "source": "law"}}, tax=None
+    )
     a = assess(parcel(Item("6109", "10.00", quantity=3), Item(None, "5.00")), rules)
     assert a.duty == D(expected)
     assert a.classifications == 0  # no HS code needed
@@ -250,8 +300,11 @@ def test_category_tariff_classification(item: Item, category: str, duty: str) ->
 
 def test_unknown_category_is_an_error() -> None:
     rules = toy(duty={"general": CATEGORIES}, tax=None)
-    with pytest.raises(UnknownCategoryError, match=r"items\[0\]\.category: expected one of "
-                       "apparel, t-shirts, other, got 'toys'"):
+    with pytest.raises(
+        UnknownCategoryError,
+        match=r"items\[0\]\.category: expected one of "
+        "apparel, t-shirts, other, got 'toys'",
+    ):
         assess(parcel(Item("9503", "10.00", category="toys")), rules)
 
 
@@ -277,9 +330,13 @@ BASKETS = {
     ],
 )
 def test_mfn_band_baskets(mfn: str, basket: str | None, duty: str) -> None:
-    rules = toy(duty={"general": {"kind": "mfn", "source": "law"},
-                      "low_value": {"ceiling": "500", "method": BASKETS, "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={
+            "general": {"kind": "mfn", "source": "law"},
+            "low_value": {"ceiling": "500", "method": BASKETS, "source": "law"},
+        },
+        tax=None,
+    )
     a = assess(parcel(Item(None, "100.00", duty_rate=mfn)), rules)
     assert a.lines[0].category == basket
     assert a.duty == D(duty)
@@ -291,15 +348,29 @@ def test_per_shipment_flat_general_is_charged_once_when_lines_fall_back_two_ways
     # general method by the exclusion, the phone 10.00 by having no category: both are lines
     # of one shipment under one per-shipment method, so EUR 3 is due once, not twice.
     # The shirt 10.00: 10% = 1.00. Duty 3.00 + 1.00 = 4.00.
-    rules = toy(duty={"general": {"kind": "flat", "amount": "3", "per": "shipment",
-                                  "source": "law"},
-                      "low_value": {"ceiling": "150", "source": "law", "method": {
-                          "kind": "categories", "source": "law",
-                          "categories": [{"name": "apparel", "rate": "0.10",
-                                          "hs_prefixes": ["61"]}]}}},
-                exclusions=[{"name": "wine", "hs_prefixes": ["2204"], "source": "law",
-                             "excluded_from": ["low_value_duty"]}],
-                tax=None)
+    rules = toy(
+        duty={
+            "general": {"kind": "flat", "amount": "3", "per": "shipment", "source": "law"},
+            "low_value": {
+                "ceiling": "150",
+                "source": "law",
+                "method": {
+                    "kind": "categories",
+                    "source": "law",
+                    "categories": [{"name": "apparel", "rate": "0.10", "hs_prefixes": ["61"]}],
+                },
+            },
+        },
+        exclusions=[
+            {
+                "name": "wine",
+                "hs_prefixes": ["2204"],
+                "source": "law",
+                "excluded_from": ["low_value_duty"],
+            }
+        ],
+        tax=None,
+    )
     shipment = parcel(Item("2204", "10.00"), Item("8517", "10.00"), Item("6109", "10.00"))
     a = assess(shipment, rules)
     assert [line.duty for line in a.lines] == [D("3.00"), D("0.00"), D("1.00")]
@@ -315,16 +386,30 @@ def test_a_line_no_table_matches_falls_through_both_tables_to_mfn() -> None:
     # neither with a default. Under the EUR 150 ceiling: the shirt 20.00 -> 10% = 2.00; the
     # wine is unmatched by the low-value table and matched by the general one -> 2.00; the
     # phone 30.00 is matched by neither, so it pays its MFN rate 5% = 1.50. Duty 5.50.
-    rules = toy(duty={"general": {"kind": "categories", "source": "law", "categories": [
-                          {"name": "wine", "amount": "2", "per": "item",
-                           "hs_prefixes": ["2204"]}]},
-                      "low_value": {"ceiling": "150", "source": "law", "method": {
-                          "kind": "categories", "source": "law",
-                          "categories": [{"name": "apparel", "rate": "0.10",
-                                          "hs_prefixes": ["61"]}]}}},
-                tax=None)
-    shipment = parcel(Item("6109", "20.00"), Item("2204", "10.00"),
-                      Item("8517", "30.00", duty_rate="0.05"))
+    rules = toy(
+        duty={
+            "general": {
+                "kind": "categories",
+                "source": "law",
+                "categories": [
+                    {"name": "wine", "amount": "2", "per": "item", "hs_prefixes": ["2204"]}
+                ],
+            },
+            "low_value": {
+                "ceiling": "150",
+                "source": "law",
+                "method": {
+                    "kind": "categories",
+                    "source": "law",
+                    "categories": [{"name": "apparel", "rate": "0.10", "hs_prefixes": ["61"]}],
+                },
+            },
+        },
+        tax=None,
+    )
+    shipment = parcel(
+        Item("6109", "20.00"), Item("2204", "10.00"), Item("8517", "30.00", duty_rate="0.05")
+    )
     a = assess(shipment, rules)
     assert [line.duty for line in a.lines] == [D("2.00"), D("2.00"), D("1.50")]
     assert a.duty == D("5.50")
@@ -333,9 +418,13 @@ def test_a_line_no_table_matches_falls_through_both_tables_to_mfn() -> None:
 
 
 def test_low_value_ceiling_boundary() -> None:
-    rules = toy(duty={"general": {"kind": "mfn", "source": "law"},
-                      "low_value": {"ceiling": "500", "method": BASKETS, "source": "law"}},
-                tax=None)
+    rules = toy(
+        duty={
+            "general": {"kind": "mfn", "source": "law"},
+            "low_value": {"ceiling": "500", "method": BASKETS, "source": "law"},
+        },
+        tax=None,
+    )
     # 500.00 <= 500: basket 20% -> 100.00; 500.01 > 500: MFN 18% -> 90.0018 -> 90.00
     assert assess(parcel(Item(None, "500.00", duty_rate="0.18")), rules).duty == D("100.00")
     assert assess(parcel(Item(None, "500.01", duty_rate="0.18")), rules).duty == D("90.00")
@@ -348,18 +437,42 @@ def test_low_value_ceiling_boundary() -> None:
 def test_rate_band_specific_duty(rate: str, amount: str) -> None:
     # TC-US-02 bands: < 16% -> 80; 16% to 25% inclusive -> 160; above -> 200
     rules = toy(
-        duty={"general": {"kind": "rate_bands", "per": "shipment", "source": "law", "bands": [
-            {"below": "0.16", "amount": "80"},
-            {"below": "0.25", "inclusive": True, "amount": "160"},
-            {"amount": "200"}]}}, tax=None)
+        duty={
+            "general": {
+                "kind": "rate_bands",
+                "per": "shipment",
+                "source": "law",
+                "bands": [
+                    {"below": "0.16", "amount": "80"},
+                    {"below": "0.25", "inclusive": True, "amount": "160"},
+                    {"amount": "200"},
+                ],
+            }
+        },
+        tax=None,
+    )
     assert assess(parcel(Item("9503", "20.00", duty_rate=rate)), rules).duty == D(amount)
 
 
 def test_category_specific_duties_per_litre_of_alcohol() -> None:
     # SG stout example: 75 l x 5% ABV x 76 per litre of alcohol = 285.00
-    rules = toy(duty={"general": {"kind": "categories", "source": "law", "categories": [
-        {"name": "stout", "amount": "76", "per": "litre_alcohol", "hs_prefixes": ["2203"]}]}},
-        tax=None)
+    rules = toy(
+        duty={
+            "general": {
+                "kind": "categories",
+                "source": "law",
+                "categories": [
+                    {
+                        "name": "stout",
+                        "amount": "76",
+                        "per": "litre_alcohol",
+                        "hs_prefixes": ["2203"],
+                    }
+                ],
+            }
+        },
+        tax=None,
+    )
     a = assess(parcel(Item("2203", "100.00", volume_l="75", abv="0.05")), rules)
     assert a.duty == D("285.00")
     with pytest.raises(RateUnavailableError, match=r"items\[0\]\.volume_l"):
@@ -367,8 +480,11 @@ def test_category_specific_duties_per_litre_of_alcohol() -> None:
 
 
 def test_mfn_needs_the_line_rate() -> None:
-    with pytest.raises(RateUnavailableError, match=r"items\[1\]\.duty_rate: expected the line's "
-                       "MFN rate"):
+    with pytest.raises(
+        RateUnavailableError,
+        match=r"items\[1\]\.duty_rate: expected the line's "
+        "MFN rate",
+    ):
         assess(parcel(Item("6109", "10.00", duty_rate="0.1"), Item("6110", "10.00")), toy())
 
 
@@ -378,12 +494,20 @@ def test_mfn_needs_the_line_rate() -> None:
 def test_minimum_collectable_for_duty_tax_and_payment() -> None:
     item = Item("6109", "9.00", duty_rate="0.10")  # duty 0.90; VAT (9.00+0.90) x 0.2 = 1.98
     assert assess(parcel(item), toy()).total == D("2.88")
-    duty_min = toy(duty={"general": {"kind": "mfn", "source": "law"},
-                         "min_collectable": {"amount": "1", "source": "law"}})
+    duty_min = toy(
+        duty={
+            "general": {"kind": "mfn", "source": "law"},
+            "min_collectable": {"amount": "1", "source": "law"},
+        }
+    )
     a = assess(parcel(item), duty_min)
     # duty 0.90 <= 1: waived, so not levied and not in the tax base: VAT 9.00 x 0.2 = 1.80
     assert (a.duty_assessed, a.duty, a.tax_base, a.tax) == (
-        D("0.90"), D("0.00"), D("9.00"), D("1.80"))
+        D("0.90"),
+        D("0.00"),
+        D("9.00"),
+        D("1.80"),
+    )
     payment_min = toy(min_collectable={"amount": "2.88", "source": "law"})
     a = assess(parcel(item), payment_min)
     assert (a.duty, a.tax, a.total) == (D("0.00"), D("0.00"), D("0.00"))
@@ -392,10 +516,19 @@ def test_minimum_collectable_for_duty_tax_and_payment() -> None:
 
 
 def test_fees_per_item_and_border_only() -> None:
-    rules = toy(thresholds=[th("duty", "150"), th("tax", "150")], fees=[
-        {"name": "handling", "amount": "2", "per": "item", "source": "law"},
-        {"name": "clearance", "amount": "5", "per": "shipment", "border_only": True,
-         "source": "law"}])
+    rules = toy(
+        thresholds=[th("duty", "150"), th("tax", "150")],
+        fees=[
+            {"name": "handling", "amount": "2", "per": "item", "source": "law"},
+            {
+                "name": "clearance",
+                "amount": "5",
+                "per": "shipment",
+                "border_only": True,
+                "source": "law",
+            },
+        ],
+    )
     # relieved consignment: handling 2 x 3 units = 6.00; no border collection, no clearance
     small = assess(parcel(Item("6109", "30.00", quantity=3, duty_rate="0.1")), rules)
     assert (small.fees, small.total) == (D("6.00"), D("6.00"))
@@ -419,19 +552,32 @@ def test_caller_supplied_exchange_rate() -> None:
 
 
 def test_date_outside_every_version() -> None:
-    with pytest.raises(NotInForceError, match=r"no version in force on 2019-12-31; expected a "
-                       r"date in 2020-01-01 to open"):
+    with pytest.raises(
+        NotInForceError,
+        match=r"no version in force on 2019-12-31; expected a "
+        r"date in 2020-01-01 to open",
+    ):
         assess(parcel(Item("6109", "1.00"), date="2019-12-31"), toy())
     # `on` overrides the shipment date
-    assert assess(parcel(Item("6109", "1.00", duty_rate="0"), date="2019-12-31"), toy(),
-                  on=dt.date(2021, 1, 1)).total == D("0.20")
+    assert assess(
+        parcel(Item("6109", "1.00", duty_rate="0"), date="2019-12-31"),
+        toy(),
+        on=dt.date(2021, 1, 1),
+    ).total == D("0.20")
 
 
 def test_regional_rate_without_default() -> None:
-    rules = toy(tax={"name": "VAT", "rate_key": "destination", "source": "law",
-                     "rates": [{"key": "DE", "rate": "0.19", "source": "law"}]})
-    assert assess(parcel(Item("6109", "100.00", duty_rate="0"), destination="DE"),
-                  rules).tax == D("19.00")
+    rules = toy(
+        tax={
+            "name": "VAT",
+            "rate_key": "destination",
+            "source": "law",
+            "rates": [{"key": "DE", "rate": "0.19", "source": "law"}],
+        }
+    )
+    assert assess(parcel(Item("6109", "100.00", duty_rate="0"), destination="DE"), rules).tax == D(
+        "19.00"
+    )
     with pytest.raises(RateUnavailableError, match=r"destination: expected one of DE"):
         assess(parcel(Item("6109", "100.00", duty_rate="0"), destination="FR"), rules)
 

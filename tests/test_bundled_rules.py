@@ -54,8 +54,9 @@ def test_versions_are_contiguous(rules: RuleSet) -> None:
         assert version.valid_to is None or version.valid_to > version.valid_from
     for before, after in itertools.pairwise(versions):
         assert before.valid_to is not None, f"{rules.code}: only the last version may be open"
-        assert before.valid_to == after.valid_from, f"{rules.code}: {before.period} then " \
-            f"{after.period}"
+        assert before.valid_to == after.valid_from, (
+            f"{rules.code}: {before.period} then {after.period}"
+        )
 
 
 def test_at_finds_each_version_on_its_first_and_last_day(rules: RuleSet) -> None:
@@ -69,6 +70,7 @@ def _sourced(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
     """Every applied value (threshold, rate, category, exclusion, fee, valuation, duty method,
     minimum) as (where, its source ids); a category without its own source inherits its
     table's or method's."""
+
     def duty_methods(duty: DutyRule) -> Iterator[tuple[str, BaseModel]]:
         yield "duty.general", duty.general
         if duty.low_value is not None:
@@ -77,8 +79,9 @@ def _sourced(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
         if duty.min_collectable is not None:
             yield "duty.min_collectable", duty.min_collectable
 
-    def categories(where: str, parent: CategoryDuty | CategoryTable,
-                   rows: tuple[Category, ...]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    def categories(
+        where: str, parent: CategoryDuty | CategoryTable, rows: tuple[Category, ...]
+    ) -> Iterator[tuple[str, tuple[str, ...]]]:
         for category in rows:
             yield f"{where}.categories[{category.name!r}]", category.source or parent.source
 
@@ -216,31 +219,66 @@ def _samples(rules: RuleSet) -> Iterator[tuple[str, Shipment]]:
         small, mid, large = _values(rules, version)
         for day in _days(version):
             # A small postal parcel from China: one T-shirt line.
-            yield f"{day} small", Shipment(
-                destination, day, rules.currency,
-                [Item("610910", small, duty_rate="0.12", weight_kg="0.2")],
-                mode="post", ship_from="CN", origin="CN", region=region,
+            yield (
+                f"{day} small",
+                Shipment(
+                    destination,
+                    day,
+                    rules.currency,
+                    [Item("610910", small, duty_rate="0.12", weight_kg="0.2")],
+                    mode="post",
+                    ship_from="CN",
+                    origin="CN",
+                    region=region,
+                ),
             )
             # A mid courier parcel just above the highest threshold: clothing and toys.
             shirts, toys = _split(mid, (60, 40), unit)
-            yield f"{day} mid", Shipment(
-                destination, day, rules.currency,
-                [Item("610910", shirts, quantity=3, duty_rate="0.12", weight_kg="0.6"),
-                 Item("950300", toys, quantity=2, duty_rate="0.04", weight_kg="0.5")],
-                mode="courier", ship_from="US", origin="US", region=region,
-                shipping=(mid / 10).quantize(unit, rounding=ROUND_DOWN),
+            yield (
+                f"{day} mid",
+                Shipment(
+                    destination,
+                    day,
+                    rules.currency,
+                    [
+                        Item("610910", shirts, quantity=3, duty_rate="0.12", weight_kg="0.6"),
+                        Item("950300", toys, quantity=2, duty_rate="0.04", weight_kg="0.5"),
+                    ],
+                    mode="courier",
+                    ship_from="US",
+                    origin="US",
+                    region=region,
+                    shipping=(mid / 10).quantize(unit, rounding=ROUND_DOWN),
+                ),
             )
             # A large courier parcel with an excise line (wine) and a book.
             shoes, wine, book = _split(large, (70, 20, 10), unit)
-            yield f"{day} large", Shipment(
-                destination, day, rules.currency,
-                [Item("640419", shoes, duty_rate="0.17", weight_kg="1.1"),
-                 Item("220421", wine, quantity=2, duty_rate="0.10", weight_kg="1.6",
-                      volume_l="1.5", abv="0.12"),
-                 Item("490199", book, duty_rate="0", weight_kg="0.4")],
-                mode="courier", ship_from="GB", origin="FR", region=region,
-                shipping=(large / 20).quantize(unit, rounding=ROUND_DOWN),
-                insurance=(large / 100).quantize(unit, rounding=ROUND_DOWN),
+            yield (
+                f"{day} large",
+                Shipment(
+                    destination,
+                    day,
+                    rules.currency,
+                    [
+                        Item("640419", shoes, duty_rate="0.17", weight_kg="1.1"),
+                        Item(
+                            "220421",
+                            wine,
+                            quantity=2,
+                            duty_rate="0.10",
+                            weight_kg="1.6",
+                            volume_l="1.5",
+                            abv="0.12",
+                        ),
+                        Item("490199", book, duty_rate="0", weight_kg="0.4"),
+                    ],
+                    mode="courier",
+                    ship_from="GB",
+                    origin="FR",
+                    region=region,
+                    shipping=(large / 20).quantize(unit, rounding=ROUND_DOWN),
+                    insurance=(large / 100).quantize(unit, rounding=ROUND_DOWN),
+                ),
             )
 
 
@@ -250,8 +288,18 @@ def test_sampled_shipments_assess_cleanly(rules: RuleSet) -> None:
         a = assess(shipment, rules)
         where = f"{rules.code} {label}"
         assert a.total == a.duty + a.tax + a.fees, where
-        for name in ("duty", "tax", "fees", "total", "duty_assessed", "tax_assessed",
-                     "customs_value", "tax_base", "collected_at_border", "collected_at_sale"):
+        for name in (
+            "duty",
+            "tax",
+            "fees",
+            "total",
+            "duty_assessed",
+            "tax_assessed",
+            "customs_value",
+            "tax_base",
+            "collected_at_border",
+            "collected_at_sale",
+        ):
             assert getattr(a, name) >= 0, f"{where}: {name} = {getattr(a, name)}"
         assert a.collected_at_border + a.collected_at_sale == a.duty + a.tax, where
         assert a.duty <= a.duty_assessed, where

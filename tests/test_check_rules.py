@@ -43,12 +43,14 @@ def test_sound_toy_rules_pass_every_invariant() -> None:
 
 def test_a_ceiling_where_the_charge_falls_is_a_notch_not_a_failure() -> None:
     # 30% flat below EUR 100, duty free above: at EUR 100.00 duty is 30.00, at 100.01 it is 0
-    rules = toy(duty={"general": law("free"),
-                      "low_value": {"ceiling": "100", "method": law("flat", rate="0.30"),
-                                    "source": "law"}},
-                tax=None)
-    report = check_rules(rules, examples=FAST, invariants=["monotone_in_value",
-                                                           "adding_an_item"])
+    rules = toy(
+        duty={
+            "general": law("free"),
+            "low_value": {"ceiling": "100", "method": law("flat", rate="0.30"), "source": "law"},
+        },
+        tax=None,
+    )
+    report = check_rules(rules, examples=FAST, invariants=["monotone_in_value", "adding_an_item"])
     assert report.ok, str(report)
     label = "low-value duty ceiling (customs_value <= EUR 100)"
     assert label in report["monotone_in_value"].notches
@@ -58,8 +60,9 @@ def test_a_ceiling_where_the_charge_falls_is_a_notch_not_a_failure() -> None:
 def test_decreasing_rate_bands_fail_adding_an_item_with_a_minimal_example() -> None:
     # per shipment, the band of the highest rate: below 10% EUR 10, else EUR 2. A parcel of
     # low-rate goods pays 10.00; add one line at 10% or more and it pays 2.00
-    bands = law("rate_bands", per="shipment",
-                bands=[{"below": "0.1", "amount": "10"}, {"amount": "2"}])
+    bands = law(
+        "rate_bands", per="shipment", bands=[{"below": "0.1", "amount": "10"}, {"amount": "2"}]
+    )
     rules = toy(duty={"general": bands}, tax=None)
     report = check_rules(rules, examples=FAST, invariants=["adding_an_item"])
     result = report["adding_an_item"]
@@ -79,8 +82,14 @@ def test_decreasing_rate_bands_fail_adding_an_item_with_a_minimal_example() -> N
 def test_a_regional_rate_with_no_default_fails_assessable() -> None:
     # keys written in lower case can never match a shipment's region ("ON"), and there is no
     # default rate: every parcel is unassessable
-    rules = toy(tax={"name": "HST", "rate_key": "region", "source": "law",
-                     "rates": [{"key": "on", "rate": "0.13", "source": "law"}]})
+    rules = toy(
+        tax={
+            "name": "HST",
+            "rate_key": "region",
+            "source": "law",
+            "rates": [{"key": "on", "rate": "0.13", "source": "law"}],
+        }
+    )
     report = check_rules(rules, examples=FAST, invariants=["assessable", "non_negative"])
     assert report["assessable"].status == "failed"
     assert "RateUnavailableError" in report["assessable"].message
@@ -92,7 +101,8 @@ def test_a_regional_rate_with_no_default_fails_assessable() -> None:
 
 
 def test_the_frame_invariant_is_skipped_without_the_frame_path(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr("lvs_duty.testing._frame_path", lambda: None)
     report = check_rules(toy(), examples=5, invariants=["frame_agrees"])
     result = report["frame_agrees"]
@@ -191,8 +201,11 @@ def test_same_seed_same_counter_example(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_report_prints_every_invariant_and_the_counter_example() -> None:
     bands = law("rate_bands", bands=[{"below": "0.1", "amount": "10"}, {"amount": "2"}])
-    report = check_rules(toy(duty={"general": bands}, tax=None), examples=FAST,
-                         invariants=["total_is_sum", "adding_an_item"])
+    report = check_rules(
+        toy(duty={"general": bands}, tax=None),
+        examples=FAST,
+        invariants=["total_is_sum", "adding_an_item"],
+    )
     text = str(report)
     assert text.startswith("check_rules TOY: 2 invariants, 100 examples each, seed 0: 1 FAILED")
     assert "  [pass] total_is_sum: " in text
@@ -206,10 +219,19 @@ def test_report_prints_every_invariant_and_the_counter_example() -> None:
 
 
 def test_describe_reads_like_a_declaration() -> None:
-    parcel = Shipment("GB", "2026-01-01", "GBP", [lvs_duty.Item("490199", "5.00")],
-                      ship_from="US", gift=True, shipping="3.50")
-    assert describe(parcel) == ("to GB on 2026-01-01 by courier from US, a gift, shipping 3.50, "
-                                "insurance 0: 1 x 490199 worth GBP 5.00")
+    parcel = Shipment(
+        "GB",
+        "2026-01-01",
+        "GBP",
+        [lvs_duty.Item("490199", "5.00")],
+        ship_from="US",
+        gift=True,
+        shipping="3.50",
+    )
+    assert describe(parcel) == (
+        "to GB on 2026-01-01 by courier from US, a gift, shipping 3.50, "
+        "insurance 0: 1 x 490199 worth GBP 5.00"
+    )
 
 
 # -- bad arguments ------------------------------------------------------------------------------
@@ -227,8 +249,11 @@ BAD_ARGS: list[tuple[Any, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("rules", "kwargs", "argument"), BAD_ARGS,
-                         ids=[f"{a}-{i}" for i, (_, _, a) in enumerate(BAD_ARGS)])
+@pytest.mark.parametrize(
+    ("rules", "kwargs", "argument"),
+    BAD_ARGS,
+    ids=[f"{a}-{i}" for i, (_, _, a) in enumerate(BAD_ARGS)],
+)
 def test_bad_arguments_are_named(rules: Any, kwargs: dict[str, Any], argument: str) -> None:
     with pytest.raises(ArgumentError) as caught:
         check_rules(toy() if rules is None else rules, **kwargs)

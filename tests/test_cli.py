@@ -29,16 +29,44 @@ def test_compare_on_the_bundled_sample(tmp_path: Path) -> None:
 
 def test_assess_prints_the_explanation() -> None:
     # TC-CA-04: duty 27.00, HST 23.01
-    text = run("assess", "--rules", "CA", "--date", "2026-03-01", "--hs", "6109", "--value",
-               "150.01", "--duty-rate", "0.18", "--ship-from", "US", "--region", "ON")
+    text = run(
+        "assess",
+        "--rules",
+        "CA",
+        "--date",
+        "2026-03-01",
+        "--hs",
+        "6109",
+        "--value",
+        "150.01",
+        "--duty-rate",
+        "0.18",
+        "--ship-from",
+        "US",
+        "--region",
+        "ON",
+    )
     assert "Result: duty 27.00 + tax 23.01 + fees 0.00 = total 50.01 CAD" in text
     assert "CUSMA courier, duty" in text
 
 
 def test_assess_several_items() -> None:
     # 2 lines of 60.00 at 18% from China, AB: duty 21.60; GST (120 + 21.60) x 0.05 = 7.08
-    text = run("assess", "--rules", "CA", "--date", "2026-03-01", "--item", "6109,60.00,0.18",
-               "--item", "6110,60.00,0.18", "--ship-from", "CN", "--region", "AB")
+    text = run(
+        "assess",
+        "--rules",
+        "CA",
+        "--date",
+        "2026-03-01",
+        "--item",
+        "6109,60.00,0.18",
+        "--item",
+        "6110,60.00,0.18",
+        "--ship-from",
+        "CN",
+        "--region",
+        "AB",
+    )
     assert "total 28.68 CAD" in text
 
 

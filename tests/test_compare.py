@@ -14,11 +14,22 @@ from lvs_duty.options import gea_options
 
 def population() -> list[Shipment]:
     def ca(id_: str, value: str, ship_from: str, region: str = "ON") -> Shipment:
-        return Shipment("CA", "2026-03-01", "CAD", [Item("610910", value, duty_rate="0.18")],
-                        ship_from=ship_from, region=region, id=id_)
+        return Shipment(
+            "CA",
+            "2026-03-01",
+            "CAD",
+            [Item("610910", value, duty_rate="0.18")],
+            ship_from=ship_from,
+            region=region,
+            id=id_,
+        )
 
-    return [ca("s1", "15.00", "CN"), ca("s2", "100.00", "CN"), ca("s3", "100.00", "US"),
-            ca("s4", "300.00", "US", "AB")]
+    return [
+        ca("s1", "15.00", "CN"),
+        ca("s2", "100.00", "CN"),
+        ca("s3", "100.00", "US"),
+        ca("s4", "300.00", "US", "AB"),
+    ]
 
 
 def test_comparison_rows_hand_worked(ca: RuleSet) -> None:
@@ -27,8 +38,10 @@ def test_comparison_rows_hand_worked(ca: RuleSet) -> None:
     assert list(table.columns) == list(COMPARISON_COLUMNS)
     assert len(table) == 16
     assert list(table["option"].unique()) == list(options)
-    got = {(r.option, r.shipment_id): (r.duty, r.tax, r.total, r.classifications)
-           for r in table.itertuples()}
+    got = {
+        (r.option, r.shipment_id): (r.duty, r.tax, r.total, r.classifications)
+        for r in table.itertuples()
+    }
     # baseline: s1 15.00 <= 20 relieved. s2 from CN: duty 18.00, HST (100+18) x .13 = 15.34.
     # s3 from US: duty relieved (<= 150), HST 100 x .13 = 13.00 (> 40).
     # s4 300 > 150: duty 54.00, GST (300+54) x .05 = 17.70
@@ -77,8 +90,9 @@ def test_compare_accepts_the_canonical_frame(ca: RuleSet) -> None:
 
 
 def test_compare_names_the_failing_shipment_and_option(ca: RuleSet) -> None:
-    bad = [Shipment("CA", "2026-03-01", "CAD", [Item("6109", "99.00")], ship_from="CN",
-                    id="no-rate")]
+    bad = [
+        Shipment("CA", "2026-03-01", "CAD", [Item("6109", "99.00")], ship_from="CN", id="no-rate")
+    ]
     with pytest.raises(lvs_duty.RateUnavailableError) as caught:
         compare(bad, {"base": ca})
     assert "while assessing shipment 'no-rate' under option 'base'" in caught.value.__notes__

@@ -27,8 +27,12 @@ def cluster() -> Iterator[object]:
         with dask.config.set(scheduler="threads"):
             yield None
         return
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local, Client(local) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local,
+        Client(local) as client,
+    ):
         yield client
 
 
@@ -53,8 +57,9 @@ def test_compare_and_summarize_on_dask_equal_pandas(cluster: object) -> None:
     lazy = compare(to_dask(pop, 3), options, amounts="minor")
     got = lazy.compute()
     keys = ["option", "shipment_id"]
-    pd.testing.assert_frame_equal(_sorted(got, keys), _sorted(expected, keys),
-                                  check_categorical=False)
+    pd.testing.assert_frame_equal(
+        _sorted(got, keys), _sorted(expected, keys), check_categorical=False
+    )
     assert summarize(lazy).equals(summarize(expected))
 
 
@@ -71,8 +76,10 @@ def test_a_shipment_across_partitions_is_refused(cluster: object) -> None:
     pop = population(40, "CA", seed=1)
     ids = pop["shipment_id"].to_numpy()
     cut = next(i for i in range(1, len(pop)) if ids[i] == ids[i - 1])  # inside a shipment
-    parts = [dd.from_pandas(pop.iloc[:cut], npartitions=1, sort=False),
-             dd.from_pandas(pop.iloc[cut:], npartitions=1, sort=False)]
+    parts = [
+        dd.from_pandas(pop.iloc[:cut], npartitions=1, sort=False),
+        dd.from_pandas(pop.iloc[cut:], npartitions=1, sort=False),
+    ]
     with pytest.raises(FrameError, match="continues from an earlier partition"):
         assess_frame(dd.concat(parts), lvs_duty.load_rules("CA")).compute()
 

@@ -26,8 +26,10 @@ from lvs_duty import (
 from lvs_duty.frame import RESULT_COLUMNS, assess_frame, to_dask, to_decimal_frame
 from lvs_duty.options import gea_options
 
-VAT5_FREE = {"duty": {"general": {"kind": "free", "source": "law"}},
-             "tax": {"name": "VAT", "rate": "0.05", "base": ["customs_value"], "source": "law"}}
+VAT5_FREE = {
+    "duty": {"general": {"kind": "free", "source": "law"}},
+    "tax": {"name": "VAT", "rate": "0.05", "base": ["customs_value"], "source": "law"},
+}
 
 
 def ca_parcel(id_: str, value: str, rate: str | None = "0.18", **more: object) -> Shipment:
@@ -57,12 +59,20 @@ def test_transport_spread_by_cumulative_floor_and_group_rounding() -> None:
     # Duty exact 1.333 + 1.333 + 13.34 x 0.5 = 6.67 -> 9.336 -> 9.34 (one group);
     # VAT (40.00 + 9.34) x 0.20 = 9.868 -> 9.87; total 19.21.
     rules = toy(valuation={"basis": "CIF", "source": "law"})
-    shipment = parcel(Item("6109", "10.00", duty_rate="0.10"),
-                      Item("6109", "10.00", duty_rate="0.10"),
-                      Item("6109", "10.00", duty_rate="0.5"), shipping="10.00", id="T")
+    shipment = parcel(
+        Item("6109", "10.00", duty_rate="0.10"),
+        Item("6109", "10.00", duty_rate="0.10"),
+        Item("6109", "10.00", duty_rate="0.5"),
+        shipping="10.00",
+        id="T",
+    )
     row = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules)).iloc[0]
     assert (row["customs_value"], row["duty"], row["tax"], row["total"]) == (
-        D("40.00"), D("9.34"), D("9.87"), D("19.21"))
+        D("40.00"),
+        D("9.34"),
+        D("9.87"),
+        D("19.21"),
+    )
     scalar = assess(shipment, rules)
     assert (scalar.duty, scalar.tax, scalar.total) == (D("9.34"), D("9.87"), D("19.21"))
 
@@ -82,8 +92,9 @@ def test_transport_spread_by_cumulative_floor_and_group_rounding() -> None:
 )
 def test_every_rounding_mode_in_integers(mode: str, on_110: str, on_130: str) -> None:
     rules = toy(rounding={"mode": mode}, **VAT5_FREE)
-    frame = shipments_to_frame([parcel(Item("6109", "1.10"), id="a"),
-                                parcel(Item("6109", "1.30"), id="b")])
+    frame = shipments_to_frame(
+        [parcel(Item("6109", "1.10"), id="a"), parcel(Item("6109", "1.30"), id="b")]
+    )
     got = to_decimal_frame(assess_frame(frame, rules))["tax"].tolist()
     assert got == [D(on_110), D(on_130)]
 
@@ -92,10 +103,12 @@ def test_rows_are_never_dropped_or_reordered() -> None:
     # shipments interleaved, index labels shuffled and not 0..n-1: results come in order of
     # first appearance (B, A, C) and each one equals the scalar assessment of its lines
     rules = toy()
-    a = parcel(Item("6109", "100.00", duty_rate="0.10"), Item("8517", "50.00", duty_rate="0"),
-               id="A")
-    b = parcel(Item("6109", "20.00", duty_rate="0.10"), Item("6109", "30.00", duty_rate="0.20"),
-               id="B")
+    a = parcel(
+        Item("6109", "100.00", duty_rate="0.10"), Item("8517", "50.00", duty_rate="0"), id="A"
+    )
+    b = parcel(
+        Item("6109", "20.00", duty_rate="0.10"), Item("6109", "30.00", duty_rate="0.20"), id="B"
+    )
     c = parcel(Item("4901", "12.34", duty_rate="0"), id="C")
     rows = shipments_to_frame([a, b, c])  # A0 A1 B0 B1 C0
     frame = rows.iloc[[2, 0, 3, 4, 1]].copy()  # B0 A0 B1 C0 A1
@@ -104,15 +117,23 @@ def test_rows_are_never_dropped_or_reordered() -> None:
     assert result["shipment_id"].tolist() == ["B", "A", "C"]
     for shipment, (_, row) in zip([b, a, c], result.iterrows(), strict=True):
         expected = assess(shipment, rules)
-        assert (row["duty"], row["tax"], row["total"]) == (expected.duty, expected.tax,
-                                                           expected.total)
+        assert (row["duty"], row["tax"], row["total"]) == (
+            expected.duty,
+            expected.tax,
+            expected.total,
+        )
     # the input itself is untouched
     assert frame.index.tolist() == [40, 10, 30, 20, 50]
 
 
 def test_raise_reports_every_bad_row_with_its_label(ca: object) -> None:
-    frame = shipments_to_frame([ca_parcel("ok", "10.00"), ca_parcel("no-rate", "500.00", None),
-                                ca_parcel("also-ok", "99.00")])
+    frame = shipments_to_frame(
+        [
+            ca_parcel("ok", "10.00"),
+            ca_parcel("no-rate", "500.00", None),
+            ca_parcel("also-ok", "99.00"),
+        ]
+    )
     frame.index = [7, 8, 9]
     frame.loc[9, "value"] = 12.5  # a float amount
     frame.loc[7, "hs_code"] = "61x9"
@@ -121,15 +142,19 @@ def test_raise_reports_every_bad_row_with_its_label(ca: object) -> None:
     cases = caught.value.failure_cases
     assert list(cases.columns) == ["row", "column", "problem", "value"]
     assert sorted(zip(cases["row"], cases["column"], strict=True)) == [
-        (7, "hs_code"), (8, "duty_rate"), (9, "value")]
+        (7, "hs_code"),
+        (8, "duty_rate"),
+        (9, "value"),
+    ]
     problems = dict(zip(cases["column"], cases["problem"], strict=True))
     assert "not a float" in problems["value"]
     assert "MFN rate" in problems["duty_rate"]
 
 
 def test_flag_assesses_the_good_and_marks_the_bad(ca: object) -> None:
-    frame = shipments_to_frame([ca_parcel("ok", "15.00"), ca_parcel("no-rate", "500.00", None),
-                                ca_parcel("big", "300.00")])
+    frame = shipments_to_frame(
+        [ca_parcel("ok", "15.00"), ca_parcel("no-rate", "500.00", None), ca_parcel("big", "300.00")]
+    )
     result = assess_frame(frame, ca, errors="flag")
     assert result["status"].tolist() == ["ok", "error", "ok"]
     assert result["error"].iloc[0] is None
@@ -141,8 +166,11 @@ def test_flag_assesses_the_good_and_marks_the_bad(ca: object) -> None:
 
 
 def test_fast_layout_equals_the_canonical_one(ca: object) -> None:
-    population = [ca_parcel("a", "150.01"), ca_parcel("b", "20.00", ship_from="CN"),
-                  ca_parcel("c", "1234.56", shipping="12.00")]
+    population = [
+        ca_parcel("a", "150.01"),
+        ca_parcel("b", "20.00", ship_from="CN"),
+        ca_parcel("c", "1234.56", shipping="12.00"),
+    ]
     canonical = shipments_to_frame(population)
     fast = canonical.drop(columns=["value", "shipping", "insurance"])
     fast["value_minor"] = np.array([15001, 2000, 123456], dtype=np.int64)
@@ -162,8 +190,9 @@ def test_csv_text_cells_assess_the_same(ca: object) -> None:
 
 def test_a_date_out_of_force_is_a_bad_row() -> None:
     rules = toy()  # in force from 2020-01-01
-    frame = shipments_to_frame([parcel(Item("6109", "10.00", duty_rate="0"),
-                                       date="2019-12-31", id="early")])
+    frame = shipments_to_frame(
+        [parcel(Item("6109", "10.00", duty_rate="0"), date="2019-12-31", id="early")]
+    )
     result = assess_frame(frame, rules, errors="flag")
     assert result["status"].tolist() == ["error"]
     assert "no version in force" in result["error"].iloc[0]
@@ -205,8 +234,11 @@ def test_bad_arguments_are_named(kwargs: dict[str, object], message: str) -> Non
     args: dict[str, object] = {"rules": toy(), **kwargs}
     rules = args.pop("rules")
     with pytest.raises(ArgumentError, match=message):
-        assess_frame(shipments_to_frame([parcel(Item("6109", "1.00"))]), rules,  # type: ignore[arg-type]
-                     **args)  # type: ignore[arg-type]
+        assess_frame(
+            shipments_to_frame([parcel(Item("6109", "1.00"))]),
+            rules,  # type: ignore[arg-type]
+            **args,
+        )  # type: ignore[arg-type]
 
 
 def test_not_a_frame_and_bad_headers() -> None:
@@ -218,7 +250,9 @@ def test_not_a_frame_and_bad_headers() -> None:
         assess_frame(frame, toy())
     cases = caught.value.failure_cases
     assert set(zip(cases["row"], cases["column"], strict=True)) == {
-        ("(header)", "currency"), ("(header)", "colour")}
+        ("(header)", "currency"),
+        ("(header)", "colour"),
+    }
     with pytest.raises(ArgumentError, match="to_decimal_frame"):
         to_decimal_frame("not a frame")  # type: ignore[arg-type]
 
@@ -242,9 +276,12 @@ def test_foreign_currency_converted_per_amount() -> None:
 
 
 def test_compare_minor_and_summaries_equal_the_scalar_ones(ca: object) -> None:
-    population = [ca_parcel("s1", "15.00", ship_from="CN"), ca_parcel("s2", "100.00",
-                                                                      ship_from="CN"),
-                  ca_parcel("s3", "100.00"), ca_parcel("s4", "300.00", region="AB")]
+    population = [
+        ca_parcel("s1", "15.00", ship_from="CN"),
+        ca_parcel("s2", "100.00", ship_from="CN"),
+        ca_parcel("s3", "100.00"),
+        ca_parcel("s4", "300.00", region="AB"),
+    ]
     options = gea_options(ca)
     minor = compare(shipments_to_frame(population), options, amounts="minor")
     scalar = compare(population, options)

@@ -33,16 +33,27 @@ def test_bundled_regime_passes_check_rules(code: str) -> None:
 @pytest.mark.parametrize("option", ["flat_rate", "category_tariff", "duty_free_vat"])
 def test_gea_options_of_canada_pass_check_rules(option: str) -> None:
     rules = gea_options(lvs_duty.load_rules("CA"))[option]
-    report = check_rules(rules, examples=EXAMPLES,
-                         invariants=["assessable", "de_minimis", "total_is_sum",
-                                     "monotone_in_value", "adding_an_item", "rounding"])
+    report = check_rules(
+        rules,
+        examples=EXAMPLES,
+        invariants=[
+            "assessable",
+            "de_minimis",
+            "total_is_sum",
+            "monotone_in_value",
+            "adding_an_item",
+            "rounding",
+        ],
+    )
     assert report.ok, str(report)
 
 
-@hypothesis_settings(max_examples=max(3, EXAMPLES // 5),
-                     suppress_health_check=[HealthCheck.nested_given])  # check_rules searches
+@hypothesis_settings(
+    max_examples=max(3, EXAMPLES // 5), suppress_health_check=[HealthCheck.nested_given]
+)  # check_rules searches
 @given(rule_sets())
 def test_random_rule_sets_are_always_assessable(rules: RuleSet) -> None:
-    report = check_rules(rules, examples=20, invariants=["assessable", "total_is_sum",
-                                                         "non_negative"])
+    report = check_rules(
+        rules, examples=20, invariants=["assessable", "total_is_sum", "non_negative"]
+    )
     assert report.ok, str(report)

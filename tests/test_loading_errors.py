@@ -90,8 +90,11 @@ def test_rule_set_built_in_code_goes_through_the_same_validation() -> None:
 
 
 def test_unknown_bundled_code_lists_what_exists() -> None:
-    with pytest.raises(UnknownRulesError, match=r"'ZZ' is neither a bundled regime nor an "
-                       r"existing file; expected one of .*CA"):
+    with pytest.raises(
+        UnknownRulesError,
+        match=r"'ZZ' is neither a bundled regime nor an "
+        r"existing file; expected one of .*CA",
+    ):
         lvs_duty.load_rules("ZZ")
     with pytest.raises(LookupError):
         lvs_duty.load_rules("no/such/file.toml")

@@ -53,8 +53,14 @@ def test_flat_rate_needs_no_classification(baseline: RuleSet) -> None:
 def test_flat_amount_per_subheading_like_the_eu(baseline: RuleSet) -> None:
     option = flat_rate(baseline, amount="3", per="subheading", ceiling="150")
     # 1 pair of shoes + 2 dolls + 5 cotton T-shirts: three subheadings -> EUR 9.00
-    a = assess(parcel(Item("640399", "40.00"), Item("950300", "20.00", quantity=2),
-                      Item("610910", "50.00", quantity=5)), option)
+    a = assess(
+        parcel(
+            Item("640399", "40.00"),
+            Item("950300", "20.00", quantity=2),
+            Item("610910", "50.00", quantity=5),
+        ),
+        option,
+    )
     assert a.duty == D("9.00")
 
 
@@ -63,9 +69,16 @@ def test_flat_amount_per_subheading_like_the_eu(baseline: RuleSet) -> None:
 
 def test_category_tariff_on_canada_uses_the_9825_baskets(ca: RuleSet) -> None:
     option = category_tariff(ca)  # the ca-9825 table and its CAD 500 ceiling
+
     def tshirt(value: str, mfn: str = "0.18") -> Shipment:
-        return Shipment("CA", "2026-03-01", "CAD", [Item("610910", value, duty_rate=mfn)],
-                        ship_from="CN", region="ON")
+        return Shipment(
+            "CA",
+            "2026-03-01",
+            "CAD",
+            [Item("610910", value, duty_rate=mfn)],
+            ship_from="CN",
+            region="ON",
+        )
 
     # OE-02: MFN 18% -> 20% basket: duty 100 x 0.20 = 20.00; HST (100 + 20) x 0.13 = 15.60
     a = assess(tshirt("100.00"), option)
@@ -80,9 +93,13 @@ def test_category_tariff_on_canada_uses_the_9825_baskets(ca: RuleSet) -> None:
 
 def test_category_tariff_accepts_dicts_and_default(baseline: RuleSet) -> None:
     option = category_tariff(
-        baseline, ceiling="500", default="other",
-        categories=[{"name": "textiles", "rate": "0.20", "hs_prefixes": ["50", "61", "62"]},
-                    Category(name="other", rate=D("0.05"))],
+        baseline,
+        ceiling="500",
+        default="other",
+        categories=[
+            {"name": "textiles", "rate": "0.20", "hs_prefixes": ["50", "61", "62"]},
+            Category(name="other", rate=D("0.05")),
+        ],
     )
     # 61 -> textiles: 100 x 0.20 = 20.00; 8517 -> other: 100 x 0.05 = 5.00
     a = assess(parcel(Item("6109", "100.00"), Item("8517", "100.00")), option)
@@ -106,7 +123,11 @@ def test_duty_free_vat_collects_at_sale_from_the_first_cent(baseline: RuleSet) -
     # OE-03: 999.99 -> no duty; GST 99.999 -> 100.00 at sale
     a = assess(parcel(Item("6109", "999.99", duty_rate="0.05")), option)
     assert (a.duty, a.tax, a.tax_collection, a.border_collection) == (
-        D("0.00"), D("100.00"), "sale", False)
+        D("0.00"),
+        D("100.00"),
+        "sale",
+        False,
+    )
     # one cent: GST 0.001 -> 0.00 (half-up); 1.00 -> 0.10 at sale
     assert assess(parcel(Item("6109", "1.00", duty_rate="0.05")), option).tax == D("0.10")
     # 1000.01: border regime: duty 5% = 50.0005 -> 50.00; GST (1000.01 + 50.00) x 0.1 = 105.00
@@ -118,10 +139,23 @@ def test_duty_free_vat_replaces_de_minimis_but_keeps_gift_relief(ca: RuleSet) ->
     option = duty_free_vat(ca, ceiling="150")
     thresholds = option.versions[-1].thresholds
     assert [t.name for t in thresholds] == [
-        "postal gift, duty", "postal gift, tax", "GEA option 3 duty", "GEA option 3 tax"]
+        "postal gift, duty",
+        "postal gift, tax",
+        "GEA option 3 duty",
+        "GEA option 3 tax",
+    ]
     # CAD 15 from China used to be relieved (<= 20); now GST 5% at sale: 0.75
-    a = assess(Shipment("CA", "2026-03-01", "CAD", [Item("6109", "15.00", duty_rate="0.18")],
-                        ship_from="CN", region="AB"), option)
+    a = assess(
+        Shipment(
+            "CA",
+            "2026-03-01",
+            "CAD",
+            [Item("6109", "15.00", duty_rate="0.18")],
+            ship_from="CN",
+            region="AB",
+        ),
+        option,
+    )
     assert (a.duty, a.tax, a.tax_collection) == (D("0.00"), D("0.75"), "sale")
 
 
@@ -139,8 +173,11 @@ def test_options_never_touch_the_baseline(ca: RuleSet) -> None:
     assert ca.model_dump_json() == before
     assert built["baseline"] is ca
     assert {k: v.code for k, v in built.items()} == {
-        "baseline": "CA", "flat_rate": "CA+flat", "category_tariff": "CA+categories",
-        "duty_free_vat": "CA+vat"}
+        "baseline": "CA",
+        "flat_rate": "CA+flat",
+        "category_tariff": "CA+categories",
+        "duty_free_vat": "CA+vat",
+    }
     for option in built.values():
         assert [v.valid_from for v in option.versions] == [v.valid_from for v in ca.versions]
         assert "gea-2021" in option.sources or option is ca
@@ -159,25 +196,35 @@ BAD_ARGS: list[tuple[Any, dict[str, Any], str]] = [
     (flat_rate, {"rate": "0.1", "ceiling": "-1"}, "ceiling expected a non-negative amount"),
     (flat_rate, {"amount": "3", "per": "parcel", "ceiling": "150"}, "per expected 'shipment'"),
     (category_tariff, {"categories": [], "ceiling": "150"}, "categories expected at least one"),
-    (category_tariff, {"categories": [{"name": "a", "rate": "0.1"}]},
-     "ceiling expected the value at or below which"),
-    (category_tariff, {"categories": [{"name": "a", "rate": "0.1"}], "ceiling": "9",
-                       "default": "b"}, r"default expected one of the category names \(a\)"),
+    (
+        category_tariff,
+        {"categories": [{"name": "a", "rate": "0.1"}]},
+        "ceiling expected the value at or below which",
+    ),
+    (
+        category_tariff,
+        {"categories": [{"name": "a", "rate": "0.1"}], "ceiling": "9", "default": "b"},
+        r"default expected one of the category names \(a\)",
+    ),
     (category_tariff, {"categories": [42], "ceiling": "9"}, r"categories\[0\] expected a Category"),
     (duty_free_vat, {"ceiling": 150.0}, "ceiling expected a Decimal, int or str"),
 ]
 
 
 @pytest.mark.parametrize(("function", "kwargs", "message"), BAD_ARGS)
-def test_bad_arguments_name_the_argument(ca: RuleSet, function: Any, kwargs: dict[str, Any],
-                                         message: str) -> None:
+def test_bad_arguments_name_the_argument(
+    ca: RuleSet, function: Any, kwargs: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ArgumentError, match=message):
         function(ca, **kwargs)
 
 
 def test_bad_category_dict_is_a_rule_error(ca: RuleSet) -> None:
-    with pytest.raises(RuleFileError, match=r"categories\[0\]: .*rate: expected a decimal "
-                       "between 0 and 1, got '20'"):
+    with pytest.raises(
+        RuleFileError,
+        match=r"categories\[0\]: .*rate: expected a decimal "
+        "between 0 and 1, got '20'",
+    ):
         category_tariff(ca, categories=[{"name": "x", "rate": "20"}], ceiling="100")
 
 

@@ -34,8 +34,10 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def comparison() -> pd.DataFrame:
-    parcels = [parcel(Item("6109", "10.00", duty_rate="0.10"), id="P1"),
-               parcel(Item("6109", "100.00", duty_rate="0.10"), id="P2")]
+    parcels = [
+        parcel(Item("6109", "10.00", duty_rate="0.10"), id="P1"),
+        parcel(Item("6109", "100.00", duty_rate="0.10"), id="P2"),
+    ]
     options = {
         "none": toy(),
         "dm_22": toy(thresholds=[th("duty", "22"), th("tax", "22")]),
@@ -124,13 +126,31 @@ def test_burden_table_by_band_exact(comparison: pd.DataFrame) -> None:
     assert table["band"].tolist() == ["0–20", "over 20"] * 3
     assert table["shipments"].tolist() == [1, 1] * 3
     # 0-20 holds P1 (10.00), over 20 holds P2 (100.00)
-    assert table["charges"].tolist() == [D("3.20"), D("32.00"), D("0.00"), D("32.00"),
-                                         D("8.20"), D("37.00")]
-    assert table["mean_burden"].tolist() == [D("3.20"), D("32.00"), D("0.00"), D("32.00"),
-                                             D("8.20"), D("37.00")]
+    assert table["charges"].tolist() == [
+        D("3.20"),
+        D("32.00"),
+        D("0.00"),
+        D("32.00"),
+        D("8.20"),
+        D("37.00"),
+    ]
+    assert table["mean_burden"].tolist() == [
+        D("3.20"),
+        D("32.00"),
+        D("0.00"),
+        D("32.00"),
+        D("8.20"),
+        D("37.00"),
+    ]
     # 3.20 / 10.00 = 0.3200; 8.20 / 10.00 = 0.8200; 37.00 / 100.00 = 0.3700
-    assert table["effective_rate"].tolist() == [D("0.3200"), D("0.3200"), D("0"), D("0.3200"),
-                                                D("0.8200"), D("0.3700")]
+    assert table["effective_rate"].tolist() == [
+        D("0.3200"),
+        D("0.3200"),
+        D("0"),
+        D("0.3200"),
+        D("0.8200"),
+        D("0.3700"),
+    ]
 
 
 def test_burden_band_upper_bound_is_included(comparison: pd.DataFrame) -> None:
@@ -141,8 +161,7 @@ def test_burden_band_upper_bound_is_included(comparison: pd.DataFrame) -> None:
     assert none["mean_burden"].tolist() == [D("3.20"), D("32.00"), None]
 
 
-def test_burden_by_value_band_draws_one_bar_per_option_and_band(
-        comparison: pd.DataFrame) -> None:
+def test_burden_by_value_band_draws_one_bar_per_option_and_band(comparison: pd.DataFrame) -> None:
     fig = plot.burden_by_value_band(comparison, bands=(20,))
     (ax,) = fig.axes
     assert ax.get_title() == "Burden on buyers by value band: mean charge per parcel (EUR)"
@@ -157,13 +176,17 @@ def test_burden_by_value_band_draws_one_bar_per_option_and_band(
 
 
 def test_summary_dashboard_has_the_four_panels_and_writes_a_png(
-        comparison: pd.DataFrame, tmp_path: Path) -> None:
+    comparison: pd.DataFrame, tmp_path: Path
+) -> None:
     fig = plot.summary_dashboard(comparison)
     assert fig.get_suptitle() == "Policy options compared over 2 parcels (TOY)"
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["Revenue by option (EUR)", "Share of parcels charged",
-                      "Mean charge per parcel by value band (EUR)",
-                      "Classification decisions and border collection events"]
+    assert titles == [
+        "Revenue by option (EUR)",
+        "Share of parcels charged",
+        "Mean charge per parcel by value band (EUR)",
+        "Classification decisions and border collection events",
+    ]
     assert all(len(c.patches) == 3 for c in bars(fig.axes[0]))
     path = tmp_path / "dashboard.png"
     fig.savefig(path)  # exactly what `lvs-duty compare --plot` does
@@ -173,22 +196,30 @@ def test_summary_dashboard_has_the_four_panels_and_writes_a_png(
 
 # --- threshold curve -------------------------------------------------------------------------
 
-SWEEP = pd.DataFrame({
-    "option": ["a", "a", "a", "b", "b", "b"],
-    "threshold": [D("0"), D("20"), D("40")] * 2,
-    "currency": ["EUR"] * 6,
-    "shipments": [10] * 6,
-    "shipments_charged": [10, 6, 2, 10, 10, 10],
-    "border_collection_events": [10, 6, 2, 10, 4, 0],
-    "revenue": [D("100.00"), D("80.00"), D("30.00"), D("100.00"), D("100.00"), D("100.00")],
-})
+SWEEP = pd.DataFrame(
+    {
+        "option": ["a", "a", "a", "b", "b", "b"],
+        "threshold": [D("0"), D("20"), D("40")] * 2,
+        "currency": ["EUR"] * 6,
+        "shipments": [10] * 6,
+        "shipments_charged": [10, 6, 2, 10, 10, 10],
+        "border_collection_events": [10, 6, 2, 10, 4, 0],
+        "revenue": [D("100.00"), D("80.00"), D("30.00"), D("100.00"), D("100.00"), D("100.00")],
+    }
+)
 
 
 def test_net_revenue_is_exact() -> None:
     # a: 100.00 - 10 x 2.50 = 75.00; 80.00 - 6 x 2.50 = 65.00; 30.00 - 2 x 2.50 = 25.00
     # b: 100.00 - 25.00 = 75.00; 100.00 - 4 x 2.50 = 90.00; 100.00 - 0 = 100.00
-    assert plot.net_revenue(SWEEP, "2.50") == [D("75.00"), D("65.00"), D("25.00"),
-                                               D("75.00"), D("90.00"), D("100.00")]
+    assert plot.net_revenue(SWEEP, "2.50") == [
+        D("75.00"),
+        D("65.00"),
+        D("25.00"),
+        D("75.00"),
+        D("90.00"),
+        D("100.00"),
+    ]
 
 
 def test_threshold_curve_lines_notches_and_net() -> None:
@@ -212,9 +243,15 @@ def test_threshold_curve_lines_notches_and_net() -> None:
 
 
 def test_threshold_curve_takes_a_notch_table_and_cuts_long_labels() -> None:
-    table = pd.DataFrame({"at": [D("20.00"), D("40.00")],
-                          "label": ["duty threshold 'CAD 20 remission, duty' "
-                                    "(customs_value <= CAD 20)", "tax 40"]})
+    table = pd.DataFrame(
+        {
+            "at": [D("20.00"), D("40.00")],
+            "label": [
+                "duty threshold 'CAD 20 remission, duty' (customs_value <= CAD 20)",
+                "tax 40",
+            ],
+        }
+    )
     fig = plot.threshold_curve(SWEEP, table)
     ax = fig.axes[0]
     marks = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
@@ -239,48 +276,67 @@ def test_threshold_curve_sorts_by_threshold_and_needs_a_currency() -> None:
 
 def test_float_amounts_are_refused_by_name(summary: pd.DataFrame) -> None:
     floats = summary.assign(duty=[float(d) for d in summary["duty"]])
-    with pytest.raises(ArgumentError, match=r"revenue_by_option: summary\['duty'\]\[0\] "
-                       r"expected an exact amount \(Decimal, int or str; not a float\)"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"revenue_by_option: summary\['duty'\]\[0\] "
+        r"expected an exact amount \(Decimal, int or str; not a float\)",
+    ):
         plot.revenue_by_option(floats)
 
 
 def test_mixed_currencies_cannot_share_an_axis(summary: pd.DataFrame) -> None:
     mixed = summary.assign(currency=["EUR", "EUR", "CAD"])
-    with pytest.raises(ArgumentError, match=r"summary.currency expected one currency .* "
-                       r"got 'CAD/EUR'"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"summary.currency expected one currency .* "
+        r"got 'CAD/EUR'",
+    ):
         plot.revenue_by_option(mixed)
 
 
 def test_revenue_must_add_up(summary: pd.DataFrame) -> None:
     wrong = summary.assign(revenue=[D("35.21"), D("32.00"), D("45.20")])
-    with pytest.raises(ArgumentError, match=r"summary\['revenue'\]\[0\] expected duty \+ tax "
-                       r"\+ fees = 35.20, got 35.21"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"summary\['revenue'\]\[0\] expected duty \+ tax "
+        r"\+ fees = 35.20, got 35.21",
+    ):
         plot.revenue_by_option(wrong)
 
 
-@pytest.mark.parametrize(("bands", "message"), [
-    ((20, 10), r"bands\[1\] expected an upper bound above bands\[0\] = 20"),
-    ((), r"bands expected at least one band upper bound"),
-    ((-1,), r"bands\[0\] expected a non-negative amount"),
-    ((20.5,), r"bands\[0\] expected an exact amount"),
-    ("20", r"bands expected an ascending sequence"),
-])
+@pytest.mark.parametrize(
+    ("bands", "message"),
+    [
+        ((20, 10), r"bands\[1\] expected an upper bound above bands\[0\] = 20"),
+        ((), r"bands expected at least one band upper bound"),
+        ((-1,), r"bands\[0\] expected a non-negative amount"),
+        ((20.5,), r"bands\[0\] expected an exact amount"),
+        ("20", r"bands expected an ascending sequence"),
+    ],
+)
 def test_bad_bands(comparison: pd.DataFrame, bands: object, message: str) -> None:
     with pytest.raises(ArgumentError, match=message):
         plot.burden_by_value_band(comparison, bands=bands)  # type: ignore[arg-type]
 
 
 def test_wrong_frames_name_the_missing_columns(comparison: pd.DataFrame) -> None:
-    with pytest.raises(ArgumentError, match=r"workload: summary expected the frame returned by "
-                       r"lvs_duty.summarize .* got 'a frame missing .*classifications'"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"workload: summary expected the frame returned by "
+        r"lvs_duty.summarize .* got 'a frame missing .*classifications'",
+    ):
         plot.workload(pd.DataFrame({"option": ["a"]}))
-    with pytest.raises(ArgumentError,
-                       match=r"summary_dashboard: comparison expected .* got 'list'"):
+    with pytest.raises(
+        ArgumentError, match=r"summary_dashboard: comparison expected .* got 'list'"
+    ):
         plot.summary_dashboard([])  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match=r"with at least one row, got 'an empty frame'"):
         plot.burden_table(comparison.iloc[0:0])
-    with pytest.raises(ArgumentError, match=r"net_revenue: cost_per_event expected a "
-                       r"non-negative amount"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"net_revenue: cost_per_event expected a "
+        r"non-negative amount",
+    ):
         plot.net_revenue(SWEEP, "-1")
 
 

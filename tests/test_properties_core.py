@@ -22,8 +22,10 @@ for code in ("CA", "AU", "SG"):
     for name, rules in gea_options(lvs_duty.load_rules(code)).items():
         REGIMES[f"{code}/{name}"] = rules
 
-EDGES = sorted({t.amount for r in REGIMES.values() for v in r.versions for t in v.thresholds}
-               | {D("150"), D("500"), D("1000")})
+EDGES = sorted(
+    {t.amount for r in REGIMES.values() for v in r.versions for t in v.thresholds}
+    | {D("150"), D("500"), D("1000")}
+)
 CENT = D("0.01")
 
 
@@ -42,19 +44,28 @@ def shipments(draw: st.DrawFn, rules: RuleSet) -> Shipment:
     end = version.valid_to or dt.date(2027, 12, 31)
     date = start + dt.timedelta(days=draw(st.integers(0, (end - start).days - 1)))
     items = [
-        Item(draw(st.sampled_from(["610910", "851762", "220421", "490199", "2203", "640399"])),
-             draw(values()), quantity=draw(st.integers(1, 3)),
-             duty_rate=draw(st.sampled_from(["0", "0.05", "0.065", "0.18"])),
-             volume_l="1", abv="0.05")
+        Item(
+            draw(st.sampled_from(["610910", "851762", "220421", "490199", "2203", "640399"])),
+            draw(values()),
+            quantity=draw(st.integers(1, 3)),
+            duty_rate=draw(st.sampled_from(["0", "0.05", "0.065", "0.18"])),
+            volume_l="1",
+            abv="0.05",
+        )
         for _ in range(draw(st.integers(1, 3)))
     ]
     destination = rules.code.split("+")[0]
-    return Shipment(destination, date, rules.currency, items,
-                    ship_from=draw(st.sampled_from(["US", "MX", "CN", "GB", None])),
-                    mode=draw(st.sampled_from(["courier", "post"])),
-                    region=draw(st.sampled_from(["ON", "NS", "AB", None])),
-                    shipping=draw(st.sampled_from([D(0), D("0.01"), D("9.99"), D("25.00")])),
-                    gift=draw(st.booleans()))
+    return Shipment(
+        destination,
+        date,
+        rules.currency,
+        items,
+        ship_from=draw(st.sampled_from(["US", "MX", "CN", "GB", None])),
+        mode=draw(st.sampled_from(["courier", "post"])),
+        region=draw(st.sampled_from(["ON", "NS", "AB", None])),
+        shipping=draw(st.sampled_from([D(0), D("0.01"), D("9.99"), D("25.00")])),
+        gift=draw(st.booleans()),
+    )
 
 
 @settings(max_examples=300, deadline=None)

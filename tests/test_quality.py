@@ -25,3 +25,10 @@ def test_mypy_strict_clean() -> None:
     pytest.importorskip("mypy")
     result = _run(sys.executable, "-m", "mypy", "--strict", "src/lvs_duty")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_clean() -> None:
+    pytest.importorskip("ruff")
+    paths = ("src", "tests", "benchmarks", "tools")
+    result = _run(sys.executable, "-m", "ruff", "format", "--check", *paths)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -29,8 +29,12 @@ def test_official_example(au: RuleSet) -> None:
     # customs.gov.au example: CV 1,200.00; duty 5% = 60.00; T&I 150.00 (100 + 50);
     # VoTI 1200 + 60 + 150 = 1410.00; GST 141.00; total 201.00 at the border
     a = assess(parcel(goods("1200.00"), shipping="100.00", insurance="50.00"), au)
-    assert (a.duty, a.tax_base, a.tax, a.total) == (D("60.00"), D("1410.00"), D("141.00"),
-                                                    D("201.00"))
+    assert (a.duty, a.tax_base, a.tax, a.total) == (
+        D("60.00"),
+        D("1410.00"),
+        D("141.00"),
+        D("201.00"),
+    )
     assert a.collected_at_border == D("201.00")
 
 
@@ -61,8 +65,7 @@ def test_transport_excluded_from_the_test_but_in_the_sale_base(au: RuleSet) -> N
 def test_multi_item_consignment_above_the_threshold(au: RuleSet) -> None:
     # three lines of 400.00 (1,200 > 1,000): duty 400 x 5% + 400 x 0% + 400 x 10% = 60.00;
     # GST (1200 + 60) x 0.10 = 126.00; total 186.00
-    a = assess(parcel(goods("400.00"), goods("400.00", rate="0"), goods("400.00", rate="0.10")),
-               au)
+    a = assess(parcel(goods("400.00"), goods("400.00", rate="0"), goods("400.00", rate="0.10")), au)
     assert (a.duty, a.tax, a.total) == (D("60.00"), D("126.00"), D("186.00"))
 
 
@@ -90,8 +93,7 @@ def test_alcohol_pays_at_the_border(au: RuleSet) -> None:
         ("2018-07-01", "50.00", "sale"),  # GST on low-value goods at sale: 500.00 x 0.10
     ],
 )
-def test_gst_on_low_value_goods_switch(au: RuleSet, date: str, tax: str,
-                                       where: str | None) -> None:
+def test_gst_on_low_value_goods_switch(au: RuleSet, date: str, tax: str, where: str | None) -> None:
     a = assess(parcel(goods("500.00"), date=date), au)
     assert (a.duty, a.tax, a.tax_collection) == (D("0.00"), D(tax), where)
 

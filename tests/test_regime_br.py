@@ -15,8 +15,13 @@ def br() -> RuleSet:
     return lvs_duty.load_rules("BR")
 
 
-def parcel(value: str, date: str = "2025-03-01", shipping: str = "0", hs: str = "6109",
-           rate: str | None = "0.35") -> Shipment:
+def parcel(
+    value: str,
+    date: str = "2025-03-01",
+    shipping: str = "0",
+    hs: str = "6109",
+    rate: str | None = "0.35",
+) -> Shipment:
     return Shipment("BR", date, "USD", [Item(hs, value, duty_rate=rate)], shipping=shipping)
 
 
@@ -31,8 +36,9 @@ def parcel(value: str, date: str = "2025-03-01", shipping: str = "0", hs: str = 
         ("3000.01", "0", "1050.00"),  # outside RTS: normal regime at the caller's 35%: 1050.0035
     ],
 )
-def test_remessa_conforme_from_2024_08_01(br: RuleSet, value: str, shipping: str,
-                                          duty: str) -> None:
+def test_remessa_conforme_from_2024_08_01(
+    br: RuleSet, value: str, shipping: str, duty: str
+) -> None:
     a = assess(parcel(value, shipping=shipping), br)
     assert a.duty == D(duty)
     assert a.tax == D("0.00")  # ICMS is not modelled

@@ -115,13 +115,21 @@ def test_waived_duty_leaves_the_vat_base(ch: RuleSet) -> None:
     # (with the duty in the base: (110.00 + 4.99) x 0.081 = 9.31419 -> 9.31)
     a = assess(parcel(dress("100.00", "2.92"), shipping="10.00"), ch)
     assert (a.duty_assessed, a.duty, a.tax_base, a.tax) == (
-        D("4.99"), D("0.00"), D("110.00"), D("8.91"))
+        D("4.99"),
+        D("0.00"),
+        D("110.00"),
+        D("8.91"),
+    )
     assert "not collected, so not in the tax base" in a.explain()
     # the frame path leaves it out too
-    row = to_decimal_frame(assess_frame(shipments_to_frame([parcel(dress("100.00", "2.92"),
-                                                                   shipping="10.00")]), ch))
+    row = to_decimal_frame(
+        assess_frame(shipments_to_frame([parcel(dress("100.00", "2.92"), shipping="10.00")]), ch)
+    )
     assert (row["duty"].tolist(), row["tax_base"].tolist(), row["tax"].tolist()) == (
-        [D("0.00")], [D("110.00")], [D("8.91")])
+        [D("0.00")],
+        [D("110.00")],
+        [D("8.91")],
+    )
 
 
 def test_sports_shoes_per_kg(ch: RuleSet) -> None:

@@ -58,8 +58,7 @@ def test_eur_22_measured_on_goods_vat_on_cif(eu: RuleSet) -> None:
     # 22.00 + shipping 5.00: the exemption tests the goods (22.00 <= 22) -> no VAT.
     assert assess(parcel("2020-03-01", shirt("22.00"), shipping="5.00"), eu).tax == 0
     # 22.01 + 5.00: VAT on CIF 27.01 x 0.19 = 5.1319 -> 5.13.
-    assert assess(parcel("2020-03-01", shirt("22.01"), shipping="5.00"), eu).tax == \
-        Decimal("5.13")
+    assert assess(parcel("2020-03-01", shirt("22.01"), shipping="5.00"), eu).tax == Decimal("5.13")
 
 
 @pytest.mark.parametrize(
@@ -172,8 +171,7 @@ def test_destination_outside_the_eu_raises(eu: RuleSet) -> None:
         ("2021-07-01", "3.80", "0.00", "3.80"),
     ],
 )
-def test_ioss_date_switch_small(eu: RuleSet, date: str, vat: str, border: str,
-                                sale: str) -> None:
+def test_ioss_date_switch_small(eu: RuleSet, date: str, vat: str, border: str, sale: str) -> None:
     a = assess(parcel(date, shirt("20.00")), eu)
     assert a.tax == Decimal(vat)
     assert (a.collected_at_border, a.collected_at_sale) == (Decimal(border), Decimal(sale))
@@ -207,8 +205,7 @@ def test_ioss_moves_vat_to_sale(eu: RuleSet, date: str, collection: str) -> None
         ("150.01", "19.20", "35.84", "border"),
     ],
 )
-def test_ioss_eur_150_edge(eu: RuleSet, value: str, duty: str, vat: str,
-                           collection: str) -> None:
+def test_ioss_eur_150_edge(eu: RuleSet, value: str, duty: str, vat: str, collection: str) -> None:
     a = assess(parcel("2025-03-01", shirt(value), to="FR", shipping="10.00"), eu)
     assert (a.duty, a.tax) == (Decimal(duty), Decimal(vat))
     assert a.tax_collection == collection
@@ -243,8 +240,14 @@ def test_ioss_perfume_dutiable_but_in_ioss(eu: RuleSet) -> None:
         # TC-EU-03: 1 silk blouse (6206.10) + 2 woollen blouses (6206.20), EUR 80: EUR 6.
         ([item("620610", "30.00"), item("620620", "50.00", quantity=2)], "6.00"),
         # 1 pair of shoes + 2 dolls + 5 cotton T-shirts (6404.19, 9503.00, 6109.10): EUR 9.
-        ([item("640419", "40.00"), item("950300", "20.00", quantity=2),
-          shirt("50.00", quantity=5)], "9.00"),
+        (
+            [
+                item("640419", "40.00"),
+                item("950300", "20.00", quantity=2),
+                shirt("50.00", quantity=5),
+            ],
+            "9.00",
+        ),
         # Silk shirt + wool hat (6206.10, 6505.00): EUR 6.
         ([item("620610", "40.00"), item("650500", "25.00")], "6.00"),
         # Two lines of the same subheading: one charge, EUR 3.
@@ -278,8 +281,9 @@ def test_eur_3_with_ioss_vat(eu: RuleSet) -> None:
         ("150.01", "18.00", "31.92", "border"),
     ],
 )
-def test_tc_eu_04_eur_150_edge(eu: RuleSet, value: str, duty: str, vat: str,
-                               collection: str) -> None:
+def test_tc_eu_04_eur_150_edge(
+    eu: RuleSet, value: str, duty: str, vat: str, collection: str
+) -> None:
     a = assess(parcel("2026-08-01", shirt(value)), eu)
     assert (a.duty, a.tax) == (Decimal(duty), Decimal(vat))
     assert a.tax_collection == collection
@@ -346,7 +350,7 @@ def step(text: str, marker: str) -> list[str]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if marker in line)
     block = [lines[start]]
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.startswith("      source:"):
             break
         block.append(line)

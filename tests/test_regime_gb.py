@@ -20,10 +20,10 @@ def gb() -> RuleSet:
     return lvs_duty.load_rules("GB")
 
 
-def parcel(*items: Item, date: str = "2024-05-01", shipping: str = "0",
-           gift: bool = False) -> Shipment:
-    return Shipment("GB", date, "GBP", list(items), shipping=shipping, gift=gift,
-                    ship_from="CN")
+def parcel(
+    *items: Item, date: str = "2024-05-01", shipping: str = "0", gift: bool = False
+) -> Shipment:
+    return Shipment("GB", date, "GBP", list(items), shipping=shipping, gift=gift, ship_from="CN")
 
 
 def shirt(value: str, rate: str = "0.12") -> Item:
@@ -44,8 +44,7 @@ def shirt(value: str, rate: str = "0.12") -> Item:
         ("135.01", "16.80", "31.36", "48.16", "0.00"),
     ],
 )
-def test_gbp_135_edge(gb: RuleSet, value: str, duty: str, vat: str, border: str,
-                      sale: str) -> None:
+def test_gbp_135_edge(gb: RuleSet, value: str, duty: str, vat: str, border: str, sale: str) -> None:
     a = assess(parcel(shirt(value), shipping="5.00"), gb)
     assert (a.duty, a.tax) == (Decimal(duty), Decimal(vat))
     assert a.collected_at_border == Decimal(border)
@@ -101,8 +100,9 @@ def test_gift_vat_base_includes_postage(gb: RuleSet) -> None:
         ("330300", "40.00", "0", "0.00", "8.00"),
     ],
 )
-def test_excise_goods_charged_at_any_value(gb: RuleSet, hs: str, value: str, rate: str,
-                                           duty: str, vat: str) -> None:
+def test_excise_goods_charged_at_any_value(
+    gb: RuleSet, hs: str, value: str, rate: str, duty: str, vat: str
+) -> None:
     a = assess(parcel(Item(hs, value, duty_rate=rate)), gb)
     assert (a.duty, a.tax) == (Decimal(duty), Decimal(vat))
     assert a.collected_at_border == Decimal(duty) + Decimal(vat)

@@ -91,7 +91,9 @@ def test_tc_jp_03_at_the_ceiling_personal(jp: RuleSet) -> None:
     assert a.customs_value == D("200000")
     assert (a.duty, a.tax, a.total) == (D("8000"), D("20700"), D("28700"))
     assert [ln.category for ln in a.lines] == [
-        "plastic, glass and base-metal articles, furniture, toys", "all other goods"]
+        "plastic, glass and base-metal articles, furniture, toys",
+        "all other goods",
+    ]
 
 
 def test_tc_jp_03_at_the_ceiling_commercial(jp_commercial: RuleSet) -> None:
@@ -106,8 +108,9 @@ def test_tc_jp_04_above_the_ceiling_needs_the_general_tariff(jp: RuleSet) -> Non
         assess(parcel(Item("3926", "166667"), Item("8517", "166669")), jp)
     # with the general rates supplied: duty 100,000 x 3.9% + 100,001 x 0% = 3,900;
     # base 203,901 -> 203,000; national 15,834 -> 15,800; local 4,466 -> 4,400; tax 20,200
-    a = assess(parcel(Item("3926", "166667", duty_rate="0.039"),
-                      Item("8517", "166669", duty_rate="0")), jp)
+    a = assess(
+        parcel(Item("3926", "166667", duty_rate="0.039"), Item("8517", "166669", duty_rate="0")), jp
+    )
     assert (a.duty, a.tax, a.total) == (D("3900"), D("20200"), D("24100"))
 
 
@@ -148,8 +151,9 @@ def test_exempt_and_excluded_lines_in_one_consignment(jp: RuleSet) -> None:
         ("36000", "9", "600", "2100"),
     ],
 )
-def test_wine_pays_the_simplified_per_litre_rate(jp: RuleSet, retail: str, litres: str,
-                                                  duty: str, tax: str) -> None:
+def test_wine_pays_the_simplified_per_litre_rate(
+    jp: RuleSet, retail: str, litres: str, duty: str, tax: str
+) -> None:
     a = assess(parcel(Item("2204", retail, volume_l=litres)), jp)
     assert (a.duty, a.tax) == (D(duty), D(tax))
 

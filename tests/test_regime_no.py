@@ -47,8 +47,9 @@ def jacket(value: str, rate: str = "0.10", **more: Any) -> Item:
         ("3000.01", "300.00", "825.00", "1125.00", "0.00"),
     ],
 )
-def test_voec_threshold(no: RuleSet, value: str, duty: str, tax: str, border: str,
-                        sale: str) -> None:
+def test_voec_threshold(
+    no: RuleSet, value: str, duty: str, tax: str, border: str, sale: str
+) -> None:
     a = assess(parcel(jacket(value)), no)
     assert (a.duty, a.tax, a.total) == (D(duty), D(tax), D(duty) + D(tax))
     assert (a.collected_at_border, a.collected_at_sale) == (D(border), D(sale))
@@ -131,10 +132,13 @@ def test_books_zero_rated_in_and_out_of_voec(no: RuleSet) -> None:
 # --- dates --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("date", "period"), [
-    ("2023-12-31", "2020-04-01 to 2024-01-01 (exclusive)"),
-    ("2024-01-01", "2024-01-01 to open"),
-])
+@pytest.mark.parametrize(
+    ("date", "period"),
+    [
+        ("2023-12-31", "2020-04-01 to 2024-01-01 (exclusive)"),
+        ("2024-01-01", "2024-01-01 to open"),
+    ],
+)
 def test_2024_switch_keeps_voec_amounts(no: RuleSet, date: str, period: str) -> None:
     # the NOK 350 change concerns sellers outside VOEC, which the table does not model:
     # the same VOEC item gives the same 2999.99 x 0.25 = 750.00 at sale on both sides

@@ -47,8 +47,9 @@ def shirt(value: str, rate: str = "0.10") -> Item:
         ("1000.01", "100.00", "165.00", "265.00", "0.00"),
     ],
 )
-def test_nzd_1000_threshold(nz: RuleSet, value: str, duty: str, tax: str, border: str,
-                            sale: str) -> None:
+def test_nzd_1000_threshold(
+    nz: RuleSet, value: str, duty: str, tax: str, border: str, sale: str
+) -> None:
     a = assess(parcel(shirt(value)), nz)
     assert (a.duty, a.tax, a.total) == (D(duty), D(tax), D(duty) + D(tax))
     assert (a.collected_at_border, a.collected_at_sale) == (D(border), D(sale))
@@ -128,8 +129,7 @@ def test_no_version_before_2010_10_01(nz: RuleSet) -> None:
         (shirt("300.00"), "79.50", "79.50"),
     ],
 )
-def test_nzd_60_minimum_before_2019(nz: RuleSet, item: Item, assessed: str,
-                                    collected: str) -> None:
+def test_nzd_60_minimum_before_2019(nz: RuleSet, item: Item, assessed: str, collected: str) -> None:
     a = assess(parcel(item, date="2015-01-01"), nz)
     assert a.duty_assessed + a.tax_assessed == D(assessed)
     assert a.total == D(collected)

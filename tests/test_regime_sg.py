@@ -90,12 +90,15 @@ def test_no_version_before_2023(sg: RuleSet) -> None:
 # --- dutiable goods -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("date", "tax"), [
-    # TC-SG-03: duty 75 l x 0.05 x (16 + 60) = 285.00. Dutiable, so never LVG: border GST on
-    # (300.00 + 285.00) x 0.09 = 52.65 in 2024; x 0.08 = 46.80 in 2023
-    ("2024-06-01", "52.65"),
-    ("2023-06-01", "46.80"),
-])
+@pytest.mark.parametrize(
+    ("date", "tax"),
+    [
+        # TC-SG-03: duty 75 l x 0.05 x (16 + 60) = 285.00. Dutiable, so never LVG: border GST on
+        # (300.00 + 285.00) x 0.09 = 52.65 in 2024; x 0.08 = 46.80 in 2023
+        ("2024-06-01", "52.65"),
+        ("2023-06-01", "46.80"),
+    ],
+)
 def test_tc_sg_03_stout(sg: RuleSet, date: str, tax: str) -> None:
     a = assess(parcel(stout(), date=date), sg)
     assert (a.duty, a.tax, a.total) == (D("285.00"), D(tax), D("285.00") + D(tax))

@@ -26,10 +26,25 @@ def us_specific() -> RuleSet:
     return lvs_duty.load_rules("US_POSTAL_SPECIFIC")
 
 
-def parcel(date: str, *items: Item, mode: str = "courier", shipping: str = "0",
-           gift: bool = False, origin: str | None = None) -> Shipment:
-    return Shipment("US", date, "USD", list(items), mode=mode, shipping=shipping, gift=gift,
-                    ship_from=origin, origin=origin)
+def parcel(
+    date: str,
+    *items: Item,
+    mode: str = "courier",
+    shipping: str = "0",
+    gift: bool = False,
+    origin: str | None = None,
+) -> Shipment:
+    return Shipment(
+        "US",
+        date,
+        "USD",
+        list(items),
+        mode=mode,
+        shipping=shipping,
+        gift=gift,
+        ship_from=origin,
+        origin=origin,
+    )
 
 
 def shirt(value: str, rate: str = "0.20", quantity: int = 1, **more: object) -> Item:
@@ -129,8 +144,7 @@ def test_tc_us_03_postal_ad_valorem(us: RuleSet) -> None:
         (False, "100.00", "15.00"),
     ],
 )
-def test_gift_threshold_survives_suspension(us: RuleSet, gift: bool, value: str,
-                                            duty: str) -> None:
+def test_gift_threshold_survives_suspension(us: RuleSet, gift: bool, value: str, duty: str) -> None:
     a = assess(parcel("2025-10-01", shirt(value, "0.15"), gift=gift), us)
     assert a.duty == Decimal(duty)
 
@@ -189,8 +203,9 @@ def test_tc_us_04_china_postal_ad_valorem(us: RuleSet) -> None:
     assert a.duty == Decimal("27.00")
     assert "China and Hong Kong origin: no de minimis" in a.explain()
     # the same parcel of Vietnamese origin keeps the USD 800 de minimis: 50 <= 800
-    assert assess(parcel("2025-05-20", shirt("50.00", "0.54"), mode="post", origin="VN"),
-                  us).duty == Decimal("0.00")
+    assert assess(
+        parcel("2025-05-20", shirt("50.00", "0.54"), mode="post", origin="VN"), us
+    ).duty == Decimal("0.00")
 
 
 def test_us_not_in_force_before_2016(us: RuleSet) -> None:
@@ -220,8 +235,12 @@ def test_tc_us_02_specific_bands(us_specific: RuleSet, rate: str, duty: str) -> 
 
 def test_specific_duty_is_per_item(us_specific: RuleSet) -> None:
     # 1 item at 10% (USD 80) + 2 items at 30% (2 x USD 200): 80 + 400 = 480.
-    a = assess(parcel("2025-10-01", shirt("20.00", "0.10"),
-                      shirt("70.00", "0.30", quantity=2), mode="post"), us_specific)
+    a = assess(
+        parcel(
+            "2025-10-01", shirt("20.00", "0.10"), shirt("70.00", "0.30", quantity=2), mode="post"
+        ),
+        us_specific,
+    )
     assert a.duty == Decimal("480.00")
     assert [line.duty for line in a.lines] == [Decimal("80"), Decimal("400")]
 
@@ -243,10 +262,13 @@ def test_specific_gift_edge(us_specific: RuleSet, gift: bool, value: str, duty: 
 def test_tc_us_04_china_postal_specific(us_specific: RuleSet) -> None:
     # TC-US-04: 2025-05-20, China/Hong Kong postal item, specific method: USD 100 per item;
     # 2 items: 200.00.
-    one = assess(parcel("2025-05-20", shirt("50.00", "0.54"), mode="post", origin="CN"),
-                 us_specific)
-    two = assess(parcel("2025-05-20", shirt("50.00", "0.54", quantity=2), mode="post",
-                        origin="HK"), us_specific)
+    one = assess(
+        parcel("2025-05-20", shirt("50.00", "0.54"), mode="post", origin="CN"), us_specific
+    )
+    two = assess(
+        parcel("2025-05-20", shirt("50.00", "0.54", quantity=2), mode="post", origin="HK"),
+        us_specific,
+    )
     assert one.duty == Decimal("100.00")
     assert two.duty == Decimal("200.00")
 

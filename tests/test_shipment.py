@@ -15,36 +15,83 @@ from lvs_duty.errors import ReasonCode
 GOOD: dict[str, Any] = {"destination": "CA", "date": "2026-03-01", "currency": "CAD"}
 
 BAD_SHIPMENTS: list[tuple[dict[str, Any], type[Exception], ReasonCode, str]] = [
-    ({"items": [Item("6109", "1")], "shipping": 5.0}, AmountTypeError, ReasonCode.FLOAT_AMOUNT,
-     "shipping: expected a Decimal, int or str amount, not a float, got 5.0"),
-    ({"items": [Item("6109", "1")], "insurance": "-1"}, ShipmentError,
-     ReasonCode.NEGATIVE_AMOUNT, "insurance: expected a non-negative, finite amount, got '-1'"),
-    ({"items": [Item("6109", "1")], "currency": "CAN"}, ShipmentError,
-     ReasonCode.UNKNOWN_CURRENCY, "currency: expected an ISO 4217 currency code"),
-    ({"items": [Item("6109", "1")], "destination": "XX"}, ShipmentError,
-     ReasonCode.UNKNOWN_COUNTRY, "destination: expected an ISO 3166-1 alpha-2 country code"),
-    ({"items": [Item("6109", "1")], "ship_from": "USA"}, ShipmentError,
-     ReasonCode.UNKNOWN_COUNTRY, "ship_from: expected an ISO 3166-1 alpha-2"),
-    ({"items": []}, ShipmentError, ReasonCode.EMPTY_ITEMS,
-     "items: expected at least one item (a consignment has one line or more)"),
-    ({"items": [Item("6109", "1.005")]}, ShipmentError, ReasonCode.INVALID_VALUE,
-     "items[0].value: expected at most 2 decimal places for CAD, got 1.005"),
-    ({"items": [Item("6109", "1")], "mode": "air"}, ShipmentError, ReasonCode.INVALID_VALUE,
-     "mode: expected 'post' or 'courier', got 'air'"),
-    ({"items": [Item("6109", "1")], "date": "2026-02-30"}, ShipmentError,
-     ReasonCode.INVALID_VALUE, "date: expected a valid date"),
-    ({"items": [Item("6109", "1")], "colour": "red"}, ShipmentError, ReasonCode.INVALID_VALUE,
-     "colour: expected no such field"),
+    (
+        {"items": [Item("6109", "1")], "shipping": 5.0},
+        AmountTypeError,
+        ReasonCode.FLOAT_AMOUNT,
+        "shipping: expected a Decimal, int or str amount, not a float, got 5.0",
+    ),
+    (
+        {"items": [Item("6109", "1")], "insurance": "-1"},
+        ShipmentError,
+        ReasonCode.NEGATIVE_AMOUNT,
+        "insurance: expected a non-negative, finite amount, got '-1'",
+    ),
+    (
+        {"items": [Item("6109", "1")], "currency": "CAN"},
+        ShipmentError,
+        ReasonCode.UNKNOWN_CURRENCY,
+        "currency: expected an ISO 4217 currency code",
+    ),
+    (
+        {"items": [Item("6109", "1")], "destination": "XX"},
+        ShipmentError,
+        ReasonCode.UNKNOWN_COUNTRY,
+        "destination: expected an ISO 3166-1 alpha-2 country code",
+    ),
+    (
+        {"items": [Item("6109", "1")], "ship_from": "USA"},
+        ShipmentError,
+        ReasonCode.UNKNOWN_COUNTRY,
+        "ship_from: expected an ISO 3166-1 alpha-2",
+    ),
+    (
+        {"items": []},
+        ShipmentError,
+        ReasonCode.EMPTY_ITEMS,
+        "items: expected at least one item (a consignment has one line or more)",
+    ),
+    (
+        {"items": [Item("6109", "1.005")]},
+        ShipmentError,
+        ReasonCode.INVALID_VALUE,
+        "items[0].value: expected at most 2 decimal places for CAD, got 1.005",
+    ),
+    (
+        {"items": [Item("6109", "1")], "mode": "air"},
+        ShipmentError,
+        ReasonCode.INVALID_VALUE,
+        "mode: expected 'post' or 'courier', got 'air'",
+    ),
+    (
+        {"items": [Item("6109", "1")], "date": "2026-02-30"},
+        ShipmentError,
+        ReasonCode.INVALID_VALUE,
+        "date: expected a valid date",
+    ),
+    (
+        {"items": [Item("6109", "1")], "colour": "red"},
+        ShipmentError,
+        ReasonCode.INVALID_VALUE,
+        "colour: expected no such field",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("fields", "error", "reason", "message"), BAD_SHIPMENTS)
-def test_bad_shipment(fields: dict[str, Any], error: type[Exception], reason: ReasonCode,
-                      message: str) -> None:
+def test_bad_shipment(
+    fields: dict[str, Any], error: type[Exception], reason: ReasonCode, message: str
+) -> None:
     args = {**GOOD, **fields}
     with pytest.raises(error) as caught:
-        Shipment(args.pop("destination"), args.pop("date"), args.pop("currency"),
-                 args.pop("items"), id="P-7", **args)
+        Shipment(
+            args.pop("destination"),
+            args.pop("date"),
+            args.pop("currency"),
+            args.pop("items"),
+            id="P-7",
+            **args,
+        )
     assert isinstance(caught.value, LvsDutyError)
     assert caught.value.reason is reason
     assert str(caught.value).startswith("Shipment 'P-7': ")
@@ -53,8 +100,11 @@ def test_bad_shipment(fields: dict[str, Any], error: type[Exception], reason: Re
 
 
 BAD_ITEMS: list[tuple[dict[str, Any], type[Exception], str]] = [
-    ({"value": 12.5}, AmountTypeError, "value: expected a Decimal, int or str amount, not a "
-     "float, got 12.5"),
+    (
+        {"value": 12.5},
+        AmountTypeError,
+        "value: expected a Decimal, int or str amount, not a float, got 12.5",
+    ),
     ({"value": "-3"}, ShipmentError, "value: expected a non-negative, finite amount, got '-3'"),
     ({"value": "NaN"}, ShipmentError, "value: expected a non-negative, finite amount"),
     ({"value": None}, ShipmentError, "value: expected a Decimal, int or str amount, got None"),
@@ -63,10 +113,16 @@ BAD_ITEMS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"hs_code": 6109}, ShipmentError, "hs_code: expected an HS code as a string"),
     ({"quantity": 0}, ShipmentError, "quantity: expected a whole number of units, at least 1"),
     ({"quantity": True}, ShipmentError, "quantity: expected a whole number of units"),
-    ({"duty_rate": "18"}, ShipmentError, "duty_rate: expected a rate as a decimal fraction "
-     "between 0 and 1, got '18'"),
-    ({"duty_rate": 0.18}, AmountTypeError, "duty_rate: expected a Decimal, int or str amount, "
-     "not a float"),
+    (
+        {"duty_rate": "18"},
+        ShipmentError,
+        "duty_rate: expected a rate as a decimal fraction between 0 and 1, got '18'",
+    ),
+    (
+        {"duty_rate": 0.18},
+        AmountTypeError,
+        "duty_rate: expected a Decimal, int or str amount, not a float",
+    ),
 ]
 
 
@@ -107,6 +163,12 @@ def test_shipments_are_frozen() -> None:
 
 
 def test_json_round_trip_is_exact() -> None:
-    s = Shipment("CA", "2026-03-01", "CAD", [Item("6109", "19.99", duty_rate="0.18")],
-                 shipping="4.50", id="J")
+    s = Shipment(
+        "CA",
+        "2026-03-01",
+        "CAD",
+        [Item("6109", "19.99", duty_rate="0.18")],
+        shipping="4.50",
+        id="J",
+    )
     assert Shipment.model_validate_json(s.model_dump_json()) == s

@@ -44,8 +44,13 @@ JP = lvs_duty.load_rules("JP")
 SG = lvs_duty.load_rules("SG")
 BUNDLED = {code: lvs_duty.load_rules(code) for code in lvs_duty.available_rules()}
 ON = dt.date(2026, 1, 1)
-SEARCH = settings(max_examples=500, database=None, deadline=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+SEARCH = settings(
+    max_examples=500,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def found(strategy: Any, condition: Callable[[Any], bool]) -> Any:
@@ -56,7 +61,8 @@ def found(strategy: Any, condition: Callable[[Any], bool]) -> Any:
 
 
 def test_without_hypothesis_the_import_error_names_the_extra(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setitem(sys.modules, "hypothesis", None)
     monkeypatch.setitem(sys.modules, "hypothesis.strategies", None)
     monkeypatch.delitem(sys.modules, "lvs_duty.strategies")
@@ -75,8 +81,10 @@ def test_check_rules_without_hypothesis_names_the_extra(monkeypatch: pytest.Monk
 def test_the_entry_point_text_resolves_to_the_registration_hook() -> None:
     # the text the lead puts under [project.entry-points.hypothesis] in pyproject.toml
     entry = importlib.metadata.EntryPoint(
-        name="lvs_duty", value="lvs_duty._hypothesis_plugin:_hypothesis_setup_hook",
-        group="hypothesis")
+        name="lvs_duty",
+        value="lvs_duty._hypothesis_plugin:_hypothesis_setup_hook",
+        group="hypothesis",
+    )
     hook = entry.load()
     assert hook is _hypothesis_setup_hook
     hook()  # registering twice is harmless
@@ -140,8 +148,10 @@ def test_shipments_keep_date_and_item_count(shipment: Shipment) -> None:
 @pytest.mark.parametrize("goods", ["149.99", "150.00", "150.01"])
 def test_shipments_aim_at_the_cusma_duty_threshold_and_meet_its_condition(goods: str) -> None:
     # CUSMA courier duty threshold: CAD 150, courier goods shipped from the US or Mexico
-    hit = found(shipments(CA, on=ON), lambda s: s.goods_value == D(goods) and s.mode == "courier"
-                and s.ship_from in ("US", "MX"))
+    hit = found(
+        shipments(CA, on=ON),
+        lambda s: s.goods_value == D(goods) and s.mode == "courier" and s.ship_from in ("US", "MX"),
+    )
     assert hit.goods_value == D(goods)
 
 
@@ -151,15 +161,17 @@ def test_shipments_hit_a_threshold_through_a_valuation_factor(customs: int) -> N
     # for prices whose valued sum is exactly 9,999 / 10,000 / 10,001 yen (e.g. 16,667 x 0.6 =
     # 10,000.2 -> 10,000)
     version = JP.versions[-1]
-    hit = found(shipments(JP), lambda s: measures(s, version, "JPY").consignment[
-        "customs_value"] == customs)
+    hit = found(
+        shipments(JP), lambda s: measures(s, version, "JPY").consignment["customs_value"] == customs
+    )
     assert measures(hit, version, "JPY").consignment["customs_value"] == customs
 
 
 def test_shipments_aim_at_a_per_item_threshold_times_quantity() -> None:
     # Singapore: SGD 400 per item; a line of 2 units is within it up to SGD 800.00
-    hit = found(shipments(SG), lambda s: s.items[0].quantity == 2
-                and s.items[0].value == D("800.01"))
+    hit = found(
+        shipments(SG), lambda s: s.items[0].quantity == 2 and s.items[0].value == D("800.01")
+    )
     assert hit.items[0].value == D("800.01")
 
 
@@ -216,8 +228,13 @@ def test_rule_sets_validate_and_survive_json(rules: RuleSet) -> None:
 
 @pytest.mark.parametrize("kind", DUTY_KINDS)
 def test_rule_sets_draw_the_duty_kinds_asked_for(kind: str) -> None:
-    expected = {"mfn": "mfn", "free": "free", "flat": FlatDuty, "categories": CategoryDuty,
-                "rate_bands": RateBandDuty}[kind]
+    expected = {
+        "mfn": "mfn",
+        "free": "free",
+        "flat": FlatDuty,
+        "categories": CategoryDuty,
+        "rate_bands": RateBandDuty,
+    }[kind]
 
     @settings(max_examples=5)
     @given(rule_sets(duty_kinds=[kind]))
@@ -299,11 +316,14 @@ BAD_ARGS: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], str]] 
 ]
 
 
-@pytest.mark.parametrize(("function", "args", "kwargs", "argument"), BAD_ARGS,
-                         ids=[f"{f.__name__}-{a}" for f, _, _, a in BAD_ARGS])
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "argument"),
+    BAD_ARGS,
+    ids=[f"{f.__name__}-{a}" for f, _, _, a in BAD_ARGS],
+)
 def test_bad_arguments_are_named_before_anything_is_drawn(
-        function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-        argument: str) -> None:
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], argument: str
+) -> None:
     with pytest.raises(ArgumentError) as caught:
         function(*args, **kwargs)
     assert caught.value.argument == argument

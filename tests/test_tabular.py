@@ -12,11 +12,27 @@ from lvs_duty import FrameError, Item, Shipment, frame_to_shipments, shipments_t
 from lvs_duty.tabular import COLUMNS, read_shipments_csv, write_shipments_csv
 
 SHIPMENTS = [
-    Shipment("CA", "2026-03-01", "CAD", [Item("6109", "19.99", duty_rate="0.18"),
-                                          Item("4901", "5.00", quantity=2, description="book")],
-             ship_from="US", region="ON", shipping="4.50", id="B"),
-    Shipment("SG", "2026-03-02", "SGD", [Item("2203", "80.00", volume_l="75", abv="0.05")],
-             mode="post", id="A"),
+    Shipment(
+        "CA",
+        "2026-03-01",
+        "CAD",
+        [
+            Item("6109", "19.99", duty_rate="0.18"),
+            Item("4901", "5.00", quantity=2, description="book"),
+        ],
+        ship_from="US",
+        region="ON",
+        shipping="4.50",
+        id="B",
+    ),
+    Shipment(
+        "SG",
+        "2026-03-02",
+        "SGD",
+        [Item("2203", "80.00", volume_l="75", abv="0.05")],
+        mode="post",
+        id="A",
+    ),
     Shipment("CA", "2026-03-03", "CAD", [Item(None, "1.00")], gift=True),
 ]
 
@@ -65,9 +81,11 @@ def test_missing_and_unknown_columns() -> None:
 
 def test_csv_line_numbers_in_errors(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text("shipment_id,destination,date,currency,hs_code,value\n"
-                    "s1,CA,2026-03-01,CAD,6109,10.00\n"
-                    "s2,CA,2026-03-01,CAD,6109,-4\n")
+    path.write_text(
+        "shipment_id,destination,date,currency,hs_code,value\n"
+        "s1,CA,2026-03-01,CAD,6109,10.00\n"
+        "s2,CA,2026-03-01,CAD,6109,-4\n"
+    )
     with pytest.raises(FrameError) as caught:
         read_shipments_csv(path)
     row = caught.value.failure_cases.iloc[0]

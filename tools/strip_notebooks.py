@@ -27,8 +27,7 @@ KEPT_METADATA = ("kernelspec", "language_info")
 def stripped(notebook: dict[str, Any]) -> dict[str, Any]:
     """The notebook without outputs, execution counts, cell ids' run metadata or widget state."""
     out = dict(notebook)
-    out["metadata"] = {k: v for k, v in notebook.get("metadata", {}).items()
-                       if k in KEPT_METADATA}
+    out["metadata"] = {k: v for k, v in notebook.get("metadata", {}).items() if k in KEPT_METADATA}
     cells = []
     for cell in notebook.get("cells", []):
         cell = dict(cell)
@@ -50,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     """Strip (or with ``--check``, verify) the given notebooks, by default all of notebooks/."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if any notebook is not stripped")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if any notebook is not stripped",
+    )
     args = parser.parse_args(argv)
     paths = args.paths or sorted(NOTEBOOKS.glob("*.ipynb"))
     dirty = []

@@ -19,8 +19,7 @@ def amount_arg(fn: str, name: str, value: object) -> Decimal:
     try:
         result = to_decimal(value, name)
     except (TypeError, ValueError):
-        raise ArgumentError(fn, name, "a Decimal, int or str amount (not a float)",
-                            value) from None
+        raise ArgumentError(fn, name, "a Decimal, int or str amount (not a float)", value) from None
     if result < 0:
         raise ArgumentError(fn, name, "a non-negative amount", value)
     return result
@@ -36,6 +35,10 @@ def date_arg(fn: str, value: object, rules: RuleSet | None) -> dt.date | None:
         try:
             rules.at(value)
         except NotInForceError as exc:
-            raise ArgumentError(fn, "on", f"a date on which {rules.code} is in force "
-                                f"({', '.join(exc.periods)})", value) from None
+            raise ArgumentError(
+                fn,
+                "on",
+                f"a date on which {rules.code} is in force ({', '.join(exc.periods)})",
+                value,
+            ) from None
     return value

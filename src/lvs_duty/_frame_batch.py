@@ -21,6 +21,7 @@ from .rules import RuleSet
 
 def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
     """The rule version in force for each shipment (-1, reported, where none is)."""
+
     def find(day: object) -> int:
         if not isinstance(day, dt.date):
             return -2
@@ -33,15 +34,18 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
     missing = np.flatnonzero(out == -1)
     if len(missing):
         periods = ", ".join(v.period for v in rules.versions)
-        shown = [repr(on) if on is not None else repr(batch.date.values[c])
-                 for c in batch.date.codes[missing]]
-        batch.problems.add(batch.first_rows[missing], "date",
-                           [f"expected a date in {periods} ({rules.code} has no version in "
-                            "force then)"] * len(missing), shown)
+        shown = [
+            repr(on) if on is not None else repr(batch.date.values[c])
+            for c in batch.date.codes[missing]
+        ]
+        batch.problems.add(
+            batch.first_rows[missing],
+            "date",
+            [f"expected a date in {periods} ({rules.code} has no version in force then)"]
+            * len(missing),
+            shown,
+        )
     return out
-
-
-
 
 
 def subset(batch: Batch, ships: Ints) -> Batch:
@@ -53,26 +57,42 @@ def subset(batch: Batch, ships: Ints) -> Batch:
     renumber[ships] = np.arange(len(ships))
     seg = Segments(renumber[batch.seg.sid[lines]], len(ships))
     return Batch(
-        size=len(ships), rows=batch.rows[lines], seg=seg, ids=batch.ids[ships],
-        labels=batch.labels, problems=batch.problems,
-        destination=batch.destination.take(ships), date=batch.date.take(ships),
-        currency=batch.currency.take(ships), ship_from=batch.ship_from.take(ships),
+        size=len(ships),
+        rows=batch.rows[lines],
+        seg=seg,
+        ids=batch.ids[ships],
+        labels=batch.labels,
+        problems=batch.problems,
+        destination=batch.destination.take(ships),
+        date=batch.date.take(ships),
+        currency=batch.currency.take(ships),
+        ship_from=batch.ship_from.take(ships),
         origin=batch.origin.take(ships),
-        region=batch.region.take(ships), mode=batch.mode.take(ships), gift=batch.gift[ships],
-        shipping=batch.shipping[ships], insurance=batch.insurance[ships],
-        value=batch.value[lines], quantity=batch.quantity[lines],
-        hs_code=batch.hs_code.take(lines), duty_rate=batch.duty_rate.take(lines),
-        category=batch.category.take(lines), weight_kg=batch.weight_kg.take(lines),
-        volume_l=batch.volume_l.take(lines), abv=batch.abv.take(lines),
+        region=batch.region.take(ships),
+        mode=batch.mode.take(ships),
+        gift=batch.gift[ships],
+        shipping=batch.shipping[ships],
+        insurance=batch.insurance[ships],
+        value=batch.value[lines],
+        quantity=batch.quantity[lines],
+        hs_code=batch.hs_code.take(lines),
+        duty_rate=batch.duty_rate.take(lines),
+        category=batch.category.take(lines),
+        weight_kg=batch.weight_kg.take(lines),
+        volume_l=batch.volume_l.take(lines),
+        abv=batch.abv.take(lines),
     )
 
 
-OVERFLOW = ("expected amounts small enough for exact int64 arithmetic (every intermediate "
-            "under 2**59 minor units; use lvs_duty.assess for this shipment)")
+OVERFLOW = (
+    "expected amounts small enough for exact int64 arithmetic (every intermediate "
+    "under 2**59 minor units; use lvs_duty.assess for this shipment)"
+)
 
 
-def assess_batch(batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None,
-                 on: dt.date | None) -> Outcome:
+def assess_batch(
+    batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None
+) -> Outcome:
     """Assess every shipment of a batch under the version in force for it; report the bad."""
     out = Outcome.zeros(batch.size)
     bad = batch.problems.bad_shipments(batch.size)

@@ -50,8 +50,9 @@ def effective_bp(total: Ints, goods: Ints) -> Ints:
     return out
 
 
-def compare_minor(frame: pd.DataFrame, options: Mapping[str, RuleSet],
-                  fx: Mapping[str, Fraction] | None) -> pd.DataFrame:
+def compare_minor(
+    frame: pd.DataFrame, options: Mapping[str, RuleSet], fx: Mapping[str, Fraction] | None
+) -> pd.DataFrame:
     """One row per option and shipment, amounts in minor units (options outermost)."""
     batch = read_batch(frame)
     mark = batch.problems.checkpoint()
@@ -61,11 +62,23 @@ def compare_minor(frame: pd.DataFrame, options: Mapping[str, RuleSet],
     size, count = batch.size, len(options)
     codes = list(dict.fromkeys(r.code for r in options.values()))
     currencies = list(dict.fromkeys(r.currency for r in options.values()))
-    amounts = {c: np.empty(size * count, dtype=np.int64) for c in (
-        "goods_value_minor", "customs_value_minor", "duty_minor", "tax_minor", "fees_minor",
-        "total_minor", "effective_rate_bp", "classifications")}
-    where = {c: np.empty(size * count, dtype=np.int8) for c in (
-        "option", "rules", "currency", "duty_collection", "tax_collection")}
+    amounts = {
+        c: np.empty(size * count, dtype=np.int64)
+        for c in (
+            "goods_value_minor",
+            "customs_value_minor",
+            "duty_minor",
+            "tax_minor",
+            "fees_minor",
+            "total_minor",
+            "effective_rate_bp",
+            "classifications",
+        )
+    }
+    where = {
+        c: np.empty(size * count, dtype=np.int8)
+        for c in ("option", "rules", "currency", "duty_collection", "tax_collection")
+    }
     border = np.empty(size * count, dtype=bool)
     for k, (name, rules) in enumerate(options.items()):
         outcome = assess_batch(batch, rules, fx, None)
@@ -75,12 +88,15 @@ def compare_minor(frame: pd.DataFrame, options: Mapping[str, RuleSet],
             raise error
         part = slice(k * size, (k + 1) * size)
         for column, values in (
-                ("goods_value_minor", outcome.goods_value),
-                ("customs_value_minor", outcome.customs_value), ("duty_minor", outcome.duty),
-                ("tax_minor", outcome.tax), ("fees_minor", outcome.fees),
-                ("total_minor", outcome.total),
-                ("effective_rate_bp", effective_bp(outcome.total, outcome.goods_value)),
-                ("classifications", outcome.classifications)):
+            ("goods_value_minor", outcome.goods_value),
+            ("customs_value_minor", outcome.customs_value),
+            ("duty_minor", outcome.duty),
+            ("tax_minor", outcome.tax),
+            ("fees_minor", outcome.fees),
+            ("total_minor", outcome.total),
+            ("effective_rate_bp", effective_bp(outcome.total, outcome.goods_value)),
+            ("classifications", outcome.classifications),
+        ):
             amounts[column][part] = values
         where["option"][part] = k
         where["rules"][part] = codes.index(rules.code)
@@ -95,9 +111,18 @@ def compare_minor(frame: pd.DataFrame, options: Mapping[str, RuleSet],
         "option": _categorical(where["option"], names),
         "rules": _categorical(where["rules"], codes),
         "currency": _categorical(where["currency"], currencies),
-        **{c: amounts[c] for c in ("goods_value_minor", "customs_value_minor", "duty_minor",
-                                   "tax_minor", "fees_minor", "total_minor",
-                                   "effective_rate_bp")},
+        **{
+            c: amounts[c]
+            for c in (
+                "goods_value_minor",
+                "customs_value_minor",
+                "duty_minor",
+                "tax_minor",
+                "fees_minor",
+                "total_minor",
+                "effective_rate_bp",
+            )
+        },
         "duty_collection": _categorical(where["duty_collection"], list(WHERE)),
         "tax_collection": _categorical(where["tax_collection"], list(WHERE)),
         "border_collection": border,
@@ -165,8 +190,16 @@ def combine_summaries(partials: list[pd.DataFrame], columns: tuple[str, ...]) ->
             if seen is None:
                 merged[row["option"]] = dict(row)
                 continue
-            for key in ("shipments", "shipments_charged", "border_collection_events", "duty",
-                        "tax", "fees", "revenue", "classifications"):
+            for key in (
+                "shipments",
+                "shipments_charged",
+                "border_collection_events",
+                "duty",
+                "tax",
+                "fees",
+                "revenue",
+                "classifications",
+            ):
                 seen[key] += row[key]
             seen["currency"] = sorted(set(seen["currency"]) | set(row["currency"]))
             seen["counts"] = pd.concat([seen["counts"], row["counts"]])
@@ -183,16 +216,24 @@ def combine_summaries(partials: list[pd.DataFrame], columns: tuple[str, ...]) ->
         revenue = money(row["revenue"]).quantize(Decimal(1).scaleb(-places), context=CONTEXT)
         mean = CONTEXT.divide(revenue, Decimal(n)) if n else Decimal(0)
         median = money(_median(row["counts"], n))
-        rows.append((option, "/".join(row["currency"]), n, row["shipments_charged"],
-                     row["border_collection_events"],
-                     *(money(row[k]).quantize(Decimal(1).scaleb(-places), context=CONTEXT)
-                       for k in ("duty", "tax", "fees")),
-                     revenue,
-                     mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
-                     median.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
-                     int(row["classifications"])))
+        rows.append(
+            (
+                option,
+                "/".join(row["currency"]),
+                n,
+                row["shipments_charged"],
+                row["border_collection_events"],
+                *(
+                    money(row[k]).quantize(Decimal(1).scaleb(-places), context=CONTEXT)
+                    for k in ("duty", "tax", "fees")
+                ),
+                revenue,
+                mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+                median.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+                int(row["classifications"]),
+            )
+        )
     return pd.DataFrame(rows, columns=list(columns))
 
 
-__all__ = ["MINOR_COLUMNS", "combine_summaries", "compare_minor", "effective_bp",
-           "partial_summary"]
+__all__ = ["MINOR_COLUMNS", "combine_summaries", "compare_minor", "effective_bp", "partial_summary"]

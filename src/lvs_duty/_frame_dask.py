@@ -26,8 +26,9 @@ def _dask() -> tuple[Any, Any]:
         dask = importlib.import_module("dask")
         dd = importlib.import_module("dask.dataframe")
     except ImportError:  # pragma: no cover - only without the extra
-        raise ImportError("lvs_duty: Dask frames need the dask extra: "
-                          "pip install 'lvs_duty[dask]'") from None
+        raise ImportError(
+            "lvs_duty: Dask frames need the dask extra: pip install 'lvs_duty[dask]'"
+        ) from None
     return dask, dd
 
 
@@ -41,7 +42,8 @@ def _edges(part: pd.DataFrame, before: Any) -> Any:
         return None if before is None else (None, before[1])
     ids = _ids(part)
     return ids[0] if isinstance(ids, pd.Index) else ids.iloc[0], (
-        ids[-1] if isinstance(ids, pd.Index) else ids.iloc[-1])
+        ids[-1] if isinstance(ids, pd.Index) else ids.iloc[-1]
+    )
 
 
 def _check_edge(part: pd.DataFrame, number: int, before: Any) -> None:
@@ -50,11 +52,19 @@ def _check_edge(part: pd.DataFrame, number: int, before: Any) -> None:
     ids = _ids(part)
     first = ids[0] if isinstance(ids, pd.Index) else ids.iloc[0]
     if first == before[1]:
-        raise FrameError([RowProblem(part.index[0], "shipment_id",
-                                     f"all rows of a shipment in one partition: shipment "
-                                     f"{first!r} continues from an earlier partition (split "
-                                     "with lvs_duty.frame.to_dask or index by shipment_id)",
-                                     repr(first))], f"dask partition {number}")
+        raise FrameError(
+            [
+                RowProblem(
+                    part.index[0],
+                    "shipment_id",
+                    f"all rows of a shipment in one partition: shipment "
+                    f"{first!r} continues from an earlier partition (split "
+                    "with lvs_duty.frame.to_dask or index by shipment_id)",
+                    repr(first),
+                )
+            ],
+            f"dask partition {number}",
+        )
 
 
 def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> Any:
@@ -62,8 +72,9 @@ def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> An
     dask, dd = _dask()
     meta = run(frame._meta)
     parts = frame.to_delayed()
-    known = bool(frame.known_divisions) and (frame.index.name == "shipment_id"
-                                             and "shipment_id" not in frame.columns)
+    known = bool(frame.known_divisions) and (
+        frame.index.name == "shipment_id" and "shipment_id" not in frame.columns
+    )
 
     def guarded(part: pd.DataFrame, number: int, before: Any) -> pd.DataFrame:
         if not known:
@@ -78,8 +89,9 @@ def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> An
     return dd.from_delayed(outs, meta=meta, verify_meta=False)
 
 
-def assess_dask(frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None,
-                on: dt.date | None, errors: str) -> Any:
+def assess_dask(
+    frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None, errors: str
+) -> Any:
     """assess_frame over a dask frame, partition by partition."""
     from .frame import assess_pandas
 
@@ -89,8 +101,11 @@ def assess_dask(frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None,
     return map_shipments(frame, run)
 
 
-def summarize_dask(comparison: Any, partial: Callable[[pd.DataFrame], pd.DataFrame],
-                   combine: Callable[[list[pd.DataFrame]], pd.DataFrame]) -> pd.DataFrame:
+def summarize_dask(
+    comparison: Any,
+    partial: Callable[[pd.DataFrame], pd.DataFrame],
+    combine: Callable[[list[pd.DataFrame]], pd.DataFrame],
+) -> pd.DataFrame:
     """Summaries of a lazy comparison from per-partition partial sums, exactly."""
     dask, _ = _dask()
     pieces = [dask.delayed(partial)(p) for p in comparison.to_delayed()]

@@ -55,10 +55,18 @@ class Exact:
         seen[coded.codes] = True  # -1 marks the trailing "missing" slot
         used = seen[:-1]
         values = coded.values
-        places = max((digits(v) for v, u in zip(values, used, strict=True)
-                      if u and isinstance(v, Decimal)), default=0)
-        lut = np.array([scaled(v, places) if u and isinstance(v, Decimal) else 0
-                        for v, u in zip(values, used, strict=True)] + [0], dtype=np.int64)
+        places = max(
+            (digits(v) for v, u in zip(values, used, strict=True) if u and isinstance(v, Decimal)),
+            default=0,
+        )
+        lut = np.array(
+            [
+                scaled(v, places) if u and isinstance(v, Decimal) else 0
+                for v, u in zip(values, used, strict=True)
+            ]
+            + [0],
+            dtype=np.int64,
+        )
         known = np.array([isinstance(v, Decimal) for v in values] + [False], dtype=bool)
         return cls(lut[coded.codes], known[coded.codes], places, coded)
 
@@ -75,10 +83,24 @@ def _extra(amount: Decimal, minor: int) -> int:
 class DutyCharger:
     """Charges duty methods on masks of lines; holds each line's exact duty and classification."""
 
-    def __init__(self, *, seg: Segments, guard: Guard, fail: Fail, rules: RuleSet,
-                 version: RuleVersion, minor: int, customs_value: Ints, quantity: Ints,
-                 hs_code: Coded, category: Coded, rate: Coded, weight: Coded, volume: Coded,
-                 abv: Coded) -> None:
+    def __init__(
+        self,
+        *,
+        seg: Segments,
+        guard: Guard,
+        fail: Fail,
+        rules: RuleSet,
+        version: RuleVersion,
+        minor: int,
+        customs_value: Ints,
+        quantity: Ints,
+        hs_code: Coded,
+        category: Coded,
+        rate: Coded,
+        weight: Coded,
+        volume: Coded,
+        abv: Coded,
+    ) -> None:
         self.seg, self.guard, self.fail = seg, guard, fail
         self.rules, self.version, self.minor = rules, version, minor
         self.cv, self.quantity, self.hs, self.category = customs_value, quantity, hs_code, category
@@ -113,9 +135,11 @@ class DutyCharger:
     def _places(self, method: DutyMethod) -> int:
         """Decimal places beyond the minor unit that the method's exact duties need."""
         if isinstance(method, FlatDuty):
-            return (max(digits(method.rate), _extra(method.deduction, self.minor))
-                    if method.rate is not None
-                    else _extra(method.amount or Decimal(0), self.minor))
+            return (
+                max(digits(method.rate), _extra(method.deduction, self.minor))
+                if method.rate is not None
+                else _extra(method.amount or Decimal(0), self.minor)
+            )
         if isinstance(method, RateBandDuty):
             return max(_extra(b.amount, self.minor) for b in method.bands)
         if isinstance(method, CategoryDuty):
@@ -128,8 +152,11 @@ class DutyCharger:
         if category.item_rate or category.amount is None:
             return 0
         extra = _extra(category.amount, self.minor)
-        return extra + {"kg": self.weight.places, "litre": self.volume.places,
-                        "litre_alcohol": self.volume.places + self.abv.places}.get(category.per, 0)
+        return extra + {
+            "kg": self.weight.places,
+            "litre": self.volume.places,
+            "litre_alcohol": self.volume.places + self.abv.places,
+        }.get(category.per, 0)
 
     def _amount(self, amount: Decimal, less: int = 0) -> int:
         """A money amount as a numerator over ``10**(minor + places - less)``."""
@@ -186,8 +213,9 @@ class DutyCharger:
                 index, starts, _ = sub_segments(self.seg.sid, mask)
                 own = self.duty[index]
                 running = np.cumsum(own)
-                running -= np.repeat(running[starts] - own[starts],
-                                     np.diff(np.append(starts, len(index))))
+                running -= np.repeat(
+                    running[starts] - own[starts], np.diff(np.append(starts, len(index)))
+                )
                 deduction = self._amount(method.deduction)
                 self.duty[index] = np.clip(running - deduction, 0, own)
             return
@@ -200,11 +228,15 @@ class DutyCharger:
         else:
             subs = [h[:6] if isinstance(h, str) and len(h) >= 6 else None for h in self.hs.values]
             numbers = {s: k for k, s in enumerate(dict.fromkeys(x for x in subs if x))}
-            sub_code = np.array([-1 if s is None else numbers[s] for s in subs] + [-1],
-                                dtype=np.int64)[self.hs.codes]
-            self.fail(lines[sub_code[lines] < 0], "hs_code",
-                      "expected a 6-digit HS subheading: the flat amount is charged per "
-                      f"distinct subheading ({self.rules.code})")
+            sub_code = np.array(
+                [-1 if s is None else numbers[s] for s in subs] + [-1], dtype=np.int64
+            )[self.hs.codes]
+            self.fail(
+                lines[sub_code[lines] < 0],
+                "hs_code",
+                "expected a 6-digit HS subheading: the flat amount is charged per "
+                f"distinct subheading ({self.rules.code})",
+            )
             self.classified[lines] = True
             ok = lines[sub_code[lines] >= 0]
             key = self.seg.sid[ok] * (len(subs) + 1) + sub_code[ok]
@@ -220,8 +252,10 @@ class DutyCharger:
         self.classified |= classified
         # every ad valorem category in one pass: a table of rates indexed by category
         cats = method.categories
-        rates = np.array([scaled(c.rate, self.places) if c.rate is not None else 0
-                          for c in cats] + [0, 0], dtype=np.int64)  # slots for -2 and -1
+        rates = np.array(
+            [scaled(c.rate, self.places) if c.rate is not None else 0 for c in cats] + [0, 0],
+            dtype=np.int64,
+        )  # slots for -2 and -1
         by_rate = np.array([c.rate is not None for c in cats] + [False, False])
         ad_valorem = classified & by_rate[chosen]
         if bool(ad_valorem.any()):
@@ -247,8 +281,11 @@ class DutyCharger:
         if method.default is not None:
             default = next(k for k, c in enumerate(cats) if c.name == method.default)
         # the MFN band (or the default) where no HS prefix matches, then the explicit name
-        banded = _lut([b if (b := _nearest_band(r, cats)) >= 0 else default
-                       for r in self.rate.coded.values], self.rate.coded.codes, default)
+        banded = _lut(
+            [b if (b := _nearest_band(r, cats)) >= 0 else default for r in self.rate.coded.values],
+            self.rate.coded.codes,
+            default,
+        )
         prefix = [_best_prefix(h, cats) for h in self.hs.values]
         if any(p >= 0 for p in prefix):
             by_hs = _lut(prefix, self.hs.codes)
@@ -256,8 +293,10 @@ class DutyCharger:
         else:
             out = banded
         if self.category.values:
-            named = _lut([by_name.get(v, -2) if isinstance(v, str) else -1
-                          for v in self.category.values], self.category.codes)
+            named = _lut(
+                [by_name.get(v, -2) if isinstance(v, str) else -1 for v in self.category.values],
+                self.category.codes,
+            )
             out = np.where(named != -1, named, out)
         return out
 
@@ -301,9 +340,12 @@ class DutyCharger:
         ok = self._need_rate(mask, "the line's tariff rate, which picks the specific-duty band")
         self.classified[mask] = True
         rates = self.rate.nums
-        limits = [None if b.below is None else
-                  bound(Fraction(b.below) * 10**self.rate.places, b.inclusive)
-                  for b in method.bands]
+        limits = [
+            None
+            if b.below is None
+            else bound(Fraction(b.below) * 10**self.rate.places, b.inclusive)
+            for b in method.bands
+        ]
         amounts = np.array([self._amount(b.amount) for b in method.bands], dtype=np.int64)
 
         def band(values: Ints) -> Ints:
@@ -318,8 +360,7 @@ class DutyCharger:
 
         if method.per == "item":
             lines = np.flatnonzero(ok)
-            self.duty[lines] = self.guard.mul(self.quantity[lines],
-                                              amounts[band(rates[lines])])
+            self.duty[lines] = self.guard.mul(self.quantity[lines], amounts[band(rates[lines])])
             return
         index, starts, first = sub_segments(self.seg.sid, mask)
         top = np.maximum.reduceat(np.where(self.rate.has[index], rates[index], 0), starts)
@@ -350,8 +391,9 @@ def _nearest_band(rate: Any, categories: tuple[Category, ...]) -> int:
     for k, c in enumerate(categories):
         if c.rate is None or (c.mfn_min is None and c.mfn_max is None):
             continue
-        if (c.mfn_min is not None and rate < c.mfn_min) or (c.mfn_max is not None
-                                                           and rate > c.mfn_max):
+        if (c.mfn_min is not None and rate < c.mfn_min) or (
+            c.mfn_max is not None and rate > c.mfn_max
+        ):
             continue
         distance = abs(Fraction(rate) - Fraction(c.rate))
         if gap < 0 or distance < gap:

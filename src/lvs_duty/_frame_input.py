@@ -65,8 +65,13 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "volume_l": TypeAdapter(OptionalAmount),
     "abv": TypeAdapter(Rate),
 }
-_DEFAULTS: dict[str, Any] = {"mode": "courier", "gift": False, "quantity": 1,
-                             "shipping": Decimal(0), "insurance": Decimal(0)}
+_DEFAULTS: dict[str, Any] = {
+    "mode": "courier",
+    "gift": False,
+    "quantity": 1,
+    "shipping": Decimal(0),
+    "insurance": Decimal(0),
+}
 
 
 def _expected(exc: ValidationError) -> str:
@@ -167,8 +172,12 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
         which = lut[coded.codes[coded.codes >= 0]]
         positions = np.flatnonzero(coded.codes >= 0)[which >= 0]
         picked = which[which >= 0]
-        problems.add(positions, column, [messages[k] for k in picked],
-                     [_show(coded.values[bad[k]]) for k in picked])
+        problems.add(
+            positions,
+            column,
+            [messages[k] for k in picked],
+            [_show(coded.values[bad[k]]) for k in picked],
+        )
     return Coded(coded.codes, values)
 
 
@@ -189,26 +198,41 @@ def _header(frame: pd.DataFrame, source: str) -> None:
     allowed = set(COLUMNS) | set(FAST_COLUMNS)
     for name in columns:
         if name not in allowed:
-            cases.append(RowProblem("(header)", name, "a canonical column (" + ", ".join(COLUMNS)
-                                    + ") or a fast-layout column (" + ", ".join(FAST_COLUMNS)
-                                    + ")", "unknown column"))
+            cases.append(
+                RowProblem(
+                    "(header)",
+                    name,
+                    "a canonical column ("
+                    + ", ".join(COLUMNS)
+                    + ") or a fast-layout column ("
+                    + ", ".join(FAST_COLUMNS)
+                    + ")",
+                    "unknown column",
+                )
+            )
     for fast, plain in FAST_COLUMNS.items():
         if fast in columns and plain in columns:
-            cases.append(RowProblem("(header)", fast, f"either {plain} or {fast}, not both",
-                                    "both present"))
+            cases.append(
+                RowProblem("(header)", fast, f"either {plain} or {fast}, not both", "both present")
+            )
         elif fast in columns and not pd.api.types.is_integer_dtype(frame[fast].dtype):
-            cases.append(RowProblem("(header)", fast, "an integer dtype (minor units)",
-                                    str(frame[fast].dtype)))
+            cases.append(
+                RowProblem(
+                    "(header)", fast, "an integer dtype (minor units)", str(frame[fast].dtype)
+                )
+            )
     if cases:
         raise FrameError(cases, source)
 
 
 def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
     """First-appearance shipment number of each row, the ids, and which rows lack an id."""
-    ids = (frame["shipment_id"] if "shipment_id" in frame.columns
-           else pd.Series(frame.index, index=frame.index))
-    if pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype,
-                                                                   pd.CategoricalDtype):
+    ids = (
+        frame["shipment_id"]
+        if "shipment_id" in frame.columns
+        else pd.Series(frame.index, index=frame.index)
+    )
+    if pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype):
         key = ids.to_numpy(dtype=np.int64)
         if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
             sid = np.zeros(len(key), dtype=np.int64)
@@ -265,23 +289,50 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     cur_digits = _digits_of(currency)
     shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, True)
     insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, True)
-    value = _amount(frame, "value", seg, rows, at_rows,
-                    cur_digits if seg.single else cur_digits[seg.sid], problems, ids, False)
+    value = _amount(
+        frame,
+        "value",
+        seg,
+        rows,
+        at_rows,
+        cur_digits if seg.single else cur_digits[seg.sid],
+        problems,
+        ids,
+        False,
+    )
     quantity = _quantity(frame, rows, ordered, problems)
     gift_coded = ship["gift"].take(at_first)
-    gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[
-        gift_coded.codes]
-    line = {name: column(name).take(at_rows) for name in ITEM_COLUMNS
-            if name not in ("value", "quantity")}
+    gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[gift_coded.codes]
+    line = {
+        name: column(name).take(at_rows)
+        for name in ITEM_COLUMNS
+        if name not in ("value", "quantity")
+    }
     return Batch(
-        size=m, rows=rows, seg=seg, ids=ids, labels=frame.index, problems=problems,
-        destination=ship["destination"].take(at_first), date=ship["date"].take(at_first),
-        currency=currency, ship_from=ship["ship_from"].take(at_first),
-        origin=ship["origin"].take(at_first), region=ship["region"].take(at_first),
+        size=m,
+        rows=rows,
+        seg=seg,
+        ids=ids,
+        labels=frame.index,
+        problems=problems,
+        destination=ship["destination"].take(at_first),
+        date=ship["date"].take(at_first),
+        currency=currency,
+        ship_from=ship["ship_from"].take(at_first),
+        origin=ship["origin"].take(at_first),
+        region=ship["region"].take(at_first),
         mode=_with_default(ship["mode"].take(at_first), "mode"),
-        gift=gift, shipping=shipping, insurance=insurance, value=value, quantity=quantity,
-        hs_code=line["hs_code"], duty_rate=line["duty_rate"], category=line["category"],
-        weight_kg=line["weight_kg"], volume_l=line["volume_l"], abv=line["abv"],
+        gift=gift,
+        shipping=shipping,
+        insurance=insurance,
+        value=value,
+        quantity=quantity,
+        hs_code=line["hs_code"],
+        duty_rate=line["duty_rate"],
+        category=line["category"],
+        weight_kg=line["weight_kg"],
+        volume_l=line["volume_l"],
+        abv=line["abv"],
     )
 
 
@@ -295,14 +346,23 @@ def _with_default(coded: Coded, name: str) -> Coded:
 
 def _digits_of(currency: Coded) -> Ints:
     """Minor digits of each shipment's currency (-1 where the currency is bad or missing)."""
-    lut = np.array([CURRENCIES.get(c, -1) if isinstance(c, str) else -1
-                    for c in currency.values] + [-1], dtype=np.int64)
+    lut = np.array(
+        [CURRENCIES.get(c, -1) if isinstance(c, str) else -1 for c in currency.values] + [-1],
+        dtype=np.int64,
+    )
     out: Ints = lut[currency.codes]
     return out
 
 
-def _consistent(name: str, coded: Coded, frame: pd.DataFrame, seg: Segments, rows: Ints,
-                problems: Problems, ids: list[Any]) -> None:
+def _consistent(
+    name: str,
+    coded: Coded,
+    frame: pd.DataFrame,
+    seg: Segments,
+    rows: Ints,
+    problems: Problems,
+    ids: list[Any],
+) -> None:
     """A shipment field must be the same on every row of its shipment (as read from the cell)."""
     if seg.single or name not in frame.columns:
         return
@@ -313,28 +373,46 @@ def _consistent(name: str, coded: Coded, frame: pd.DataFrame, seg: Segments, row
         return
     raw = frame[name].to_numpy(dtype=object)
     firsts = raw[rows[seg.starts[seg.sid[differ]]]]
-    problems.add(rows[differ], name,
-                 [f"expected the same value on every row of shipment {ids[s]!r} ({f!r})"
-                  for s, f in zip(seg.sid[differ].tolist(), firsts, strict=True)],
-                 [repr(v) for v in raw[rows[differ]]])
+    problems.add(
+        rows[differ],
+        name,
+        [
+            f"expected the same value on every row of shipment {ids[s]!r} ({f!r})"
+            for s, f in zip(seg.sid[differ].tolist(), firsts, strict=True)
+        ],
+        [repr(v) for v in raw[rows[differ]]],
+    )
 
 
-def _amount(frame: pd.DataFrame, name: str, seg: Segments, rows: Ints, where: Ints | None,
-            places: Ints, problems: Problems, ids: list[Any], per_shipment: bool) -> Ints:
+def _amount(
+    frame: pd.DataFrame,
+    name: str,
+    seg: Segments,
+    rows: Ints,
+    where: Ints | None,
+    places: Ints,
+    problems: Problems,
+    ids: list[Any],
+    per_shipment: bool,
+) -> Ints:
     """An amount column as integer minor units of each row's shipment currency."""
     fast = f"{name}_minor"
     if fast in frame.columns:
         raw = frame[fast].to_numpy()
         if per_shipment:
             _consistent_minor(fast, raw, seg, rows, problems, ids)
-        out = (raw.astype(np.int64, copy=False) if where is None
-               else raw[where].astype(np.int64))  # read only: the kernel copies to convert
+        out = (
+            raw.astype(np.int64, copy=False) if where is None else raw[where].astype(np.int64)
+        )  # read only: the kernel copies to convert
         if out.size and int(out.min()) < 0:
             out = out.copy()
             negative = np.flatnonzero(out < 0)
-            problems.add(negative if where is None else where[negative], fast,
-                         "expected a non-negative number of minor units",
-                         [str(v) for v in out[negative]])
+            problems.add(
+                negative if where is None else where[negative],
+                fast,
+                "expected a non-negative number of minor units",
+                [str(v) for v in out[negative]],
+            )
             out[negative] = 0
         return out
     if name not in frame.columns:
@@ -359,22 +437,32 @@ def _amount(frame: pd.DataFrame, name: str, seg: Segments, rows: Ints, where: In
         here = places == d
         out[here] = lut[codes[here]]
         over = np.flatnonzero(here & ~fits[codes])
-        problems.add(where[over], name, f"expected at most {d} decimal places for the "
-                     "shipment currency", [repr(coded.values[c]) for c in codes[over]])
+        problems.add(
+            where[over],
+            name,
+            f"expected at most {d} decimal places for the shipment currency",
+            [repr(coded.values[c]) for c in codes[over]],
+        )
     return out
 
 
-def _consistent_minor(name: str, raw: Any, seg: Segments, rows: Ints, problems: Problems,
-                      ids: list[Any]) -> None:
+def _consistent_minor(
+    name: str, raw: Any, seg: Segments, rows: Ints, problems: Problems, ids: list[Any]
+) -> None:
     if seg.single:
         return
     values = raw[rows]
     head = values[seg.starts][seg.sid]
     differ = np.flatnonzero(values != head)
-    problems.add(rows[differ], name,
-                 [f"expected the same value on every row of shipment {ids[s]!r} ({h!r})"
-                  for s, h in zip(seg.sid[differ].tolist(), head[differ].tolist(), strict=True)],
-                 [repr(v) for v in values[differ].tolist()])
+    problems.add(
+        rows[differ],
+        name,
+        [
+            f"expected the same value on every row of shipment {ids[s]!r} ({h!r})"
+            for s, h in zip(seg.sid[differ].tolist(), head[differ].tolist(), strict=True)
+        ],
+        [repr(v) for v in values[differ].tolist()],
+    )
 
 
 def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems) -> Ints:
@@ -382,21 +470,28 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
     if "quantity" not in frame.columns:
         return np.ones(len(rows), dtype=np.int64)
     series = frame["quantity"]
-    if pd.api.types.is_integer_dtype(series.dtype) and series.dtype != bool and not (
-            isinstance(series.dtype, pd.CategoricalDtype)) and not series.hasnans:
+    if (
+        pd.api.types.is_integer_dtype(series.dtype)
+        and series.dtype != bool
+        and not (isinstance(series.dtype, pd.CategoricalDtype))
+        and not series.hasnans
+    ):
         out = series.to_numpy(dtype=np.int64)
         out = out if ordered else out[rows]
         if out.size == 0 or int(out.min()) >= 1:
             return out
         out = out.copy()
         low = np.flatnonzero(out < 1)
-        problems.add(rows[low], "quantity", "expected a whole number of units, at least 1",
-                     [str(v) for v in out[low]])
+        problems.add(
+            rows[low],
+            "quantity",
+            "expected a whole number of units, at least 1",
+            [str(v) for v in out[low]],
+        )
         out[low] = 1
         return out
     coded = _validate("quantity", _factor(series), problems)
-    lut = np.array([v if isinstance(v, int) else 1 for v in coded.values] + [1],
-                   dtype=np.int64)
+    lut = np.array([v if isinstance(v, int) else 1 for v in coded.values] + [1], dtype=np.int64)
     quantities: Ints = lut[coded.codes[rows]]
     return quantities
 

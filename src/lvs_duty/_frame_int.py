@@ -75,8 +75,12 @@ def bound(limit: Fraction, inclusive: bool) -> int:
 def check_constant(value: int, what: str) -> int:
     """Refuse a rule constant too large for int64 arithmetic, naming it."""
     if value > LIMIT:
-        raise ArgumentError("assess_frame", what, "a value the int64 frame path can hold "
-                            "(use lvs_duty.assess for this rule set)", value)
+        raise ArgumentError(
+            "assess_frame",
+            what,
+            "a value the int64 frame path can hold (use lvs_duty.assess for this rule set)",
+            value,
+        )
     return value
 
 

@@ -84,9 +84,14 @@ class Outcome:
 def _whole(amount: Decimal, minor: int, what: str) -> int:
     """An amount that must be whole minor units (a quantum or fee), as an integer."""
     if digits(amount) > minor:
-        raise ArgumentError("assess_frame", what, f"a whole number of minor units ({minor} "
-                            "decimal places): the frame path keeps amounts in minor units "
-                            "(use lvs_duty.assess for this rule set)", amount)
+        raise ArgumentError(
+            "assess_frame",
+            what,
+            f"a whole number of minor units ({minor} "
+            "decimal places): the frame path keeps amounts in minor units "
+            "(use lvs_duty.assess for this rule set)",
+            amount,
+        )
     return scaled(amount, minor)
 
 
@@ -103,8 +108,9 @@ class Kernel(TaxSteps):
     :class:`~lvs_duty._frame_tax.TaxSteps`.
     """
 
-    def __init__(self, batch: Batch, rules: RuleSet, version: RuleVersion,
-                 fx: Mapping[str, Fraction] | None) -> None:
+    def __init__(
+        self, batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+    ) -> None:
         self.b, self.rules, self.version, self.fx = batch, rules, version, fx
         self.seg = batch.seg
         self.sid = batch.seg.sid
@@ -115,16 +121,26 @@ class Kernel(TaxSteps):
         unit = Decimal(1).scaleb(-self.minor)
         quantum = rounding.quantum or unit
         self.quantum = _whole(quantum, self.minor, "rules: rounding.quantum")
-        self.duty_quantum = _whole(rounding.duty_quantum or quantum, self.minor,
-                                   "rules: rounding.duty_quantum")
-        self.base_quantum = (None if rounding.tax_base_quantum is None else _whole(
-            rounding.tax_base_quantum, self.minor, "rules: rounding.tax_base_quantum"))
+        self.duty_quantum = _whole(
+            rounding.duty_quantum or quantum, self.minor, "rules: rounding.duty_quantum"
+        )
+        self.base_quantum = (
+            None
+            if rounding.tax_base_quantum is None
+            else _whole(rounding.tax_base_quantum, self.minor, "rules: rounding.tax_base_quantum")
+        )
         tax = version.tax
-        self.components = [] if tax is None else [
-            (c, _whole(c.quantum or quantum, self.minor, f"rules: tax component {c.name}"))
-            for c in tax.components]
-        self.fees = [(fee, _whole(fee.amount, self.minor, f"rules: fee {fee.name}"))
-                     for fee in version.fees]
+        self.components = (
+            []
+            if tax is None
+            else [
+                (c, _whole(c.quantum or quantum, self.minor, f"rules: tax component {c.name}"))
+                for c in tax.components
+            ]
+        )
+        self.fees = [
+            (fee, _whole(fee.amount, self.minor, f"rules: fee {fee.name}")) for fee in version.fees
+        ]
         self._matched: dict[tuple[str, object], Bools] = {}
 
     def lines(self, per_shipment: Any) -> Any:
@@ -154,8 +170,7 @@ class Kernel(TaxSteps):
                     self._matched[key] = self.b.gift == allowed
                 else:
                     coded: Coded = getattr(self.b, name)
-                    self._matched[key] = hs_lut([v in allowed for v in coded.values], coded,
-                                                 False)
+                    self._matched[key] = hs_lut([v in allowed for v in coded.values], coded, False)
             ok = self._matched[key].copy() if ok is None else ok & self._matched[key]
         return np.ones(self.b.size, dtype=bool) if ok is None else ok
 
@@ -174,9 +189,13 @@ class Kernel(TaxSteps):
                 continue
             rate = None if self.fx is None else self.fx.get(name)
             if rate is None:
-                self.fail_ships(np.flatnonzero(ships), "currency",
-                                f"expected {self.rules.currency}, or fx={{{name!r}: <rate>}} "
-                                "(lvs_duty never fetches exchange rates)", repr(name))
+                self.fail_ships(
+                    np.flatnonzero(ships),
+                    "currency",
+                    f"expected {self.rules.currency}, or fx={{{name!r}: <rate>}} "
+                    "(lvs_duty never fetches exchange rates)",
+                    repr(name),
+                )
                 continue
             factor = rate * Fraction(10) ** (self.minor - CURRENCIES[name])
             p, q = factor.numerator, factor.denominator
@@ -186,8 +205,9 @@ class Kernel(TaxSteps):
                 converted = True
             values[lines] = div_round(guard.mul(values[lines], p), q, self.mode)
             for amounts in (shipping, insurance):
-                amounts[ships] = div_round(guard.mul(amounts[ships], p, per_line=False), q,
-                                           self.mode)
+                amounts[ships] = div_round(
+                    guard.mul(amounts[ships], p, per_line=False), q, self.mode
+                )
         return values, shipping, insurance
 
     def allocate(self, total: Ints, weights: Ints) -> Ints:
@@ -214,8 +234,11 @@ class Kernel(TaxSteps):
         seg, guard, version = self.seg, self.guard, self.version
         values, shipping, insurance = self.convert()
         factor = Fraction(version.valuation.factor)
-        valued = values if factor == 1 else div_round(
-            guard.mul(values, factor.numerator), factor.denominator, self.mode)
+        valued = (
+            values
+            if factor == 1
+            else div_round(guard.mul(values, factor.numerator), factor.denominator, self.mode)
+        )
         ship_share = self.allocate(shipping, valued)
         ins_share = self.allocate(insurance, valued)
         cif_line = valued + ship_share + ins_share
@@ -229,8 +252,12 @@ class Kernel(TaxSteps):
         duty_relief = self.relief("duty", excluded["duty_relief"])
         tax_relief = self.relief("tax", excluded["tax_relief"])
         charger = self.charge_duty(duty_relief, excluded, cv_line)
-        parts = {"goods": values, "customs_value": cv_line, "shipping": ship_share,
-                 "insurance": ins_share}
+        parts = {
+            "goods": values,
+            "customs_value": cv_line,
+            "shipping": ship_share,
+            "insurance": ins_share,
+        }
         at = self.tax_groups(charger, duty_relief, tax_relief, parts)
         duty_assessed = at["duty_border"] + at["duty_sale"]
         tax_assessed = at["tax_border"] + at["tax_sale"]
@@ -240,9 +267,16 @@ class Kernel(TaxSteps):
         border = at["duty_border"] + at["tax_border"]
         fees = self.charge_fees(border)
         return Outcome(
-            goods_value=goods, customs_value=customs_value, tax_base=at["base"],
-            duty_assessed=duty_assessed, tax_assessed=tax_assessed, duty=duty, tax=tax,
-            fees=fees, total=duty + tax + fees, collected_at_border=border,
+            goods_value=goods,
+            customs_value=customs_value,
+            tax_base=at["base"],
+            duty_assessed=duty_assessed,
+            tax_assessed=tax_assessed,
+            duty=duty,
+            tax=tax,
+            fees=fees,
+            total=duty + tax + fees,
+            collected_at_border=border,
             collected_at_sale=at["duty_sale"] + at["tax_sale"],
             duty_collection=_where(at["duty_border"], at["duty_sale"]),
             tax_collection=_where(at["tax_border"], at["tax_sale"]),
@@ -255,9 +289,17 @@ class Kernel(TaxSteps):
         """Per line, whether its HS code keeps it out of duty relief, tax relief, low-value duty."""
         hs = self.b.hs_code
         kinds = get_args(ExcludedFrom)
-        bits = [sum(1 << k for k, kind in enumerate(kinds)
-                    if any(kind in e.excluded_from and longest_prefix(_code(h), e.hs_prefixes)
-                           for e in self.version.exclusions)) for h in hs.values]
+        bits = [
+            sum(
+                1 << k
+                for k, kind in enumerate(kinds)
+                if any(
+                    kind in e.excluded_from and longest_prefix(_code(h), e.hs_prefixes)
+                    for e in self.version.exclusions
+                )
+            )
+            for h in hs.values
+        ]
         if not any(bits):
             return dict.fromkeys(kinds)  # None: no line is excluded from anything
         flags = np.array([*bits, 0], dtype=np.int8)[hs.codes]
@@ -310,8 +352,9 @@ class Kernel(TaxSteps):
 
     # -- 5. duty ------------------------------------------------------------------------------
 
-    def charge_duty(self, relief: Ints, excluded: dict[str, Bools | None], customs_value: Ints
-                    ) -> DutyCharger:
+    def charge_duty(
+        self, relief: Ints, excluded: dict[str, Bools | None], customs_value: Ints
+    ) -> DutyCharger:
         """Each line's exact duty, by the scalar engine's precedence of methods.
 
         The low-value method under its ceiling, else the first special whose condition and
@@ -319,10 +362,21 @@ class Kernel(TaxSteps):
         """
         b, version = self.b, self.version
         charger = DutyCharger(
-            seg=self.seg, guard=self.guard, fail=self.fail_lines, rules=self.rules,
-            version=version, minor=self.minor, customs_value=customs_value,
-            quantity=b.quantity, hs_code=b.hs_code, category=b.category,
-            rate=b.duty_rate, weight=b.weight_kg, volume=b.volume_l, abv=b.abv)
+            seg=self.seg,
+            guard=self.guard,
+            fail=self.fail_lines,
+            rules=self.rules,
+            version=version,
+            minor=self.minor,
+            customs_value=customs_value,
+            quantity=b.quantity,
+            hs_code=b.hs_code,
+            category=b.category,
+            rate=b.duty_rate,
+            weight=b.weight_kg,
+            volume=b.volume_l,
+            abv=b.abv,
+        )
         charged = relief != _EXEMPT
         duty = version.duty
         plan: dict[int, tuple[DutyMethod, Bools]] = {}
@@ -353,7 +407,8 @@ class Kernel(TaxSteps):
         if duty.low_value is not None:
             low = duty.low_value
             in_low = self.ship_measure[low.measure] <= bound(
-                Fraction(low.ceiling) * 10**self.minor, low.inclusive)
+                Fraction(low.ceiling) * 10**self.minor, low.inclusive
+            )
             use_low = rest & self.lines(in_low)
             if excluded["low_value_duty"] is not None:
                 use_low &= ~excluded["low_value_duty"]
@@ -364,7 +419,8 @@ class Kernel(TaxSteps):
             hit = (special == -1) & self.match(candidate.when)
             if candidate.ceiling is not None:
                 hit &= self.ship_measure[candidate.measure] <= bound(
-                    Fraction(candidate.ceiling) * 10**self.minor, candidate.inclusive)
+                    Fraction(candidate.ceiling) * 10**self.minor, candidate.inclusive
+                )
             special[hit] = k
         eligible = rest
         if excluded["special_duty"] is not None:
@@ -379,6 +435,7 @@ class Kernel(TaxSteps):
         return charger
 
     # -- 6. tax rates, groups, rounding -------------------------------------------------------
+
 
 def _code(hs: object) -> str | None:
     return hs if isinstance(hs, str) else None

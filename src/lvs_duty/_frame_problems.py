@@ -24,8 +24,9 @@ class Problems:
         self.row_ship = row_ship
         self.entries: list[tuple[Ints, str, list[str], list[str]]] = []
 
-    def add(self, rows: Ints, column: str, problem: str | Sequence[str],
-            value: str | Sequence[str]) -> None:
+    def add(
+        self, rows: Ints, column: str, problem: str | Sequence[str], value: str | Sequence[str]
+    ) -> None:
         """Record one problem (or one per row) on the rows at positions ``rows``."""
         if len(rows) == 0:
             return

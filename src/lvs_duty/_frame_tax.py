@@ -76,8 +76,9 @@ class TaxSteps:
             keyed = self.b.region if tax.rate_key == "region" else self.b.destination
             rates = {r.key: r.rate for r in tax.rates}
             default = -2 if tax.rate is None else index(tax.rate)
-            per_ship = hs_lut([index(rates[k]) if k in rates else default
-                                for k in keyed.values], keyed, default).astype(np.int8)
+            per_ship = hs_lut(
+                [index(rates[k]) if k in rates else default for k in keyed.values], keyed, default
+            ).astype(np.int8)
         chosen = self.lines(per_ship)
         if tax.categories:
             by_hs = hs_lut([best(h) for h in self.b.hs_code.values], self.b.hs_code, -1)
@@ -87,24 +88,26 @@ class TaxSteps:
             missing = np.flatnonzero(active & (chosen == -2))
             if len(missing):
                 keys = ", ".join(r.key for r in tax.rates)
-                self.fail_lines(missing, tax.rate_key or "region",
-                                f"expected one of {keys} ({self.rules.code} {tax.name} has no "
-                                "default rate)")
+                self.fail_lines(
+                    missing,
+                    tax.rate_key or "region",
+                    f"expected one of {keys} ({self.rules.code} {tax.name} has no default rate)",
+                )
             chosen = np.maximum(chosen, 0)
         if bool(active.all()):
             return chosen, table
         return np.where(active, chosen, 0), table
 
-    def tax_groups(self, charger: DutyCharger, duty_relief: Ints, tax_relief: Ints,
-                   parts: dict[str, Ints]) -> dict[str, Ints]:
+    def tax_groups(
+        self, charger: DutyCharger, duty_relief: Ints, tax_relief: Ints, parts: dict[str, Ints]
+    ) -> dict[str, Ints]:
         """Round duty and tax once per group (duty point, tax point, rate) or per line."""
         guard, tax, mode = self.guard, self.version.tax, self.mode
         rate_index, table = self.tax_rates(tax_relief)
         # a line whose duty is zero (MFN free) still groups with its dutiable neighbours
         point = np.array([1, _NONE, 2], dtype=np.int8)  # relief none/exempt/sale -> point
         duty_point = point[duty_relief]
-        tax_point = (np.zeros(len(self.sid), dtype=np.int8) if tax is None else
-                     point[tax_relief])
+        tax_point = np.zeros(len(self.sid), dtype=np.int8) if tax is None else point[tax_relief]
         order, gseg, owner = self.grouping(duty_point, tax_point, rate_index, len(table))
         self.group_guard = Guard(owner, self.b.size)
         self.group_guard.bad = guard.bad  # one flag per shipment, shared
@@ -140,8 +143,9 @@ class TaxSteps:
             for where, names in ((1, tax.base), (2, tax.sale_base)):
                 with_duty[where] = "duty" in names
                 kept = [parts[name] for name in names if name != "duty"]
-                sums[where] = (sum(kept[1:], kept[0]) if kept
-                               else np.zeros(len(self.sid), dtype=np.int64))
+                sums[where] = (
+                    sum(kept[1:], kept[0]) if kept else np.zeros(len(self.sid), dtype=np.int64)
+                )
             points = _values(tax_point)
             if tax.base == tax.sale_base or points <= {0, 1}:
                 line_part = sums[1]
@@ -163,11 +167,13 @@ class TaxSteps:
                 tax_due = np.where(taxed, tax_due, 0)
         # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
         tax_border = np.where(g_tax_point == 1, tax_due, 0)
-        return {"duty_border": per_shipment(duty_border),
-                "duty_sale": per_shipment(duty - duty_border),
-                "tax_border": per_shipment(tax_border),
-                "tax_sale": per_shipment(tax_due - tax_border),
-                "base": per_shipment(base)}
+        return {
+            "duty_border": per_shipment(duty_border),
+            "duty_sale": per_shipment(duty - duty_border),
+            "tax_border": per_shipment(tax_border),
+            "tax_sale": per_shipment(tax_due - tax_border),
+            "base": per_shipment(base),
+        }
 
     def tax_amount(self, base: Ints, rate_index: Ints, table: list[Fraction]) -> Ints:
         """The rounded tax of each group: by component, or at the group's rate."""
@@ -178,18 +184,21 @@ class TaxSteps:
                 if component.rate is not None:
                     places = digits(component.rate)
                     amounts[component.name] = quantize(
-                        mul(base, scaled(component.rate, places)), 10**places, quantum, mode)
+                        mul(base, scaled(component.rate, places)), 10**places, quantum, mode
+                    )
                 else:
                     top, bottom = component.ratio or (0, 1)
                     amounts[component.name] = quantize(
-                        mul(amounts[component.of or ""], top), bottom, quantum, mode)
+                        mul(amounts[component.of or ""], top), bottom, quantum, mode
+                    )
             return sum(amounts.values(), np.zeros(len(base), dtype=np.int64))
         places = max(_frac_places(r) for r in table)
         nums = np.array([scaled(r, places) for r in table], dtype=np.int64)
         return quantize(mul(base, nums[rate_index]), 10**places, self.quantum, mode)
 
-    def grouping(self, duty_point: Any, tax_point: Any, rate_index: Ints, rates: int
-                 ) -> tuple[Ints | None, Segments, Ints]:
+    def grouping(
+        self, duty_point: Any, tax_point: Any, rate_index: Ints, rates: int
+    ) -> tuple[Ints | None, Segments, Ints]:
         """The rounding groups: line order (None: as is), group segments, each group's shipment.
 
         Per shipment, a group is the lines sharing (duty point, tax point, tax rate); with
@@ -219,9 +228,11 @@ class TaxSteps:
     def waive_minimums(self, at: dict[str, Ints]) -> None:
         """Waive border duty, border tax, or both together, under their minimum collectable."""
         tax = self.version.tax
-        checks = ((self.version.duty.min_collectable, ("duty_border",)),
-                  (tax.min_collectable if tax is not None else None, ("tax_border",)),
-                  (self.version.min_collectable, ("duty_border", "tax_border")))
+        checks = (
+            (self.version.duty.min_collectable, ("duty_border",)),
+            (tax.min_collectable if tax is not None else None, ("tax_border",)),
+            (self.version.min_collectable, ("duty_border", "tax_border")),
+        )
         for minimum, names in checks:
             if minimum is None:
                 continue
@@ -243,9 +254,11 @@ class TaxSteps:
             applies = self.match(fee.when)
             if fee.border_only:
                 applies &= border != 0
-            count = {"shipment": np.ones(self.b.size, dtype=np.int64),
-                     "line": self.seg.counts,
-                     "item": self.seg.sum(self.b.quantity, self.guard)}[fee.per]
+            count = {
+                "shipment": np.ones(self.b.size, dtype=np.int64),
+                "line": self.seg.counts,
+                "item": self.seg.sum(self.b.quantity, self.guard),
+            }[fee.per]
             fees += np.where(applies, self.guard.mul(count, amount, per_line=False), 0)
         return fees
 
@@ -264,8 +277,6 @@ def _frac_places(value: Fraction) -> int:
     while (value * 10**places).denominator != 1:
         places += 1
     return places
-
-
 
 
 def _code(hs: object) -> str | None:

@@ -32,8 +32,14 @@ from .money import CONTEXT, minor_unit, quantize
 from .rules import Condition, RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
-NotchKind = Literal["duty threshold", "tax threshold", "low-value ceiling",
-                    "special-duty ceiling", "minimum collectable", "border-only fee"]
+NotchKind = Literal[
+    "duty threshold",
+    "tax threshold",
+    "low-value ceiling",
+    "special-duty ceiling",
+    "minimum collectable",
+    "border-only fee",
+]
 
 # ---------------------------------------------------------------------------------------------
 # What a threshold is measured on, computed from the rules (shared with lvs_duty.testing).
@@ -59,26 +65,38 @@ def measures(shipment: Shipment, version: RuleVersion, currency: str) -> Measure
     factor = version.valuation.factor
     mode = version.rounding.mode
     values = [item.value for item in shipment.items]
-    valued = values if factor == 1 else [quantize(CONTEXT.multiply(v, factor), unit, mode)
-                                         for v in values]
+    valued = (
+        values
+        if factor == 1
+        else [quantize(CONTEXT.multiply(v, factor), unit, mode) for v in values]
+    )
     ship = allocate(shipment.shipping, valued, unit)
     ins = allocate(shipment.insurance, valued, unit)
     cif = [CONTEXT.add(CONTEXT.add(v, s), i) for v, s, i in zip(valued, ship, ins, strict=True)]
     customs = cif if version.valuation.basis == "CIF" else valued
     total_cif = sum(valued, Decimal(0)) + shipment.shipping + shipment.insurance
     return Measures(
-        {"goods": sum(values, Decimal(0)), "customs_value": sum(customs, Decimal(0)),
-         "cif": total_cif},
-        tuple({"goods": v, "customs_value": c, "cif": f}
-              for v, c, f in zip(values, customs, cif, strict=True)),
+        {
+            "goods": sum(values, Decimal(0)),
+            "customs_value": sum(customs, Decimal(0)),
+            "cif": total_cif,
+        },
+        tuple(
+            {"goods": v, "customs_value": c, "cif": f}
+            for v, c, f in zip(values, customs, cif, strict=True)
+        ),
     )
 
 
 def holds(condition: Condition, shipment: Shipment) -> bool:
     """Whether a rule's ``when`` condition holds for a shipment."""
-    pairs = ((condition.mode, shipment.mode), (condition.ship_from, shipment.ship_from),
-             (condition.origin, shipment.origin),
-             (condition.destination, shipment.destination), (condition.region, shipment.region))
+    pairs = (
+        (condition.mode, shipment.mode),
+        (condition.ship_from, shipment.ship_from),
+        (condition.origin, shipment.origin),
+        (condition.destination, shipment.destination),
+        (condition.region, shipment.region),
+    )
     if any(allowed is not None and actual not in allowed for allowed, actual in pairs):
         return False
     return condition.gift is None or condition.gift == shipment.gift
@@ -86,16 +104,19 @@ def holds(condition: Condition, shipment: Shipment) -> bool:
 
 def applicable(version: RuleVersion, shipment: Shipment, kind: str) -> Threshold | None:
     """The first ``kind`` ("duty" or "tax") threshold of a version whose condition holds."""
-    return next((t for t in version.thresholds
-                 if t.applies_to == kind and holds(t.when, shipment)), None)
+    return next(
+        (t for t in version.thresholds if t.applies_to == kind and holds(t.when, shipment)), None
+    )
 
 
 def admitted(threshold: Threshold, shipment: Shipment, measured: Measures) -> list[bool]:
     """Whether each line is within the threshold (all alike for a consignment threshold)."""
     if threshold.scope == "consignment":
         return [threshold.admits(measured.consignment[threshold.measure])] * len(shipment.items)
-    return [threshold.admits(m[threshold.measure], item.quantity)
-            for m, item in zip(measured.lines, shipment.items, strict=True)]
+    return [
+        threshold.admits(m[threshold.measure], item.quantity)
+        for m, item in zip(measured.lines, shipment.items, strict=True)
+    ]
 
 
 EXACT_QUANTUM = Decimal("1E-30")
@@ -110,8 +131,7 @@ def exact_rules(rules: RuleSet) -> RuleSet:
     """
     data = rules.model_dump(mode="python", round_trip=True)
     for version in data["versions"]:
-        version["rounding"].update(quantum=EXACT_QUANTUM, duty_quantum=None,
-                                   tax_base_quantum=None)
+        version["rounding"].update(quantum=EXACT_QUANTUM, duty_quantum=None, tax_base_quantum=None)
         if version.get("tax"):
             for component in version["tax"].get("components", ()):
                 component["quantum"] = None
@@ -124,14 +144,16 @@ def exact_rules(rules: RuleSet) -> RuleSet:
 
 def _rules_arg(fn: str, rules: object) -> RuleSet:
     if not isinstance(rules, RuleSet):
-        raise ArgumentError(fn, "rules", "a lvs_duty.RuleSet (see load_rules)",
-                            type(rules).__name__)
+        raise ArgumentError(
+            fn, "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
+        )
     return rules
 
 
 def _units(amount: Decimal, unit: Decimal) -> int:
-    return int(CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR",
-                                                               context=CONTEXT))
+    return int(
+        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
+    )
 
 
 def _money(currency: str, amount: Decimal) -> str:
@@ -191,10 +213,20 @@ def notch_table(found: Iterable[Notch]) -> pd.DataFrame:
 
     The frame :func:`lvs_duty.plot.threshold_curve` accepts as ``notches``.
     """
-    columns = ["at", "kind", "rule", "total_at", "total_above", "jump", "excess",
-               "dominated_to"]
-    rows = [[n.at, " + ".join(n.kinds), n.rule, n.total_at, n.total_above, n.jump, n.excess,
-             n.dominated_to] for n in found]
+    columns = ["at", "kind", "rule", "total_at", "total_above", "jump", "excess", "dominated_to"]
+    rows = [
+        [
+            n.at,
+            " + ".join(n.kinds),
+            n.rule,
+            n.total_at,
+            n.total_above,
+            n.jump,
+            n.excess,
+            n.dominated_to,
+        ]
+        for n in found
+    ]
     table = pd.DataFrame(rows, columns=columns, dtype=object)
     table["label"] = table["rule"]
     return table
@@ -220,8 +252,10 @@ class _Path:
 
     def at(self, units: int) -> Shipment:
         values = allocate(CONTEXT.multiply(Decimal(units), self.unit), self.weights, self.unit)
-        lines = tuple(item.model_copy(update={"value": v})
-                      for item, v in zip(self.basket.items, values, strict=True))
+        lines = tuple(
+            item.model_copy(update={"value": v})
+            for item, v in zip(self.basket.items, values, strict=True)
+        )
         return self.basket.model_copy(update={"items": lines})
 
     def assess(self, units: int, rules: RuleSet | None = None) -> Assessment:
@@ -256,8 +290,11 @@ def _last_true(test: Callable[[int], bool], low: int, high: int) -> int | None:
     return low
 
 
-_CEILING = decimal.Context(prec=60, rounding=decimal.ROUND_CEILING,
-                           traps=[decimal.InvalidOperation, decimal.DivisionByZero])
+_CEILING = decimal.Context(
+    prec=60,
+    rounding=decimal.ROUND_CEILING,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero],
+)
 
 
 def _with_amount(rules: RuleSet, index: int, path: tuple[Any, ...], amount: Decimal) -> RuleSet:
@@ -312,8 +349,12 @@ def notches(
     try:
         version = regime.at(date)
     except NotInForceError as exc:
-        raise ArgumentError(fn, "basket", f"a shipment dated when {regime.code} is in force "
-                            f"({', '.join(exc.periods)}), or on=", shipment.date) from None
+        raise ArgumentError(
+            fn,
+            "basket",
+            f"a shipment dated when {regime.code} is in force ({', '.join(exc.periods)}), or on=",
+            shipment.date,
+        ) from None
     unit = regime.minor_unit
     cur = regime.currency
     amounts = [t.amount for t in version.thresholds]
@@ -321,8 +362,10 @@ def notches(
         amounts.append(version.duty.low_value.ceiling)
     amounts.extend(sp.ceiling for sp in version.duty.special if sp.ceiling is not None)
     if max_value is None:
-        top = max([CONTEXT.multiply(a, Decimal(2)) for a in amounts]
-                  + [Decimal(100) if unit < 1 else Decimal(10_000)])
+        top = max(
+            [CONTEXT.multiply(a, Decimal(2)) for a in amounts]
+            + [Decimal(100) if unit < 1 else Decimal(10_000)]
+        )
     else:
         top = amount_arg(fn, "max_value", max_value)
         if top <= 0:
@@ -343,21 +386,30 @@ def notches(
         if threshold is None:
             continue
         index = version.thresholds.index(threshold)
-        label = (f"{kind} threshold {threshold.name!r} ({threshold.measure} "
-                 f"{threshold.comparison} {_money(cur, threshold.amount)}"
-                 f"{', per item' if threshold.scope == 'item' else ''})")
+        label = (
+            f"{kind} threshold {threshold.name!r} ({threshold.measure} "
+            f"{threshold.comparison} {_money(cur, threshold.amount)}"
+            f"{', per item' if threshold.scope == 'item' else ''})"
+        )
         lines = range(len(shipment.items)) if threshold.scope == "item" else [None]
         for line in lines:
             edge = _threshold_edge(path, version, threshold, line, cur, high)
             if edge is None:
                 continue
 
-            def counterfactual(b: int, base: RuleSet, t: Threshold = threshold, i: int = index,
-                               j: int | None = line) -> RuleSet:
+            def counterfactual(
+                b: int,
+                base: RuleSet,
+                t: Threshold = threshold,
+                i: int = index,
+                j: int | None = line,
+            ) -> RuleSet:
                 m = measures(path.at(b + 1), version, cur)
-                value = (m.consignment[t.measure] if j is None
-                         else _CEILING.divide(m.lines[j][t.measure],
-                                              Decimal(shipment.items[j].quantity)))
+                value = (
+                    m.consignment[t.measure]
+                    if j is None
+                    else _CEILING.divide(m.lines[j][t.measure], Decimal(shipment.items[j].quantity))
+                )
                 return _with_amount(base, at_index, ("thresholds", i, "amount"), value)
 
             kind_name: NotchKind = "duty threshold" if kind == "duty" else "tax threshold"
@@ -367,27 +419,42 @@ def notches(
     if low is not None:
         edge = _last_true(_under(path, version, low.admits, low.measure, cur), 0, high)
         if edge is not None:
+
             def ceiling_cf(b: int, base: RuleSet) -> RuleSet:
                 m = measures(path.at(b + 1), version, cur).consignment[low.measure]
                 return _with_amount(base, at_index, ("duty", "low_value", "ceiling"), m)
 
             sign = "<=" if low.inclusive else "<"
-            found.append((edge, "low-value ceiling", f"low-value duty ceiling ({low.measure} "
-                          f"{sign} {_money(cur, low.ceiling)})", ceiling_cf))
+            found.append(
+                (
+                    edge,
+                    "low-value ceiling",
+                    f"low-value duty ceiling ({low.measure} {sign} {_money(cur, low.ceiling)})",
+                    ceiling_cf,
+                )
+            )
     for i, special in enumerate(version.duty.special):
         if special.ceiling is None or not holds(special.when, probe):
             continue
         edge = _last_true(_under(path, version, special.admits, special.measure, cur), 0, high)
         if edge is not None:
-            def special_cf(b: int, base: RuleSet, i: int = i, measure: str = special.measure
-                           ) -> RuleSet:
+
+            def special_cf(
+                b: int, base: RuleSet, i: int = i, measure: str = special.measure
+            ) -> RuleSet:
                 m = measures(path.at(b + 1), version, cur).consignment[measure]
                 return _with_amount(base, at_index, ("duty", "special", i, "ceiling"), m)
 
             sign = "<=" if special.inclusive else "<"
-            found.append((edge, "special-duty ceiling", f"special duty {special.name!r} "
-                          f"ceiling ({special.measure} {sign} {_money(cur, special.ceiling)})",
-                          special_cf))
+            found.append(
+                (
+                    edge,
+                    "special-duty ceiling",
+                    f"special duty {special.name!r} "
+                    f"ceiling ({special.measure} {sign} {_money(cur, special.ceiling)})",
+                    special_cf,
+                )
+            )
     found.extend(_collection_edges(path, version, sorted({f[0] for f in found}), high, cur))
     out = []
     for b in sorted({f[0] for f in found}):
@@ -401,20 +468,31 @@ def _basket(fn: str, basket: object, rules: RuleSet, on: dt.date | None) -> Ship
     if isinstance(basket, Item):
         home = rules.code.split("+")[0]
         if home not in COUNTRIES:
-            raise ArgumentError(fn, "basket", f"a Shipment: rule set {rules.code!r} names no "
-                                "country to send a lone Item to", "an Item")
+            raise ArgumentError(
+                fn,
+                "basket",
+                f"a Shipment: rule set {rules.code!r} names no country to send a lone Item to",
+                "an Item",
+            )
         date = on or rules.versions[-1].valid_from
         return Shipment(home, date, rules.currency, [basket])
     if not isinstance(basket, Shipment):
         raise ArgumentError(fn, "basket", "a Shipment or an Item", type(basket).__name__)
     if basket.currency != rules.currency:
-        raise ArgumentError(fn, "basket", f"a shipment in the regime currency {rules.currency}",
-                            basket.currency)
+        raise ArgumentError(
+            fn, "basket", f"a shipment in the regime currency {rules.currency}", basket.currency
+        )
     return basket
 
 
-def _threshold_edge(path: _Path, version: RuleVersion, threshold: Threshold, line: int | None,
-                    currency: str, high: int) -> int | None:
+def _threshold_edge(
+    path: _Path,
+    version: RuleVersion,
+    threshold: Threshold,
+    line: int | None,
+    currency: str,
+    high: int,
+) -> int | None:
     def within(v: int) -> bool:
         shipment = path.at(v)
         verdicts = admitted(threshold, shipment, measures(shipment, version, currency))
@@ -423,25 +501,38 @@ def _threshold_edge(path: _Path, version: RuleVersion, threshold: Threshold, lin
     return _last_true(within, 0, high)
 
 
-def _collection_edges(path: _Path, version: RuleVersion, edges: list[int], high: int,
-                      currency: str) -> list[_Edge]:
+def _collection_edges(
+    path: _Path, version: RuleVersion, edges: list[int], high: int, currency: str
+) -> list[_Edge]:
     """Where a minimum collectable stops waiving, or a border-only fee starts.
 
     Searched in each stretch between the threshold edges, where the amounts only rise.
     """
     tests: list[tuple[NotchKind, str, Callable[[Assessment], bool]]] = []
     together = version.min_collectable
-    for kind, own in (("duty", version.duty.min_collectable),
-                      ("tax", version.tax.min_collectable if version.tax else None)):
+    for kind, own in (
+        ("duty", version.duty.min_collectable),
+        ("tax", version.tax.min_collectable if version.tax else None),
+    ):
         named = [f"{kind} {_money(currency, own.amount)}"] if own is not None else []
         if together is not None:
             named.append(f"duty and tax together {_money(currency, together.amount)}")
         if named:
-            tests.append(("minimum collectable", f"{kind} no longer waived under the minimum "
-                          f"collectable ({'; '.join(named)})", _nothing(kind)))
+            tests.append(
+                (
+                    "minimum collectable",
+                    f"{kind} no longer waived under the minimum collectable ({'; '.join(named)})",
+                    _nothing(kind),
+                )
+            )
     if any(fee.border_only for fee in version.fees):
-        tests.append(("border-only fee", "fees due only with a border collection",
-                      lambda a: not a.border_collection))
+        tests.append(
+            (
+                "border-only fee",
+                "fees due only with a border collection",
+                lambda a: not a.border_collection,
+            )
+        )
     out: list[_Edge] = []
     starts = [0, *(e + 1 for e in edges)]
     ends = [*edges, high]
@@ -455,8 +546,13 @@ def _collection_edges(path: _Path, version: RuleVersion, edges: list[int], high:
     return out
 
 
-def _under(path: _Path, version: RuleVersion, admits: Callable[[Decimal], bool], measure: str,
-           currency: str) -> Callable[[int], bool]:
+def _under(
+    path: _Path,
+    version: RuleVersion,
+    admits: Callable[[Decimal], bool],
+    measure: str,
+    currency: str,
+) -> Callable[[int], bool]:
     """Whether the basket at V is under a ceiling, measured as the ceiling says."""
     return lambda v: admits(measures(path.at(v), version, currency).consignment[measure])
 
@@ -471,8 +567,9 @@ def _on_path(path: _Path, test: Callable[[Assessment], bool]) -> Callable[[int],
     return lambda units: test(path.assess(units))
 
 
-def _held(path: _Path, b: int, makers: list[Callable[[int, RuleSet], RuleSet]],
-          base: RuleSet) -> RuleSet:
+def _held(
+    path: _Path, b: int, makers: list[Callable[[int, RuleSet], RuleSet]], base: RuleSet
+) -> RuleSet:
     for make in makers:
         base = make(b, base)
     return base
@@ -488,13 +585,13 @@ def _notch(path: _Path, b: int, edges: list[_Edge], high: int) -> Notch | None:
         # rounding cent; tell it from a jump by the unrounded charges, extrapolated back to b
         exact = path.exact()
         held = _held(path, b, makers, exact)
-        gaps = [path.assess(b + k, exact).total - path.assess(b + k, held).total
-                for k in (1, 2)]
+        gaps = [path.assess(b + k, exact).total - path.assess(b + k, held).total for k in (1, 2)]
         if abs(2 * gaps[0] - gaps[1]) < path.unit:
             return None
     else:
-        rise = (above.duty_assessed + above.tax_assessed) - (below.duty_assessed
-                                                            + below.tax_assessed)
+        rise = (above.duty_assessed + above.tax_assessed) - (
+            below.duty_assessed + below.tax_assessed
+        )
         excess = jump - rise
     if excess == 0:
         return None
@@ -512,8 +609,9 @@ def _notch(path: _Path, b: int, edges: list[_Edge], high: int) -> Notch | None:
         if last is not None:
             dominated = CONTEXT.multiply(Decimal(last), unit).quantize(unit, context=CONTEXT)
     kinds = tuple(dict.fromkeys(e[1] for e in edges))
-    return Notch(at, kinds, tuple(e[2] for e in edges), below.total, above.total, jump, excess,
-                 dominated)
+    return Notch(
+        at, kinds, tuple(e[2] for e in edges), below.total, above.total, jump, excess, dominated
+    )
 
 
 def _gallop(test: Callable[[int], bool], start: int, high: int) -> int | None:
@@ -534,8 +632,10 @@ def _gallop(test: Callable[[int], bool], start: int, high: int) -> int | None:
 # Threshold sweeps.
 
 
-SWEEP_SOURCE = Source(title="lvs_duty.analysis.threshold_sweep: the analyst's threshold",
-                      note="A policy parameter, not law.")
+SWEEP_SOURCE = Source(
+    title="lvs_duty.analysis.threshold_sweep: the analyst's threshold",
+    note="A policy parameter, not law.",
+)
 
 
 def _moved(rules: RuleSet, which: str, amount: Decimal, name: str | None) -> RuleSet:
@@ -557,22 +657,41 @@ def _moved(rules: RuleSet, which: str, amount: Decimal, name: str | None) -> Rul
                 low["ceiling"] = amount
                 moved += 1
             continue
-        hits = [t for t in version["thresholds"] if t["applies_to"] == which
-                and (t["name"] == name if name is not None else not t["when"].get("gift"))]
+        hits = [
+            t
+            for t in version["thresholds"]
+            if t["applies_to"] == which
+            and (t["name"] == name if name is not None else not t["when"].get("gift"))
+        ]
         for t in hits:
             t["amount"] = amount
         moved += len(hits)
         if not hits and name is None:
-            version["thresholds"] = [*version["thresholds"], {
-                "name": f"swept {which} threshold", "applies_to": which, "amount": amount,
-                "inclusive": True, "source": ("sweep",)}]
+            version["thresholds"] = [
+                *version["thresholds"],
+                {
+                    "name": f"swept {which} threshold",
+                    "applies_to": which,
+                    "amount": amount,
+                    "inclusive": True,
+                    "source": ("sweep",),
+                },
+            ]
             moved += 1
     if moved == 0:
-        what = ("a low-value duty ceiling in some version" if which == "ceiling" and name is None
-                else f"a special duty named {name!r}" if which == "ceiling"
-                else f"a {which} threshold named {name!r}")
-        raise ArgumentError("threshold_sweep", "name" if name is not None else "which",
-                            f"{what} in rule set {rules.code!r}", name or which)
+        what = (
+            "a low-value duty ceiling in some version"
+            if which == "ceiling" and name is None
+            else f"a special duty named {name!r}"
+            if which == "ceiling"
+            else f"a {which} threshold named {name!r}"
+        )
+        raise ArgumentError(
+            "threshold_sweep",
+            "name" if name is not None else "which",
+            f"{what} in rule set {rules.code!r}",
+            name or which,
+        )
     return RuleSet.build(data, file=f"<threshold_sweep of {rules.code}>")
 
 
@@ -611,8 +730,12 @@ def threshold_sweep(
     if which not in ("duty", "tax", "ceiling"):
         raise ArgumentError(fn, "which", "'duty', 'tax' or 'ceiling'", which)
     if name is not None and not isinstance(name, str):
-        raise ArgumentError(fn, "name", "the name of a threshold (or of a special duty, with "
-                            "which='ceiling'), or None", name)
+        raise ArgumentError(
+            fn,
+            "name",
+            "the name of a threshold (or of a special duty, with which='ceiling'), or None",
+            name,
+        )
     if isinstance(thresholds, (str, bytes)) or not isinstance(thresholds, Iterable):
         raise ArgumentError(fn, "thresholds", "a list of amounts", thresholds)
     amounts = [amount_arg(fn, f"thresholds[{i}]", t) for i, t in enumerate(thresholds)]
@@ -626,12 +749,12 @@ def threshold_sweep(
     elif isinstance(population, (list, tuple)):
         for i, parcel in enumerate(population):
             if not isinstance(parcel, Shipment):
-                raise ArgumentError(fn, f"population[{i}]", "a Shipment",
-                                    type(parcel).__name__)
+                raise ArgumentError(fn, f"population[{i}]", "a Shipment", type(parcel).__name__)
         summary = summarize(compare(list(population), moved))
     else:
-        raise ArgumentError(fn, "population", "a list of Shipment or a canonical frame",
-                            type(population).__name__)
+        raise ArgumentError(
+            fn, "population", "a list of Shipment or a canonical frame", type(population).__name__
+        )
     rows = []
     for amount, (_, row) in zip(amounts, summary.iterrows(), strict=True):
         rows.append({"threshold": amount, **row.drop("option").to_dict()})
@@ -663,17 +786,22 @@ class SplitIncentive:
         return self.saving > 0
 
 
-def _halves(shipment: Shipment, first: list[Item], second: list[Item],
-            unit: Decimal) -> tuple[Shipment, Shipment]:
-    weights = [sum((i.value for i in first), Decimal(0)),
-               sum((i.value for i in second), Decimal(0))]
+def _halves(
+    shipment: Shipment, first: list[Item], second: list[Item], unit: Decimal
+) -> tuple[Shipment, Shipment]:
+    weights = [
+        sum((i.value for i in first), Decimal(0)),
+        sum((i.value for i in second), Decimal(0)),
+    ]
     ship = allocate(shipment.shipping, weights, unit)
     ins = allocate(shipment.insurance, weights, unit)
     name = shipment.id or "split"
     return tuple(  # type: ignore[return-value]
-        shipment.model_copy(update={"items": tuple(lines), "shipping": s, "insurance": i,
-                                    "id": f"{name}-{tag}"})
-        for lines, s, i, tag in ((first, ship[0], ins[0], "a"), (second, ship[1], ins[1], "b")))
+        shipment.model_copy(
+            update={"items": tuple(lines), "shipping": s, "insurance": i, "id": f"{name}-{tag}"}
+        )
+        for lines, s, i, tag in ((first, ship[0], ins[0], "a"), (second, ship[1], ins[1], "b"))
+    )
 
 
 def _split_line(item: Item, unit: Decimal) -> tuple[Item, Item] | None:
@@ -732,8 +860,12 @@ def split_incentive(
     if isinstance(max_lines, bool) or not isinstance(max_lines, int) or not 1 <= max_lines <= 20:
         raise ArgumentError(fn, "max_lines", "an int from 1 to 20", max_lines)
     if len(shipment.items) > max_lines:
-        raise ArgumentError(fn, "shipment", f"at most max_lines={max_lines} lines "
-                            f"(2**(n-1) - 1 splits are tried)", f"{len(shipment.items)} lines")
+        raise ArgumentError(
+            fn,
+            "shipment",
+            f"at most max_lines={max_lines} lines (2**(n-1) - 1 splits are tried)",
+            f"{len(shipment.items)} lines",
+        )
     unit = minor_unit(regime.currency)
     total = assess(shipment, regime, on=when).total
     candidates: list[tuple[tuple[Shipment, Shipment], str]] = []
@@ -749,10 +881,18 @@ def split_incentive(
             for chosen in itertools.combinations(rest, size):
                 first = [0, *chosen]
                 second = [i for i in range(len(lines)) if i not in first]
-                how = (f"lines {', '.join(str(i + 1) for i in first)} | "
-                       f"{', '.join(str(i + 1) for i in second)}")
-                candidates.append((_halves(shipment, [lines[i] for i in first],
-                                           [lines[i] for i in second], unit), how))
+                how = (
+                    f"lines {', '.join(str(i + 1) for i in first)} | "
+                    f"{', '.join(str(i + 1) for i in second)}"
+                )
+                candidates.append(
+                    (
+                        _halves(
+                            shipment, [lines[i] for i in first], [lines[i] for i in second], unit
+                        ),
+                        how,
+                    )
+                )
     best: tuple[Decimal, tuple[Shipment, Shipment] | None, str] = (total, None, "not split")
     for parts, how in candidates:
         cost = sum((assess(p, regime, on=when).total for p in parts), Decimal(0))

@@ -180,9 +180,13 @@ def allocate(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Deci
     return shares
 
 
-def _convert(shipment: Shipment, rules: RuleSet, version: RuleVersion,
-             fx: Mapping[str, Decimal] | None, steps: list[Step]) -> tuple[list[Decimal], Decimal,
-                                                                          Decimal]:
+def _convert(
+    shipment: Shipment,
+    rules: RuleSet,
+    version: RuleVersion,
+    fx: Mapping[str, Decimal] | None,
+    steps: list[Step],
+) -> tuple[list[Decimal], Decimal, Decimal]:
     values = [item.value for item in shipment.items]
     if shipment.currency == rules.currency:
         return values, shipment.shipping, shipment.insurance
@@ -197,9 +201,14 @@ def _convert(shipment: Shipment, rules: RuleSet, version: RuleVersion,
     def convert(amount: Decimal) -> Decimal:
         return quantize(amount * rate, unit, mode)
 
-    steps.append(Step("currency", f"Converted from {shipment.currency} at the caller's rate "
-                      f"{rate} {rules.currency} per {shipment.currency}, each amount rounded "
-                      f"{mode} to {unit}."))
+    steps.append(
+        Step(
+            "currency",
+            f"Converted from {shipment.currency} at the caller's rate "
+            f"{rate} {rules.currency} per {shipment.currency}, each amount rounded "
+            f"{mode} to {unit}.",
+        )
+    )
     return [convert(v) for v in values], convert(shipment.shipping), convert(shipment.insurance)
 
 
@@ -230,14 +239,16 @@ def assess(
     if not isinstance(shipment, Shipment):
         raise ArgumentError("assess", "shipment", "a lvs_duty.Shipment", type(shipment).__name__)
     if not isinstance(rules, RuleSet):
-        raise ArgumentError("assess", "rules", "a lvs_duty.RuleSet (see load_rules)",
-                            type(rules).__name__)
+        raise ArgumentError(
+            "assess", "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
+        )
     with localcontext(CONTEXT):
         return _assess(shipment, rules, fx, on or shipment.date)
 
 
-def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None,
-            on: dt.date) -> Assessment:
+def _assess(
+    shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None, on: dt.date
+) -> Assessment:
     version = rules.at(on)
     cur = rules.currency
     rounding = version.rounding
@@ -245,9 +256,13 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     quantum = rounding.quantum or unit
     duty_quantum = rounding.duty_quantum or quantum
     mode = rounding.mode
-    steps: list[Step] = [Step("rules", f"{rules.name} ({rules.code}), version in force on {on}: "
-                              f"{version.period}" + (f", {version.label}" if version.label else
-                                                     ""))]
+    steps: list[Step] = [
+        Step(
+            "rules",
+            f"{rules.name} ({rules.code}), version in force on {on}: "
+            f"{version.period}" + (f", {version.label}" if version.label else ""),
+        )
+    ]
     src = rules.source_of
 
     values, shipping, insurance = _convert(shipment, rules, version, fx, steps)
@@ -266,27 +281,54 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         for exclusion in version.exclusions:
             if longest_prefix(item.hs_code, exclusion.hs_prefixes):
                 excluded.update(exclusion.excluded_from)
-        lines.append(_Line(i, item, values[i], valued[i], ship_shares[i], ins_shares[i],
-                           cif_i if cif_basis else valued[i], cif_i, frozenset(excluded)))
+        lines.append(
+            _Line(
+                i,
+                item,
+                values[i],
+                valued[i],
+                ship_shares[i],
+                ins_shares[i],
+                cif_i if cif_basis else valued[i],
+                cif_i,
+                frozenset(excluded),
+            )
+        )
     goods = sum(values, ZERO)
     customs_value = sum((line.customs_value for line in lines), ZERO)
     cif = sum(valued, ZERO) + shipping + insurance
     factor_text = f" x factor {factor}" if factor != 1 else ""
-    transport = (f" + shipping {_shown(shipping, unit)} + insurance {_shown(insurance, unit)}"
-                 if cif_basis else "")
-    steps.append(Step("valuation", f"Customs value ({valuation.basis}): goods "
-                      f"{_shown(goods, unit)}"
-                      f"{factor_text}{transport} = {_money(_shown(customs_value, unit), cur)}.",
-                      src(valuation.source), valuation.unconfirmed))
+    transport = (
+        f" + shipping {_shown(shipping, unit)} + insurance {_shown(insurance, unit)}"
+        if cif_basis
+        else ""
+    )
+    steps.append(
+        Step(
+            "valuation",
+            f"Customs value ({valuation.basis}): goods "
+            f"{_shown(goods, unit)}"
+            f"{factor_text}{transport} = {_money(_shown(customs_value, unit), cur)}.",
+            src(valuation.source),
+            valuation.unconfirmed,
+        )
+    )
     for exclusion in version.exclusions:
-        hit = [line.index for line in lines
-               if longest_prefix(line.item.hs_code, exclusion.hs_prefixes)]
+        hit = [
+            line.index for line in lines if longest_prefix(line.item.hs_code, exclusion.hs_prefixes)
+        ]
         if hit:
             which = ", ".join(str(h + 1) for h in hit)
-            steps.append(Step("exclusion", f"Line{'s' if len(hit) > 1 else ''} {which}: "
-                              f"{exclusion.name}, excluded from "
-                              f"{', '.join(exclusion.excluded_from)}.",
-                              src(exclusion.source), exclusion.unconfirmed))
+            steps.append(
+                Step(
+                    "exclusion",
+                    f"Line{'s' if len(hit) > 1 else ''} {which}: "
+                    f"{exclusion.name}, excluded from "
+                    f"{', '.join(exclusion.excluded_from)}.",
+                    src(exclusion.source),
+                    exclusion.unconfirmed,
+                )
+            )
 
     # 4. thresholds
     for kind in ("duty", "tax"):
@@ -296,31 +338,49 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         threshold = first_threshold(version, shipment, kind)
         relief_key = f"{kind}_relief"
         if threshold is None:
-            steps.append(Step("threshold", f"No {kind} threshold applies: {kind} is due from "
-                              "the first cent."))
+            steps.append(
+                Step(
+                    "threshold", f"No {kind} threshold applies: {kind} is due from the first cent."
+                )
+            )
             continue
         if threshold.scope == "consignment":
             measured = _measure(threshold.measure, goods, customs_value, cif)
             ok = threshold.admits(measured)
             admitted = [ok] * len(lines)
-            test = (f"{threshold.measure.replace('_', ' ')} {_money(measured, cur)} "
-                    f"{threshold.comparison} {_money(threshold.amount, cur)}? "
-                    f"{'yes' if ok else 'no'}")
+            test = (
+                f"{threshold.measure.replace('_', ' ')} {_money(measured, cur)} "
+                f"{threshold.comparison} {_money(threshold.amount, cur)}? "
+                f"{'yes' if ok else 'no'}"
+            )
         else:
-            admitted = [threshold.admits(_measure(threshold.measure, ln.value, ln.customs_value,
-                                                  ln.cif), ln.item.quantity) for ln in lines]
+            admitted = [
+                threshold.admits(
+                    _measure(threshold.measure, ln.value, ln.customs_value, ln.cif),
+                    ln.item.quantity,
+                )
+                for ln in lines
+            ]
             within = [str(ln.index + 1) for ln, a in zip(lines, admitted, strict=True) if a]
-            test = (f"per item {threshold.comparison} {_money(threshold.amount, cur)}: lines "
-                    f"within: {', '.join(within) or 'none'}")
+            test = (
+                f"per item {threshold.comparison} {_money(threshold.amount, cur)}: lines "
+                f"within: {', '.join(within) or 'none'}"
+            )
         outcome = {"exempt": "relieved (not charged)", "sale": "charged at the point of sale"}
         for line, ok in zip(lines, admitted, strict=True):
             if ok and relief_key not in line.excluded:
                 setattr(line, relief_key, threshold.relief)
         relieved = any(getattr(ln, relief_key) for ln in lines)
-        steps.append(Step("threshold", f"{kind.capitalize()} threshold {threshold.name!r} "
-                          f"({threshold.when.describe()}): {test}: {kind} "
-                          f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
-                          src(threshold.source), threshold.unconfirmed))
+        steps.append(
+            Step(
+                "threshold",
+                f"{kind.capitalize()} threshold {threshold.name!r} "
+                f"({threshold.when.describe()}): {test}: {kind} "
+                f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
+                src(threshold.source),
+                threshold.unconfirmed,
+            )
+        )
 
     # 5. duty per line
     low = version.duty.low_value
@@ -329,12 +389,20 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         measured = _measure(low.measure, goods, customs_value, cif)
         in_low = low.admits(measured)
         sign = "<=" if low.inclusive else "<"
-        verdict = ("yes: the low-value method applies" if in_low
-                   else "no: the general tariff applies")
+        verdict = (
+            "yes: the low-value method applies" if in_low else "no: the general tariff applies"
+        )
         measure_name = low.measure.replace("_", " ")
-        steps.append(Step("low-value duty", f"Low-value duty ceiling: {measure_name} "
-                          f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? "
-                          f"{verdict}.", src(low.source), low.unconfirmed))
+        steps.append(
+            Step(
+                "low-value duty",
+                f"Low-value duty ceiling: {measure_name} "
+                f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? "
+                f"{verdict}.",
+                src(low.source),
+                low.unconfirmed,
+            )
+        )
     special = _first_special(version, shipment, goods, customs_value, cif, steps, rules)
     # One group per method and shipment, so a per-shipment amount or rate band is charged once.
     # A line no category of a table matches (and no default) joins the general method's group
@@ -370,8 +438,13 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         if method_id not in targets:
             _charge_duty(methods[method_id], group, version, rules, steps)
     for table, fallback in fell.values():
-        steps.append(Step("duty", f"Lines {_nums(fallback)}: no category and no default: "
-                          "the general tariff applies.", src(table.source)))
+        steps.append(
+            Step(
+                "duty",
+                f"Lines {_nums(fallback)}: no category and no default: the general tariff applies.",
+                src(table.source),
+            )
+        )
     for method_id, group in charged.items():
         if method_id in targets:
             _charge_duty(methods[method_id], group, version, rules, steps)
@@ -388,8 +461,9 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         # whose duty happens to be zero (MFN free) still groups with its dutiable neighbours
         duty_point = _point(line.duty_relief, True)
         tax_point = None if tax is None else _point(line.tax_relief, True)
-        key: tuple[object, ...] = ((line.index,) if rounding.per == "line"
-                                   else (duty_point, tax_point, line.tax_rate))
+        key: tuple[object, ...] = (
+            (line.index,) if rounding.per == "line" else (duty_point, tax_point, line.tax_rate)
+        )
         groups.setdefault(key, []).append(line)
 
     duty_at: dict[Point, Decimal] = {"border": ZERO, "sale": ZERO}
@@ -406,8 +480,11 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
         rounded.append((group, group_duty, duty_point))
     # A border duty its own minimum waives is not levied, so it stays out of the tax base.
     duty_minimum = version.duty.min_collectable
-    duty_waived = (duty_minimum is not None and duty_at["border"] != 0
-                   and duty_minimum.waives(duty_at["border"]))
+    duty_waived = (
+        duty_minimum is not None
+        and duty_at["border"] != 0
+        and duty_minimum.waives(duty_at["border"])
+    )
     for group, group_duty, duty_point in rounded:
         left_out = duty_waived and duty_point == "border"
         levied = ZERO if left_out else group_duty
@@ -439,20 +516,42 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
 
     duty_assessed = duty_at["border"] + duty_at["sale"]
     tax_assessed = tax_at["border"] + tax_at["sale"]
-    rounding_text = (f"Rounded {mode} to {duty_quantum} (duty)"
-                     + (f" and {quantum} (tax)" if tax is not None else "")
-                     + (f", tax base to {rounding.tax_base_quantum}"
-                        if rounding.tax_base_quantum and tax is not None else "")
-                     + (", line by line." if rounding.per == "line"
-                        else ", once per shipment (per tax group)." if tax is not None
-                        else ", once per shipment."))
-    steps.append(Step("rounding", f"{rounding_text} Duty "
-                      f"{_money(_shown(duty_assessed, unit), cur)}.",
-                      src(rounding.source), rounding.unconfirmed))
+    rounding_text = (
+        f"Rounded {mode} to {duty_quantum} (duty)"
+        + (f" and {quantum} (tax)" if tax is not None else "")
+        + (
+            f", tax base to {rounding.tax_base_quantum}"
+            if rounding.tax_base_quantum and tax is not None
+            else ""
+        )
+        + (
+            ", line by line."
+            if rounding.per == "line"
+            else ", once per shipment (per tax group)."
+            if tax is not None
+            else ", once per shipment."
+        )
+    )
+    steps.append(
+        Step(
+            "rounding",
+            f"{rounding_text} Duty {_money(_shown(duty_assessed, unit), cur)}.",
+            src(rounding.source),
+            rounding.unconfirmed,
+        )
+    )
     if duty_waived and duty_minimum is not None:
         in_base = tax is not None and "duty" in tax.base
-        steps.append(_minimum_step("Duty", duty_at["border"], duty_minimum, cur, src,
-                                   ", so not in the tax base." if in_base else "."))
+        steps.append(
+            _minimum_step(
+                "Duty",
+                duty_at["border"],
+                duty_minimum,
+                cur,
+                src,
+                ", so not in the tax base." if in_base else ".",
+            )
+        )
         duty_at["border"] = ZERO
     if tax is not None:
         _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
@@ -467,12 +566,19 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
     for fee in version.fees:
         if not matches(fee.when, shipment) or (fee.border_only and border == 0):
             continue
-        count = {"shipment": 1, "line": len(lines),
-                 "item": sum(ln.item.quantity for ln in lines)}[fee.per]
+        count = {"shipment": 1, "line": len(lines), "item": sum(ln.item.quantity for ln in lines)}[
+            fee.per
+        ]
         fees += fee.amount * count
-        steps.append(Step("fee", f"Fee {fee.name!r}: {_money(fee.amount, cur)} per {fee.per} "
-                          f"x {count} = {_money(fee.amount * count, cur)}.",
-                          src(fee.source), fee.unconfirmed))
+        steps.append(
+            Step(
+                "fee",
+                f"Fee {fee.name!r}: {_money(fee.amount, cur)} per {fee.per} "
+                f"x {count} = {_money(fee.amount * count, cur)}.",
+                src(fee.source),
+                fee.unconfirmed,
+            )
+        )
     total = duty_total + tax_total + fees
 
     def fix(amount: Decimal) -> Decimal:
@@ -480,23 +586,42 @@ def _assess(shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None
 
     line_out = tuple(
         LineAssessment(
-            index=ln.index, hs_code=ln.item.hs_code, value=ln.value,
-            customs_value=ln.customs_value, duty=line_results[ln.index][0],
-            duty_basis=ln.duty_basis, duty_collection=_point(ln.duty_relief, ln.duty != 0),
-            category=ln.category, classified=ln.classified, tax_rate=ln.tax_rate,
-            tax_base=line_results[ln.index][1], tax=line_results[ln.index][2],
+            index=ln.index,
+            hs_code=ln.item.hs_code,
+            value=ln.value,
+            customs_value=ln.customs_value,
+            duty=line_results[ln.index][0],
+            duty_basis=ln.duty_basis,
+            duty_collection=_point(ln.duty_relief, ln.duty != 0),
+            category=ln.category,
+            classified=ln.classified,
+            tax_rate=ln.tax_rate,
+            tax_base=line_results[ln.index][1],
+            tax=line_results[ln.index][2],
             tax_collection=None if tax is None else _point(ln.tax_relief, True),
         )
         for ln in lines
     )
     return Assessment(
-        shipment_id=shipment.id, rules=rules.code, version=version.period, currency=cur,
-        goods_value=fix(goods), customs_value=fix(customs_value), tax_base=fix(tax_base_total),
-        duty_assessed=fix(duty_assessed), tax_assessed=fix(tax_assessed), duty=fix(duty_total),
-        tax=fix(tax_total), fees=fix(fees), total=fix(total), duty_collection=_where(duty_at),
-        tax_collection=_where(tax_at), collected_at_border=fix(border),
+        shipment_id=shipment.id,
+        rules=rules.code,
+        version=version.period,
+        currency=cur,
+        goods_value=fix(goods),
+        customs_value=fix(customs_value),
+        tax_base=fix(tax_base_total),
+        duty_assessed=fix(duty_assessed),
+        tax_assessed=fix(tax_assessed),
+        duty=fix(duty_total),
+        tax=fix(tax_total),
+        fees=fix(fees),
+        total=fix(total),
+        duty_collection=_where(duty_at),
+        tax_collection=_where(tax_at),
+        collected_at_border=fix(border),
         collected_at_sale=fix(duty_at["sale"] + tax_at["sale"]),
-        classifications=sum(1 for ln in lines if ln.classified), lines=line_out,
+        classifications=sum(1 for ln in lines if ln.classified),
+        lines=line_out,
         steps=tuple(steps),
     )
 
@@ -543,30 +668,54 @@ def _waive_minimums(
     return duty_at, tax_at
 
 
-def _minimum_step(label: str, due: Decimal, minimum: MinCollectable, cur: str,
-                  src: Callable[[tuple[str, ...]], tuple[Source, ...]], end: str) -> Step:
+def _minimum_step(
+    label: str,
+    due: Decimal,
+    minimum: MinCollectable,
+    cur: str,
+    src: Callable[[tuple[str, ...]], tuple[Source, ...]],
+    end: str,
+) -> Step:
     """The step saying a border amount is within its minimum collectable and not collected."""
-    return Step("minimum", f"{label} collected at the border {_money(due, cur)}: within the "
-                f"minimum collectable {_money(minimum.amount, cur)}, not collected{end}",
-                src(minimum.source), minimum.unconfirmed)
+    return Step(
+        "minimum",
+        f"{label} collected at the border {_money(due, cur)}: within the "
+        f"minimum collectable {_money(minimum.amount, cur)}, not collected{end}",
+        src(minimum.source),
+        minimum.unconfirmed,
+    )
 
 
-def _first_special(version: RuleVersion, shipment: Shipment, goods: Decimal,
-                   customs_value: Decimal, cif: Decimal, steps: list[Step],
-                   rules: RuleSet) -> SpecialDuty | None:
+def _first_special(
+    version: RuleVersion,
+    shipment: Shipment,
+    goods: Decimal,
+    customs_value: Decimal,
+    cif: Decimal,
+    steps: list[Step],
+    rules: RuleSet,
+) -> SpecialDuty | None:
     """The first special duty method whose condition and ceiling hold, with its step."""
     for special in version.duty.special:
         if not matches(special.when, shipment):
             continue
         measured = _measure(special.measure, goods, customs_value, cif)
         if special.admits(measured):
-            limit = ("" if special.ceiling is None else
-                     f", {special.measure.replace('_', ' ')} {_money(measured, rules.currency)}"
-                     f" {'<=' if special.inclusive else '<'} "
-                     f"{_money(special.ceiling, rules.currency)}")
-            steps.append(Step("special duty", f"Special duty {special.name!r} applies "
-                              f"({special.when.describe()}{limit}).",
-                              rules.source_of(special.source), special.unconfirmed))
+            limit = (
+                ""
+                if special.ceiling is None
+                else f", {special.measure.replace('_', ' ')} {_money(measured, rules.currency)}"
+                f" {'<=' if special.inclusive else '<'} "
+                f"{_money(special.ceiling, rules.currency)}"
+            )
+            steps.append(
+                Step(
+                    "special duty",
+                    f"Special duty {special.name!r} applies ({special.when.describe()}{limit}).",
+                    rules.source_of(special.source),
+                    special.unconfirmed,
+                )
+            )
             return special
     return None
 
@@ -585,13 +734,19 @@ def _where(amounts: Mapping[Point, Decimal]) -> Collection | None:
 
 
 def _base(parts: tuple[str, ...], line: _Line, duty: Decimal) -> Decimal:
-    amounts = {"goods": line.value, "customs_value": line.customs_value, "duty": duty,
-               "shipping": line.shipping, "insurance": line.insurance}
+    amounts = {
+        "goods": line.value,
+        "customs_value": line.customs_value,
+        "duty": duty,
+        "shipping": line.shipping,
+        "insurance": line.insurance,
+    }
     return sum((amounts[p] for p in parts), ZERO)
 
 
-def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet,
-              version: RuleVersion) -> tuple[Decimal, TaxCategory | RegionalRate | None]:
+def _tax_rate(
+    line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVersion
+) -> tuple[Decimal, TaxCategory | RegionalRate | None]:
     """The tax rate of a line, and the category or regional rate it came from (if any)."""
     tax = version.tax
     assert tax is not None
@@ -609,16 +764,24 @@ def _tax_rate(line: _Line, shipment: Shipment, rules: RuleSet,
                 return regional.rate, regional
         if tax.rate is None:
             raise RateUnavailableError(
-                f"Shipment {shipment.id or ''}".strip(), tax.rate_key,
+                f"Shipment {shipment.id or ''}".strip(),
+                tax.rate_key,
                 f"one of {', '.join(r.key for r in tax.rates)} ({rules.code} {tax.name} "
-                f"has no default rate)", key,
+                f"has no default rate)",
+                key,
             )
     assert tax.rate is not None
     return tax.rate, None
 
 
-def _explain_tax(tax_at: Mapping[Point, Decimal], base: Decimal, lines: list[_Line],
-                 tax: TaxRule, rules: RuleSet, steps: list[Step]) -> None:
+def _explain_tax(
+    tax_at: Mapping[Point, Decimal],
+    base: Decimal,
+    lines: list[_Line],
+    tax: TaxRule,
+    rules: RuleSet,
+    steps: list[Step],
+) -> None:
     charged = [ln for ln in lines if ln.tax_relief != "exempt"]
     rates = sorted({ln.tax_rate for ln in charged})
     rate_text = ", ".join(_pct(r) for r in rates) or "none"
@@ -626,34 +789,52 @@ def _explain_tax(tax_at: Mapping[Point, Decimal], base: Decimal, lines: list[_Li
     where = ", ".join(f"{_money(v, cur)} at the {k}" for k, v in tax_at.items() if v > 0)
     records = list(dict.fromkeys(ln.tax_record for ln in charged if ln.tax_record is not None))
     applied = "; ".join(
-        f"{getattr(r, 'key', None) or getattr(r, 'name', '')} {_pct(r.rate)}" for r in records)
+        f"{getattr(r, 'key', None) or getattr(r, 'name', '')} {_pct(r.rate)}" for r in records
+    )
     refs = tuple(dict.fromkeys(ref for r in (tax, *records) for ref in r.source))
     unconfirmed = tax.unconfirmed or any(r.unconfirmed for r in records)
-    steps.append(Step("tax", f"{tax.name} at {rate_text}"
-                      + (f" ({applied})" if applied else "")
-                      + f" on a base of {_money(base, cur)}: {where or 'nothing due'}.",
-                      rules.source_of(refs), unconfirmed))
+    steps.append(
+        Step(
+            "tax",
+            f"{tax.name} at {rate_text}"
+            + (f" ({applied})" if applied else "")
+            + f" on a base of {_money(base, cur)}: {where or 'nothing due'}.",
+            rules.source_of(refs),
+            unconfirmed,
+        )
+    )
 
 
-def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, rules: RuleSet,
-                 steps: list[Step]) -> None:
+def _charge_duty(
+    method: DutyMethod, group: list[_Line], version: RuleVersion, rules: RuleSet, steps: list[Step]
+) -> None:
     """Set the exact duty, basis and classification of each line charged under ``method``."""
     cur = rules.currency
     src = rules.source_of
     if isinstance(method, FreeDuty):
         for line in group:
             line.duty_basis = "duty free"
-        steps.append(Step("duty", f"Lines {_nums(group)}: duty free.", src(method.source),
-                          method.unconfirmed))
+        steps.append(
+            Step(
+                "duty", f"Lines {_nums(group)}: duty free.", src(method.source), method.unconfirmed
+            )
+        )
     elif isinstance(method, MfnDuty):
         for line in group:
             rate = _need_rate(line, rules, "the line's MFN rate: the general tariff applies")
             line.duty = line.customs_value * rate
             line.duty_basis = f"general tariff (MFN) {_pct(rate)}"
             line.classified = True
-            steps.append(Step("duty", f"Line {line.index + 1} (HS {line.item.hs_code}): general "
-                              f"tariff {_pct(rate)} x {_money(line.customs_value, cur)} = "
-                              f"{line.duty}.", src(method.source), method.unconfirmed))
+            steps.append(
+                Step(
+                    "duty",
+                    f"Line {line.index + 1} (HS {line.item.hs_code}): general "
+                    f"tariff {_pct(rate)} x {_money(line.customs_value, cur)} = "
+                    f"{line.duty}.",
+                    src(method.source),
+                    method.unconfirmed,
+                )
+            )
     elif isinstance(method, FlatDuty):
         _charge_flat(method, group, rules, steps)
     elif isinstance(method, CategoryDuty):
@@ -666,9 +847,15 @@ def _charge_duty(method: DutyMethod, group: list[_Line], version: RuleVersion, r
             line.duty, charge = _category_charge(category, line, rules)
             line.duty_basis = f"category {category.name!r}: {charge}"
             sources = src(category.source) or src(method.source)
-            steps.append(Step("duty", f"Line {line.index + 1}: category {category.name!r} "
-                              f"({why}): {charge} = {line.duty}.", sources,
-                              method.unconfirmed or category.unconfirmed))
+            steps.append(
+                Step(
+                    "duty",
+                    f"Line {line.index + 1}: category {category.name!r} "
+                    f"({why}): {charge} = {line.duty}.",
+                    sources,
+                    method.unconfirmed or category.unconfirmed,
+                )
+            )
     elif isinstance(method, RateBandDuty):
         _charge_bands(method, group, rules, steps)
 
@@ -679,16 +866,19 @@ def _nums(group: list[_Line]) -> str:
 
 def _need_rate(line: _Line, rules: RuleSet, expected: str) -> Decimal:
     if line.item.duty_rate is None:
-        raise RateUnavailableError(f"items[{line.index}]", "duty_rate",
-                                   f"{expected} ({rules.code})")
+        raise RateUnavailableError(
+            f"items[{line.index}]", "duty_rate", f"{expected} ({rules.code})"
+        )
     return line.item.duty_rate
 
 
 def _category_charge(category: Category, line: _Line, rules: RuleSet) -> tuple[Decimal, str]:
     cur = rules.currency
     if category.rate is not None:
-        return (line.customs_value * category.rate,
-                f"{_pct(category.rate)} x {_money(line.customs_value, cur)}")
+        return (
+            line.customs_value * category.rate,
+            f"{_pct(category.rate)} x {_money(line.customs_value, cur)}",
+        )
     if category.item_rate:
         rate = _need_rate(line, rules, f"the line's MFN rate (category {category.name!r})")
         return line.customs_value * rate, f"MFN {_pct(rate)} x {_money(line.customs_value, cur)}"
@@ -708,8 +898,10 @@ def _category_charge(category: Category, line: _Line, rules: RuleSet) -> tuple[D
         return amount * item.volume_l, f"{_money(amount, cur)}/l x {item.volume_l} l"
     if item.abv is None:
         raise RateUnavailableError(location, "abv", f"the alcohol by volume ({category.name})")
-    return (amount * item.volume_l * item.abv,
-            f"{_money(amount, cur)}/l of alcohol x {item.volume_l} l x {item.abv} ABV")
+    return (
+        amount * item.volume_l * item.abv,
+        f"{_money(amount, cur)}/l of alcohol x {item.volume_l} l x {item.abv} ABV",
+    )
 
 
 def _charge_flat(method: FlatDuty, group: list[_Line], rules: RuleSet, steps: list[Step]) -> None:
@@ -728,9 +920,16 @@ def _charge_flat(method: FlatDuty, group: list[_Line], rules: RuleSet, steps: li
                 line.duty -= taken
                 remaining -= taken
             deduction = f" minus a deduction of {_money(method.deduction, cur)} (not below 0)"
-        steps.append(Step("duty", f"Flat rate {_pct(method.rate)} on the customs value of lines "
-                          f"{_nums(group)} ({_money(base, cur)}){deduction}, no classification "
-                          "needed.", sources, method.unconfirmed))
+        steps.append(
+            Step(
+                "duty",
+                f"Flat rate {_pct(method.rate)} on the customs value of lines "
+                f"{_nums(group)} ({_money(base, cur)}){deduction}, no classification "
+                "needed.",
+                sources,
+                method.unconfirmed,
+            )
+        )
         return
     amount = method.amount
     assert amount is not None
@@ -738,35 +937,52 @@ def _charge_flat(method: FlatDuty, group: list[_Line], rules: RuleSet, steps: li
         group[0].duty = amount
         for line in group:
             line.duty_basis = f"flat {_money(amount, cur)} per shipment"
-        steps.append(Step("duty", f"Flat {_money(amount, cur)} per shipment.", sources,
-                          method.unconfirmed))
+        steps.append(
+            Step("duty", f"Flat {_money(amount, cur)} per shipment.", sources, method.unconfirmed)
+        )
     elif method.per == "item":
         for line in group:
             line.duty = amount * line.item.quantity
             line.duty_basis = f"flat {_money(amount, cur)} per item"
         count = sum(ln.item.quantity for ln in group)
-        steps.append(Step("duty", f"Flat {_money(amount, cur)} per item x {count} items.",
-                          sources, method.unconfirmed))
+        steps.append(
+            Step(
+                "duty",
+                f"Flat {_money(amount, cur)} per item x {count} items.",
+                sources,
+                method.unconfirmed,
+            )
+        )
     else:
         seen: set[str] = set()
         for line in group:
             sub = line.item.subheading
             if sub is None:
-                raise RateUnavailableError(f"items[{line.index}]", "hs_code",
-                                           "a 6-digit HS subheading: the flat amount is charged "
-                                           f"per distinct subheading ({rules.code})")
+                raise RateUnavailableError(
+                    f"items[{line.index}]",
+                    "hs_code",
+                    "a 6-digit HS subheading: the flat amount is charged "
+                    f"per distinct subheading ({rules.code})",
+                )
             line.classified = True
             line.duty_basis = f"flat {_money(amount, cur)} per subheading ({sub})"
             if sub not in seen:
                 seen.add(sub)
                 line.duty = amount
-        steps.append(Step("duty", f"Flat {_money(amount, cur)} per distinct subheading x "
-                          f"{len(seen)} ({', '.join(sorted(seen))}).", sources,
-                          method.unconfirmed))
+        steps.append(
+            Step(
+                "duty",
+                f"Flat {_money(amount, cur)} per distinct subheading x "
+                f"{len(seen)} ({', '.join(sorted(seen))}).",
+                sources,
+                method.unconfirmed,
+            )
+        )
 
 
-def _charge_bands(method: RateBandDuty, group: list[_Line], rules: RuleSet,
-                  steps: list[Step]) -> None:
+def _charge_bands(
+    method: RateBandDuty, group: list[_Line], rules: RuleSet, steps: list[Step]
+) -> None:
     cur = rules.currency
     sources = rules.source_of(method.source)
     for line in group:
@@ -781,18 +997,30 @@ def _charge_bands(method: RateBandDuty, group: list[_Line], rules: RuleSet,
             rate = line.item.duty_rate or ZERO
             line.duty = band_amount(rate) * line.item.quantity
             line.duty_basis = f"rate band of {_pct(rate)}: {_money(band_amount(rate), cur)}/item"
-            steps.append(Step("duty", f"Line {line.index + 1}: rate {_pct(rate)} falls in the "
-                              f"band of {_money(band_amount(rate), cur)} per item x "
-                              f"{line.item.quantity} = {line.duty}.", sources,
-                              method.unconfirmed))
+            steps.append(
+                Step(
+                    "duty",
+                    f"Line {line.index + 1}: rate {_pct(rate)} falls in the "
+                    f"band of {_money(band_amount(rate), cur)} per item x "
+                    f"{line.item.quantity} = {line.duty}.",
+                    sources,
+                    method.unconfirmed,
+                )
+            )
     else:
         top = max(line.item.duty_rate or ZERO for line in group)
         group[0].duty = band_amount(top)
         for line in group:
             line.duty_basis = f"rate band of {_pct(top)}: {_money(band_amount(top), cur)}/shipment"
-        steps.append(Step("duty", f"Highest rate {_pct(top)} falls in the band of "
-                          f"{_money(band_amount(top), cur)} per shipment.", sources,
-                          method.unconfirmed))
+        steps.append(
+            Step(
+                "duty",
+                f"Highest rate {_pct(top)} falls in the band of "
+                f"{_money(band_amount(top), cur)} per shipment.",
+                sources,
+                method.unconfirmed,
+            )
+        )
 
 
 __all__ = ["allocate", "assess", "classify", "first_threshold", "matches"]

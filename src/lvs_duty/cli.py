@@ -48,22 +48,28 @@ def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd
         return frame
     sample = _sample_path(rules.code.split("+")[0])
     if sample is None:
-        raise SystemExit(f"lvs-duty compare: no bundled sample shipments for {rules.code}; "
-                         "pass --shipments FILE.csv (or --n N for a synthetic population)")
+        raise SystemExit(
+            f"lvs-duty compare: no bundled sample shipments for {rules.code}; "
+            "pass --shipments FILE.csv (or --n N for a synthetic population)"
+        )
     return read_shipments_csv(sample)
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     baseline = load_rules(args.rules)
-    opts = gea.gea_options(baseline, ceiling=args.ceiling, flat=args.flat_rate,
-                           vat_rate=args.vat_rate)
+    opts = gea.gea_options(
+        baseline, ceiling=args.ceiling, flat=args.flat_rate, vat_rate=args.vat_rate
+    )
     population = _population(baseline, args)
     comparison = compare(population, opts)
     summary = summarize(comparison)
     ceiling = opts["flat_rate"].versions[-1].duty.low_value
     limit = f"{baseline.currency} {ceiling.ceiling}" if ceiling else "?"
-    print(f"GEA options for {baseline.name} ({baseline.code}), ceiling {limit}, "
-          f"{summary['shipments'].iloc[0]} shipments; amounts in {baseline.currency}", file=out)
+    print(
+        f"GEA options for {baseline.name} ({baseline.code}), ceiling {limit}, "
+        f"{summary['shipments'].iloc[0]} shipments; amounts in {baseline.currency}",
+        file=out,
+    )
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(summary.to_string(index=False), file=out)
     if args.out:
@@ -97,9 +103,17 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if not items:
         raise ArgumentError("lvs-duty assess", "--value/--item", "at least one item", "none")
     shipment = Shipment(
-        args.destination or rules.code, args.date, args.currency or rules.currency, items,
-        ship_from=args.ship_from, origin=args.origin, shipping=args.shipping,
-        insurance=args.insurance, mode=args.mode, region=args.region, gift=args.gift,
+        args.destination or rules.code,
+        args.date,
+        args.currency or rules.currency,
+        items,
+        ship_from=args.ship_from,
+        origin=args.origin,
+        shipping=args.shipping,
+        insurance=args.insurance,
+        mode=args.mode,
+        region=args.region,
+        gift=args.gift,
         id=args.id,
     )
     fx = {shipment.currency: Decimal(args.fx)} if args.fx else None
@@ -121,8 +135,9 @@ def show_rules(rules: RuleSet, on: dt.date | None = None) -> str:
     for v in rules.versions:
         lines.append(f"  {v.period}: {v.label}")
     version = rules.at(on) if on else rules.versions[-1]
-    lines.append(f"\nIn force {'on ' + on.isoformat() if on else 'in the latest version'}: "
-                 f"{version.period}")
+    lines.append(
+        f"\nIn force {'on ' + on.isoformat() if on else 'in the latest version'}: {version.period}"
+    )
     lines += _version_lines(version, rules)
     lines.append("\nSources:")
     for key, source in rules.sources.items():
@@ -132,12 +147,17 @@ def show_rules(rules: RuleSet, on: dt.date | None = None) -> str:
 
 def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
     cur = rules.currency
-    out = [f"  Valuation: {v.valuation.basis}"
-           + (f" x {v.valuation.factor}" if v.valuation.factor != 1 else "")
-           + f" {_flag(v.valuation, rules)}", "  Thresholds (first match of each kind applies):"]
+    out = [
+        f"  Valuation: {v.valuation.basis}"
+        + (f" x {v.valuation.factor}" if v.valuation.factor != 1 else "")
+        + f" {_flag(v.valuation, rules)}",
+        "  Thresholds (first match of each kind applies):",
+    ]
     for t in v.thresholds:
-        out.append(f"    {t.applies_to:<4} {t.comparison} {cur} {t.amount} on {t.measure}, per "
-                   f"{t.scope}, {t.relief}; when {t.when.describe()}: {t.name} {_flag(t, rules)}")
+        out.append(
+            f"    {t.applies_to:<4} {t.comparison} {cur} {t.amount} on {t.measure}, per "
+            f"{t.scope}, {t.relief}; when {t.when.describe()}: {t.name} {_flag(t, rules)}"
+        )
     if not v.thresholds:
         out.append("    none: duty and tax from the first cent")
     general = v.duty.general
@@ -145,51 +165,72 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
     low = v.duty.low_value
     if low is not None:
         sign = "<=" if low.inclusive else "<"
-        out.append(f"  Duty, low value ({low.measure} {sign} {cur} {low.ceiling}): "
-                   f"{low.method.kind} {_flag(low, rules)}")
+        out.append(
+            f"  Duty, low value ({low.measure} {sign} {cur} {low.ceiling}): "
+            f"{low.method.kind} {_flag(low, rules)}"
+        )
     for method in (general, low.method if low else None):
         if method is not None and method.kind == "categories":
             for c in method.categories:
-                charge = (f"{c.rate}" if c.rate is not None else "item MFN rate" if c.item_rate
-                          else f"{cur} {c.amount} per {c.per}")
+                charge = (
+                    f"{c.rate}"
+                    if c.rate is not None
+                    else "item MFN rate"
+                    if c.item_rate
+                    else f"{cur} {c.amount} per {c.per}"
+                )
                 prefixes = ", ".join(c.hs_prefixes) or "-"
-                out.append(f"      category {c.name}: {charge}; HS {prefixes}"
-                           + (" UNCONFIRMED" if c.unconfirmed else ""))
+                out.append(
+                    f"      category {c.name}: {charge}; HS {prefixes}"
+                    + (" UNCONFIRMED" if c.unconfirmed else "")
+                )
         if method is not None and method.kind == "flat":
             rate, amount, per = method.rate, method.amount, method.per
             out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
     if v.tax is not None:
         tax = v.tax
         tax_rate = tax.rate if tax.rate is not None else f"by {tax.rate_key} (no default)"
-        out.append(f"  Tax {tax.name}: rate {tax_rate}; border base {' + '.join(tax.base)}; "
-                   f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}")
+        out.append(
+            f"  Tax {tax.name}: rate {tax_rate}; border base {' + '.join(tax.base)}; "
+            f"sale base {' + '.join(tax.sale_base)} {_flag(tax, rules)}"
+        )
         for regional in tax.rates:
-            out.append(f"      {tax.rate_key} {regional.key}: {regional.rate} "
-                       f"{_flag(regional, rules)}")
+            out.append(
+                f"      {tax.rate_key} {regional.key}: {regional.rate} {_flag(regional, rules)}"
+            )
         for tc in tax.categories:
-            out.append(f"      {tc.name} (HS {', '.join(tc.hs_prefixes)}): {tc.rate} "
-                       f"{_flag(tc, rules)}")
+            out.append(
+                f"      {tc.name} (HS {', '.join(tc.hs_prefixes)}): {tc.rate} {_flag(tc, rules)}"
+            )
         for comp in tax.components:
-            share = (comp.rate if comp.ratio is None
-                     else f"{comp.ratio[0]}/{comp.ratio[1]} of {comp.of}")
+            share = (
+                comp.rate if comp.ratio is None else f"{comp.ratio[0]}/{comp.ratio[1]} of {comp.of}"
+            )
             out.append(f"      component {comp.name}: {share} {_flag(comp, rules)}")
     else:
         out.append("  Tax: none collected at import")
     for e in v.exclusions:
-        out.append(f"  Excluded ({', '.join(e.excluded_from)}): {e.name}, HS "
-                   f"{', '.join(e.hs_prefixes)} {_flag(e, rules)}")
+        out.append(
+            f"  Excluded ({', '.join(e.excluded_from)}): {e.name}, HS "
+            f"{', '.join(e.hs_prefixes)} {_flag(e, rules)}"
+        )
     for f in v.fees:
         out.append(f"  Fee {f.name}: {cur} {f.amount} per {f.per} {_flag(f, rules)}")
-    for label, minimum in (("duty", v.duty.min_collectable),
-                           ("tax", v.tax.min_collectable if v.tax else None),
-                           ("duty and tax", v.min_collectable)):
+    for label, minimum in (
+        ("duty", v.duty.min_collectable),
+        ("tax", v.tax.min_collectable if v.tax else None),
+        ("duty and tax", v.min_collectable),
+    ):
         if minimum is not None:
             sign = "<=" if minimum.inclusive else "<"
-            out.append(f"  Not collected: {label} {sign} {cur} {minimum.amount} "
-                       f"{_flag(minimum, rules)}")
+            out.append(
+                f"  Not collected: {label} {sign} {cur} {minimum.amount} {_flag(minimum, rules)}"
+            )
     r = v.rounding
-    out.append(f"  Rounding: {r.mode} to {r.quantum or rules.minor_unit} per {r.per}"
-               + (" UNCONFIRMED" if r.unconfirmed else ""))
+    out.append(
+        f"  Rounding: {r.mode} to {r.quantum or rules.minor_unit} per {r.per}"
+        + (" UNCONFIRMED" if r.unconfirmed else "")
+    )
     return out
 
 
@@ -198,8 +239,7 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         for code in available_rules():
             rules = load_rules(code)
             periods = ", ".join(str(v.valid_from) for v in rules.versions)
-            print(f"{code:<4} {rules.name:<28} {rules.currency}  versions from {periods}",
-                  file=out)
+            print(f"{code:<4} {rules.name:<28} {rules.currency}  versions from {periods}", file=out)
         return 0
     print(show_rules(load_rules(args.code), args.date), file=out)
     return 0

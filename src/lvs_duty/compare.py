@@ -48,8 +48,7 @@ def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
     out = list(shipments)
     for i, shipment in enumerate(out):
         if not isinstance(shipment, Shipment):
-            raise ArgumentError("compare", f"shipments[{i}]", "a Shipment",
-                                type(shipment).__name__)
+            raise ArgumentError("compare", f"shipments[{i}]", "a Shipment", type(shipment).__name__)
     return out
 
 
@@ -75,12 +74,12 @@ def compare(
     it is computed.
     """
     if not isinstance(options, Mapping) or not options:
-        raise ArgumentError("compare", "options", "a non-empty mapping of name to RuleSet",
-                            type(options).__name__)
+        raise ArgumentError(
+            "compare", "options", "a non-empty mapping of name to RuleSet", type(options).__name__
+        )
     for name, rules in options.items():
         if not isinstance(rules, RuleSet):
-            raise ArgumentError("compare", f"options[{name!r}]", "a RuleSet",
-                                type(rules).__name__)
+            raise ArgumentError("compare", f"options[{name!r}]", "a RuleSet", type(rules).__name__)
     if amounts not in ("decimal", "minor"):
         raise ArgumentError("compare", "amounts", "'decimal' or 'minor'", amounts)
     if isinstance(shipments, pd.DataFrame) or _is_dask(shipments):
@@ -95,9 +94,25 @@ def compare(
             except LvsDutyError as exc:
                 exc.add_note(f"while assessing shipment {label!r} under option {name!r}")
                 raise
-            rows.append((label, name, rules.code, a.currency, a.goods_value, a.customs_value,
-                         a.duty, a.tax, a.fees, a.total, a.effective_rate, a.duty_collection,
-                         a.tax_collection, a.border_collection, a.classifications))
+            rows.append(
+                (
+                    label,
+                    name,
+                    rules.code,
+                    a.currency,
+                    a.goods_value,
+                    a.customs_value,
+                    a.duty,
+                    a.tax,
+                    a.fees,
+                    a.total,
+                    a.effective_rate,
+                    a.duty_collection,
+                    a.tax_collection,
+                    a.border_collection,
+                    a.classifications,
+                )
+            )
     frame = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS), dtype=object)
     frame["border_collection"] = frame["border_collection"].astype(bool)
     frame["classifications"] = frame["classifications"].astype("int64")
@@ -110,8 +125,9 @@ def _is_dask(frame: object) -> bool:
     return is_dask(frame)
 
 
-def _compare_frame(frame: Any, options: Mapping[str, RuleSet],
-                   fx: Mapping[str, Decimal] | None, amounts: str) -> Any:
+def _compare_frame(
+    frame: Any, options: Mapping[str, RuleSet], fx: Mapping[str, Decimal] | None, amounts: str
+) -> Any:
     from .frame import check_fx
 
     rates = check_fx("compare", fx)
@@ -132,11 +148,13 @@ def _as_decimal(minor: pd.DataFrame) -> pd.DataFrame:
     from .frame import to_decimal_frame
 
     out = to_decimal_frame(minor)
-    out["shipment_id"] = pd.Series([None if v is None else str(v) for v in minor["shipment_id"]],
-                                   dtype=object, index=out.index)
+    out["shipment_id"] = pd.Series(
+        [None if v is None else str(v) for v in minor["shipment_id"]], dtype=object, index=out.index
+    )
     for column in ("option", "rules", "currency"):
-        out[column] = pd.Series(minor[column].astype(object).to_numpy(), dtype=object,
-                                index=out.index)
+        out[column] = pd.Series(
+            minor[column].astype(object).to_numpy(), dtype=object, index=out.index
+        )
     out["border_collection"] = minor["border_collection"].astype(bool)
     out["classifications"] = minor["classifications"].astype("int64")
     return out[list(COMPARISON_COLUMNS)]
@@ -161,23 +179,45 @@ def summarize(comparison: Any) -> pd.DataFrame:
     Decimal comparison, the minor-unit one (``amounts="minor"``) and a Dask comparison,
     which is reduced partition by partition.
     """
-    if _is_dask(comparison) or (isinstance(comparison, pd.DataFrame)
-                                and "total_minor" in comparison.columns):
+    if _is_dask(comparison) or (
+        isinstance(comparison, pd.DataFrame) and "total_minor" in comparison.columns
+    ):
         missing = [c for c in MINOR_COLUMNS if c not in comparison.columns]
         if missing:
-            raise ArgumentError("summarize", "comparison", "the frame returned by compare()",
-                                f"a frame missing {', '.join(missing)}")
+            raise ArgumentError(
+                "summarize",
+                "comparison",
+                "the frame returned by compare()",
+                f"a frame missing {', '.join(missing)}",
+            )
         if isinstance(comparison, pd.DataFrame):
             return combine_summaries([partial_summary(comparison)], SUMMARY_COLUMNS)
         from ._frame_dask import summarize_dask
 
-        return summarize_dask(comparison, partial_summary,
-                              lambda parts: combine_summaries(parts, SUMMARY_COLUMNS))
-    missing = [c for c in ("option", "total", "duty", "tax", "fees", "border_collection",
-                           "classifications", "currency") if c not in comparison.columns]
+        return summarize_dask(
+            comparison, partial_summary, lambda parts: combine_summaries(parts, SUMMARY_COLUMNS)
+        )
+    missing = [
+        c
+        for c in (
+            "option",
+            "total",
+            "duty",
+            "tax",
+            "fees",
+            "border_collection",
+            "classifications",
+            "currency",
+        )
+        if c not in comparison.columns
+    ]
     if missing:
-        raise ArgumentError("summarize", "comparison", "the frame returned by compare()",
-                            f"a frame missing {', '.join(missing)}")
+        raise ArgumentError(
+            "summarize",
+            "comparison",
+            "the frame returned by compare()",
+            f"a frame missing {', '.join(missing)}",
+        )
     rows = []
     cent = Decimal("0.01")
     for option, group in comparison.groupby("option", sort=False):
@@ -185,20 +225,22 @@ def summarize(comparison: Any) -> pd.DataFrame:
         n = len(totals)
         revenue = sum(totals, Decimal(0))
         mean = CONTEXT.divide(revenue, Decimal(n)) if n else Decimal(0)
-        rows.append((
-            option,
-            "/".join(sorted(set(group["currency"]))),
-            n,
-            sum(1 for t in totals if t > 0),
-            int(group["border_collection"].astype(bool).sum()),
-            sum((Decimal(d) for d in group["duty"]), Decimal(0)),
-            sum((Decimal(t) for t in group["tax"]), Decimal(0)),
-            sum((Decimal(f) for f in group["fees"]), Decimal(0)),
-            revenue,
-            mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
-            _median(totals).quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
-            int(group["classifications"].astype("int64").sum()),
-        ))
+        rows.append(
+            (
+                option,
+                "/".join(sorted(set(group["currency"]))),
+                n,
+                sum(1 for t in totals if t > 0),
+                int(group["border_collection"].astype(bool).sum()),
+                sum((Decimal(d) for d in group["duty"]), Decimal(0)),
+                sum((Decimal(t) for t in group["tax"]), Decimal(0)),
+                sum((Decimal(f) for f in group["fees"]), Decimal(0)),
+                revenue,
+                mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+                _median(totals).quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+                int(group["classifications"].astype("int64").sum()),
+            )
+        )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 

@@ -247,9 +247,7 @@ class ArgumentError(ValueError, LvsDutyError):
         )
 
     def __str__(self) -> str:
-        return (
-            f"{self.function}: {self.argument} expected {self.expected}, got {_quote(self.got)}"
-        )
+        return f"{self.function}: {self.argument} expected {self.expected}, got {_quote(self.got)}"
 
 
 @dataclass(frozen=True)

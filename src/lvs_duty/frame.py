@@ -83,8 +83,9 @@ def check_fx(function: str, fx: object) -> dict[str, Fraction] | None:
         try:
             rate = to_decimal(value, name)
         except (TypeError, ValueError):
-            raise ArgumentError(function, name, "a Decimal, int or str rate (not a float)",
-                                value) from None
+            raise ArgumentError(
+                function, name, "a Decimal, int or str rate (not a float)", value
+            ) from None
         if rate <= 0:
             raise ArgumentError(function, name, "a positive rate", rate)
         out[str(key)] = Fraction(rate)
@@ -93,8 +94,9 @@ def check_fx(function: str, fx: object) -> dict[str, Fraction] | None:
 
 def _check(function: str, rules: object, errors: object, on: object) -> None:
     if not isinstance(rules, RuleSet):
-        raise ArgumentError(function, "rules", "a lvs_duty.RuleSet (see load_rules)",
-                            type(rules).__name__)
+        raise ArgumentError(
+            function, "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
+        )
     if errors not in ("raise", "flag"):
         raise ArgumentError(function, "errors", "'raise' or 'flag'", errors)
     if on is not None and not isinstance(on, dt.date):
@@ -139,22 +141,29 @@ def assess_frame(
 
         return assess_dask(frame, rules, rates, on, errors)
     if not isinstance(frame, pd.DataFrame):
-        raise ArgumentError("assess_frame", "frame", "a pandas or dask DataFrame in the "
-                            "canonical layout (see lvs_duty.shipments_to_frame)",
-                            type(frame).__name__)
+        raise ArgumentError(
+            "assess_frame",
+            "frame",
+            "a pandas or dask DataFrame in the canonical layout (see lvs_duty.shipments_to_frame)",
+            type(frame).__name__,
+        )
     return assess_pandas(frame, rules, rates, on, errors)
 
 
-def assess_pandas(frame: pd.DataFrame, rules: RuleSet, fx: Mapping[str, Fraction] | None,
-                  on: dt.date | None, errors: str) -> pd.DataFrame:
+def assess_pandas(
+    frame: pd.DataFrame,
+    rules: RuleSet,
+    fx: Mapping[str, Fraction] | None,
+    on: dt.date | None,
+    errors: str,
+) -> pd.DataFrame:
     """assess_frame on a pandas frame, arguments already checked (fx as exact rationals)."""
     batch = read_batch(frame)
     outcome = assess_batch(batch, rules, fx, on)
     return result_frame(batch, outcome, rules, "flag" if errors == "flag" else "raise")
 
 
-def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors
-                 ) -> pd.DataFrame:
+def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors) -> pd.DataFrame:
     """The result table of a batch; raises FrameError (errors="raise") if any row is bad."""
     bad = batch.problems.bad_shipments(batch.size)
     if errors == "raise" and bool(bad.any()):
@@ -173,8 +182,11 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors
         data[name] = _categorical(codes, list(WHERE))
     border = outcome.collected_at_border > 0
     data["border_collection"] = pd.arrays.BooleanArray(border, bad.copy()) if flag else border
-    data["classifications"] = (pd.arrays.IntegerArray(outcome.classifications, bad.copy())
-                               if flag else outcome.classifications)
+    data["classifications"] = (
+        pd.arrays.IntegerArray(outcome.classifications, bad.copy())
+        if flag
+        else outcome.classifications
+    )
     data["status"] = _categorical(bad.astype(np.int8), ["ok", "error"])
     if flag:
         messages = batch.problems.first_message(size)
@@ -209,8 +221,12 @@ def to_decimal_frame(result: pd.DataFrame) -> pd.DataFrame:
     ``"border"``, ``"sale"``, ``"mixed"`` or None. Other columns are kept as they are.
     """
     if not isinstance(result, pd.DataFrame) or "currency" not in result.columns:
-        raise ArgumentError("to_decimal_frame", "result", "a frame from assess_frame or "
-                            "compare (with a currency column)", type(result).__name__)
+        raise ArgumentError(
+            "to_decimal_frame",
+            "result",
+            "a frame from assess_frame or compare (with a currency column)",
+            type(result).__name__,
+        )
     currency = result["currency"].astype(object).to_numpy()
     out: dict[str, Any] = {}
     for column in result.columns:

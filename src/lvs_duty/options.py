@@ -51,8 +51,11 @@ GEA_SOURCE = Source(
 #: apparel, textiles and footwear in one band (as Canada's 20% basket), books and electronics
 #: free, everything else in a middle band. Policy parameters, not law.
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
-    Category(name="apparel_footwear", rate=Decimal("0.20"),
-             hs_prefixes=tuple(str(ch) for ch in range(50, 65))),
+    Category(
+        name="apparel_footwear",
+        rate=Decimal("0.20"),
+        hs_prefixes=tuple(str(ch) for ch in range(50, 65)),
+    ),
     Category(name="free", rate=Decimal("0"), hs_prefixes=("49", "84", "85", "90")),
     Category(name="general", rate=Decimal("0.08")),
 )
@@ -69,8 +72,9 @@ class PolicyOption(Protocol):
 
 def _check_baseline(function: str, baseline: object) -> RuleSet:
     if not isinstance(baseline, RuleSet):
-        raise ArgumentError(function, "baseline", "a RuleSet (see lvs_duty.load_rules)",
-                            type(baseline).__name__)
+        raise ArgumentError(
+            function, "baseline", "a RuleSet (see lvs_duty.load_rules)", type(baseline).__name__
+        )
     return baseline
 
 
@@ -85,8 +89,7 @@ def _amount(function: str, name: str, value: object, *, rate: bool = False) -> D
     return result
 
 
-def _transform(baseline: RuleSet, suffix: str, name: str,
-               change: Any) -> RuleSet:
+def _transform(baseline: RuleSet, suffix: str, name: str, change: Any) -> RuleSet:
     """Apply ``change(version) -> dict of updates`` to every version; validate the result."""
     data = baseline.model_dump(mode="python", round_trip=True)
     data["code"] = f"{baseline.code}+{suffix}"
@@ -99,10 +102,14 @@ def _transform(baseline: RuleSet, suffix: str, name: str,
     return RuleSet.build(data, file=f"<{suffix} option of {baseline.code}>")
 
 
-def _low_value(ceiling: Decimal, inclusive: bool, measure: Measure, method: Any) -> dict[str,
-                                                                                         Any]:
-    return LowValueDuty(ceiling=ceiling, inclusive=inclusive, measure=measure, method=method,
-                        source=(GEA_SOURCE_ID,)).model_dump(round_trip=True)
+def _low_value(ceiling: Decimal, inclusive: bool, measure: Measure, method: Any) -> dict[str, Any]:
+    return LowValueDuty(
+        ceiling=ceiling,
+        inclusive=inclusive,
+        measure=measure,
+        method=method,
+        source=(GEA_SOURCE_ID,),
+    ).model_dump(round_trip=True)
 
 
 def flat_rate(
@@ -129,8 +136,12 @@ def flat_rate(
     fn = "flat_rate"
     _check_baseline(fn, baseline)
     if (rate is None) == (amount is None):
-        raise ArgumentError(fn, "rate/amount", "exactly one of rate= or amount=",
-                            f"rate={rate!r}, amount={amount!r}")
+        raise ArgumentError(
+            fn,
+            "rate/amount",
+            "exactly one of rate= or amount=",
+            f"rate={rate!r}, amount={amount!r}",
+        )
     if per not in ("shipment", "item", "subheading"):
         raise ArgumentError(fn, "per", "'shipment', 'item' or 'subheading'", per)
     limit = _amount(fn, "ceiling", ceiling)
@@ -138,12 +149,20 @@ def flat_rate(
         kind="flat",
         rate=None if rate is None else _amount(fn, "rate", rate, rate=True),
         amount=None if amount is None else _amount(fn, "amount", amount),
-        per=per, source=(GEA_SOURCE_ID,),
+        per=per,
+        source=(GEA_SOURCE_ID,),
     )
-    return _transform(baseline, "flat", "GEA option 1, flat rate",
-                      lambda v: {"duty": {**v.duty.model_dump(round_trip=True),
-                                          "low_value": _low_value(limit, inclusive, measure,
-                                                                  method)}})
+    return _transform(
+        baseline,
+        "flat",
+        "GEA option 1, flat rate",
+        lambda v: {
+            "duty": {
+                **v.duty.model_dump(round_trip=True),
+                "low_value": _low_value(limit, inclusive, measure, method),
+            }
+        },
+    )
 
 
 def category_tariff(
@@ -177,19 +196,27 @@ def category_tariff(
         if not cats:
             raise ArgumentError(fn, "categories", "at least one category", "[]")
     if ceiling is None:
-        raise ArgumentError(fn, "ceiling", "the value at or below which the categories apply",
-                            None)
+        raise ArgumentError(fn, "ceiling", "the value at or below which the categories apply", None)
     limit = _amount(fn, "ceiling", ceiling)
     names = [c.name for c in cats]
     if default is not None and default not in names:
-        raise ArgumentError(fn, "default", f"one of the category names ({', '.join(names)})",
-                            default)
-    method = CategoryDuty(kind="categories", categories=cats, default=default,
-                          source=(GEA_SOURCE_ID,))
-    return _transform(baseline, "categories", "GEA option 2, category tariff",
-                      lambda v: {"duty": {**v.duty.model_dump(round_trip=True),
-                                          "low_value": _low_value(limit, inclusive, measure,
-                                                                  method)}})
+        raise ArgumentError(
+            fn, "default", f"one of the category names ({', '.join(names)})", default
+        )
+    method = CategoryDuty(
+        kind="categories", categories=cats, default=default, source=(GEA_SOURCE_ID,)
+    )
+    return _transform(
+        baseline,
+        "categories",
+        "GEA option 2, category tariff",
+        lambda v: {
+            "duty": {
+                **v.duty.model_dump(round_trip=True),
+                "low_value": _low_value(limit, inclusive, measure, method),
+            }
+        },
+    )
 
 
 def _category(fn: str, index: int, value: Category | Mapping[str, Any]) -> Category:
@@ -200,8 +227,12 @@ def _category(fn: str, index: int, value: Category | Mapping[str, Any]) -> Categ
             return Category.model_validate(dict(value))
         except ValidationError as exc:
             raise RuleFileError(f"{fn}: categories[{index}]", problems_from(exc, value)) from None
-    raise ArgumentError(fn, f"categories[{index}]", "a Category or a dict with name, rate and "
-                        "hs_prefixes", type(value).__name__)
+    raise ArgumentError(
+        fn,
+        f"categories[{index}]",
+        "a Category or a dict with name, rate and hs_prefixes",
+        type(value).__name__,
+    )
 
 
 def duty_free_vat(
@@ -223,27 +254,43 @@ def duty_free_vat(
     limit = _amount(fn, "ceiling", ceiling)
     new_rate = None if rate is None else _amount(fn, "rate", rate, rate=True)
     if new_rate is None and any(v.tax is None for v in baseline.versions):
-        raise ArgumentError(fn, "rate", f"a VAT/GST rate: baseline {baseline.code!r} has no "
-                            "tax in some of its versions", None)
+        raise ArgumentError(
+            fn,
+            "rate",
+            f"a VAT/GST rate: baseline {baseline.code!r} has no tax in some of its versions",
+            None,
+        )
 
     def change(version: RuleVersion) -> dict[str, Any]:
         kept = [t for t in version.thresholds if t.when.gift]
         new = [
-            Threshold(name=f"GEA option 3 {kind}", applies_to=kind, amount=limit,
-                      inclusive=inclusive, measure=measure, relief=relief,
-                      source=(GEA_SOURCE_ID,))
+            Threshold(
+                name=f"GEA option 3 {kind}",
+                applies_to=kind,
+                amount=limit,
+                inclusive=inclusive,
+                measure=measure,
+                relief=relief,
+                source=(GEA_SOURCE_ID,),
+            )
             for kind, relief in (("duty", "exempt"), ("tax", "sale"))
         ]
         if version.tax is None or new_rate is not None:
-            tax = TaxRule(name=version.tax.name if version.tax else "VAT", rate=new_rate,
-                          base=version.tax.base if version.tax else ("customs_value", "duty"),
-                          sale_base=version.tax.sale_base if version.tax
-                          else ("goods", "shipping", "insurance"),
-                          source=(GEA_SOURCE_ID,))
+            tax = TaxRule(
+                name=version.tax.name if version.tax else "VAT",
+                rate=new_rate,
+                base=version.tax.base if version.tax else ("customs_value", "duty"),
+                sale_base=version.tax.sale_base
+                if version.tax
+                else ("goods", "shipping", "insurance"),
+                source=(GEA_SOURCE_ID,),
+            )
         else:
             tax = version.tax
-        return {"thresholds": [t.model_dump(round_trip=True) for t in (*kept, *new)],
-                "tax": tax.model_dump(round_trip=True)}
+        return {
+            "thresholds": [t.model_dump(round_trip=True) for t in (*kept, *new)],
+            "tax": tax.model_dump(round_trip=True),
+        }
 
     return _transform(baseline, "vat", "GEA option 3, duty-free plus VAT/GST at sale", change)
 
@@ -296,8 +343,12 @@ def default_ceiling(baseline: RuleSet) -> Decimal:
     if not amounts:
         amounts = [t.amount for t in latest.thresholds]
     if not amounts:
-        raise ArgumentError("gea_options", "ceiling", f"a ceiling: baseline {baseline.code!r} "
-                            "has no duty threshold to default to", None)
+        raise ArgumentError(
+            "gea_options",
+            "ceiling",
+            f"a ceiling: baseline {baseline.code!r} has no duty threshold to default to",
+            None,
+        )
     return max(amounts)
 
 

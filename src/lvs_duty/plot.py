@@ -45,9 +45,18 @@ _WORKLOAD: tuple[tuple[str, str, str], ...] = (
     ("classifications", "Classification decisions", "C4"),
     ("border_collection_events", "Border collection events", "C3"),
 )
-_SUMMARY_NEEDS = ("option", "currency", "shipments", "shipments_charged",
-                  "border_collection_events", "duty", "tax", "fees", "revenue",
-                  "classifications")
+_SUMMARY_NEEDS = (
+    "option",
+    "currency",
+    "shipments",
+    "shipments_charged",
+    "border_collection_events",
+    "duty",
+    "tax",
+    "fees",
+    "revenue",
+    "classifications",
+)
 _COMPARISON_NEEDS = ("option", "currency", "goods_value", "customs_value", "total")
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
@@ -59,8 +68,9 @@ BurdenShown = Literal["mean_burden", "effective_rate"]
 # Checking inputs: every problem names the function, the argument and what was expected.
 
 
-def _frame(function: str, argument: str, frame: object, needs: Sequence[str],
-           what: str) -> pd.DataFrame:
+def _frame(
+    function: str, argument: str, frame: object, needs: Sequence[str], what: str
+) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise ArgumentError(function, argument, what, type(frame).__name__)
     missing = [c for c in needs if c not in frame.columns]
@@ -75,16 +85,24 @@ def _as_summary(function: str, frame: object) -> pd.DataFrame:
     """A summary frame; a comparison frame (one row per shipment) is summarized first."""
     if isinstance(frame, pd.DataFrame) and "shipment_id" in frame.columns:
         frame = summarize(frame)
-    return _frame(function, "summary", frame, _SUMMARY_NEEDS,
-                  "the frame returned by lvs_duty.summarize (or by compare)")
+    return _frame(
+        function,
+        "summary",
+        frame,
+        _SUMMARY_NEEDS,
+        "the frame returned by lvs_duty.summarize (or by compare)",
+    )
 
 
 def _currency(function: str, argument: str, values: Iterable[object]) -> str:
     found = sorted({str(v) for v in values})
     if len(found) != 1 or "/" in found[0]:
-        raise ArgumentError(function, f"{argument}.currency", "one currency for every option "
-                            "(amounts in different currencies cannot share an axis)",
-                            "/".join(found))
+        raise ArgumentError(
+            function,
+            f"{argument}.currency",
+            "one currency for every option (amounts in different currencies cannot share an axis)",
+            "/".join(found),
+        )
     return found[0]
 
 
@@ -92,8 +110,9 @@ def _amount(function: str, where: str, value: object) -> Decimal:
     try:
         return to_decimal(value, where)
     except (TypeError, ValueError):
-        raise ArgumentError(function, where, "an exact amount (Decimal, int or str; not a float)",
-                            value) from None
+        raise ArgumentError(
+            function, where, "an exact amount (Decimal, int or str; not a float)", value
+        ) from None
 
 
 def _count(function: str, where: str, value: object) -> int:
@@ -104,13 +123,17 @@ def _count(function: str, where: str, value: object) -> int:
 
 
 def _column(function: str, argument: str, frame: pd.DataFrame, column: str) -> list[Decimal]:
-    return [_amount(function, f"{argument}[{column!r}][{label!r}]", v)
-            for label, v in frame[column].items()]
+    return [
+        _amount(function, f"{argument}[{column!r}][{label!r}]", v)
+        for label, v in frame[column].items()
+    ]
 
 
 def _counts(function: str, argument: str, frame: pd.DataFrame, column: str) -> list[int]:
-    return [_count(function, f"{argument}[{column!r}][{label!r}]", v)
-            for label, v in frame[column].items()]
+    return [
+        _count(function, f"{argument}[{column!r}][{label!r}]", v)
+        for label, v in frame[column].items()
+    ]
 
 
 def _new_figure(width: float = 7.5, height: float = 4.5) -> Figure:
@@ -141,16 +164,33 @@ def _draw_revenue(ax: Axes, summary: pd.DataFrame, function: str) -> str:
     bottom = [Decimal(0)] * len(options)
     for column, label, colour in _COMPONENTS:
         parts = _column(function, "summary", summary, column)
-        ax.bar(x, [_f(p) for p in parts], bottom=[_f(b) for b in bottom], label=label,
-               color=colour, width=0.6)
+        ax.bar(
+            x,
+            [_f(p) for p in parts],
+            bottom=[_f(b) for b in bottom],
+            label=label,
+            color=colour,
+            width=0.6,
+        )
         bottom = [b + p for b, p in zip(bottom, parts, strict=True)]
     totals = _column(function, "summary", summary, "revenue")
     for i, (stacked, total) in enumerate(zip(bottom, totals, strict=True)):
         if stacked != total:
-            raise ArgumentError(function, f"summary['revenue'][{summary.index[i]!r}]",
-                                f"duty + tax + fees = {stacked}", total)
-        ax.annotate(f"{total:,}", (x[i], _f(total)), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize="small")
+            raise ArgumentError(
+                function,
+                f"summary['revenue'][{summary.index[i]!r}]",
+                f"duty + tax + fees = {stacked}",
+                total,
+            )
+        ax.annotate(
+            f"{total:,}",
+            (x[i], _f(total)),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
     ax.set_ylabel(f"Revenue ({currency})")
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     top = max((_f(t) for t in totals), default=0.0)
@@ -184,7 +224,8 @@ def _share(charged: int, shipments: int) -> Decimal:
     if shipments == 0:
         return Decimal(0)
     return CONTEXT.divide(Decimal(charged) * _HUNDRED, Decimal(shipments)).quantize(
-        Decimal("0.1"), rounding="ROUND_HALF_EVEN", context=CONTEXT)
+        Decimal("0.1"), rounding="ROUND_HALF_EVEN", context=CONTEXT
+    )
 
 
 def _draw_share(ax: Axes, summary: pd.DataFrame, function: str) -> None:
@@ -196,11 +237,26 @@ def _draw_share(ax: Axes, summary: pd.DataFrame, function: str) -> None:
     shares = [_share(c, n) for c, n in zip(charged, shipments, strict=True)]
     at_border = [_share(b, n) for b, n in zip(border, shipments, strict=True)]
     ax.bar(x, [_f(s) for s in shares], width=0.6, color="C5", label="charged (anywhere)")
-    ax.plot(x, [_f(s) for s in at_border], linestyle="none", marker="_", markersize=28,
-            markeredgewidth=2.5, color="C3", label="charged at the border")
+    ax.plot(
+        x,
+        [_f(s) for s in at_border],
+        linestyle="none",
+        marker="_",
+        markersize=28,
+        markeredgewidth=2.5,
+        color="C3",
+        label="charged at the border",
+    )
     for i, (share, c, n) in enumerate(zip(shares, charged, shipments, strict=True)):
-        ax.annotate(f"{share}%\n({c:,} of {n:,})", (x[i], _f(share)), xytext=(0, 3),
-                    textcoords="offset points", ha="center", va="bottom", fontsize="small")
+        ax.annotate(
+            f"{share}%\n({c:,} of {n:,})",
+            (x[i], _f(share)),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
     ax.set_ylabel("Parcels charged (% of parcels)")
     ax.set_ylim(0, 130)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
@@ -228,8 +284,12 @@ def share_charged(summary: pd.DataFrame, *, title: str | None = None) -> Figure:
 
 def _bands(function: str, bands: object) -> list[Decimal]:
     if isinstance(bands, (str, bytes)) or not isinstance(bands, Iterable):
-        raise ArgumentError(function, "bands", "an ascending sequence of band upper bounds "
-                            "such as (20, 40, 150, 500)", bands)
+        raise ArgumentError(
+            function,
+            "bands",
+            "an ascending sequence of band upper bounds such as (20, 40, 150, 500)",
+            bands,
+        )
     edges = [_amount(function, f"bands[{i}]", b) for i, b in enumerate(bands)]
     if not edges:
         raise ArgumentError(function, "bands", "at least one band upper bound", "()")
@@ -237,8 +297,12 @@ def _bands(function: str, bands: object) -> list[Decimal]:
         if edge < 0:
             raise ArgumentError(function, f"bands[{i}]", "a non-negative amount", edge)
         if i and edge <= edges[i - 1]:
-            raise ArgumentError(function, f"bands[{i}]", f"an upper bound above bands[{i - 1}]"
-                                f" = {edges[i - 1]} (bands ascend)", edge)
+            raise ArgumentError(
+                function,
+                f"bands[{i}]",
+                f"an upper bound above bands[{i - 1}] = {edges[i - 1]} (bands ascend)",
+                edge,
+            )
     return edges
 
 
@@ -279,8 +343,9 @@ def burden_table(
     over 1,000 1 186.00
     """
     fn = "burden_table"
-    frame = _frame(fn, "comparison", comparison, _COMPARISON_NEEDS,
-                   "the frame returned by lvs_duty.compare")
+    frame = _frame(
+        fn, "comparison", comparison, _COMPARISON_NEEDS, "the frame returned by lvs_duty.compare"
+    )
     if value not in ("goods_value", "customs_value"):
         raise ArgumentError(fn, "value", "'goods_value' or 'customs_value'", value)
     edges = _bands(fn, bands)
@@ -291,23 +356,65 @@ def burden_table(
         values = _column(fn, "comparison", group, value)
         totals = _column(fn, "comparison", group, "total")
         for low, high in zip(lows, highs, strict=True):
-            inside = [(v, t) for v, t in zip(values, totals, strict=True)
-                      if (low is None or v > low) and (high is None or v <= high)]
+            inside = [
+                (v, t)
+                for v, t in zip(values, totals, strict=True)
+                if (low is None or v > low) and (high is None or v <= high)
+            ]
             n = len(inside)
             worth = sum((v for v, _ in inside), Decimal(0))
             charges = sum((t for _, t in inside), Decimal(0))
-            mean = (CONTEXT.divide(charges, Decimal(n)).quantize(
-                _CENT, rounding="ROUND_HALF_EVEN", context=CONTEXT) if n else None)
-            rate = (CONTEXT.divide(charges, worth).quantize(
-                Decimal("0.0001"), rounding="ROUND_HALF_EVEN", context=CONTEXT) if worth else None)
-            rows.append((option, _band_label(low, high), low or Decimal(0), high, n, worth,
-                         charges, mean, rate))
-    return pd.DataFrame(rows, columns=["option", "band", "low", "high", "shipments", "value",
-                                       "charges", "mean_burden", "effective_rate"])
+            mean = (
+                CONTEXT.divide(charges, Decimal(n)).quantize(
+                    _CENT, rounding="ROUND_HALF_EVEN", context=CONTEXT
+                )
+                if n
+                else None
+            )
+            rate = (
+                CONTEXT.divide(charges, worth).quantize(
+                    Decimal("0.0001"), rounding="ROUND_HALF_EVEN", context=CONTEXT
+                )
+                if worth
+                else None
+            )
+            rows.append(
+                (
+                    option,
+                    _band_label(low, high),
+                    low or Decimal(0),
+                    high,
+                    n,
+                    worth,
+                    charges,
+                    mean,
+                    rate,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "option",
+            "band",
+            "low",
+            "high",
+            "shipments",
+            "value",
+            "charges",
+            "mean_burden",
+            "effective_rate",
+        ],
+    )
 
 
-def _draw_burden(ax: Axes, comparison: pd.DataFrame, bands: Sequence[Decimal | int | str],
-                 value: ValueMeasure, show: BurdenShown, function: str) -> str:
+def _draw_burden(
+    ax: Axes,
+    comparison: pd.DataFrame,
+    bands: Sequence[Decimal | int | str],
+    value: ValueMeasure,
+    show: BurdenShown,
+    function: str,
+) -> str:
     currency = _currency(function, "comparison", comparison["currency"])
     if show not in ("mean_burden", "effective_rate"):
         raise ArgumentError(function, "show", "'mean_burden' or 'effective_rate'", show)
@@ -317,9 +424,10 @@ def _draw_burden(ax: Axes, comparison: pd.DataFrame, bands: Sequence[Decimal | i
     width = 0.8 / len(options)
     for k, option in enumerate(options):
         rows = table[table["option"] == option]
-        heights = [float("nan") if h is None else _f(h * _HUNDRED if show == "effective_rate"
-                                                      else h)
-                   for h in rows[show]]
+        heights = [
+            float("nan") if h is None else _f(h * _HUNDRED if show == "effective_rate" else h)
+            for h in rows[show]
+        ]
         x = [i - 0.4 + width * (k + 0.5) for i in range(len(labels))]
         ax.bar(x, heights, width=width, label=str(option), color=f"C{k}")
     ax.set_xticks([float(i) for i in range(len(labels))], labels)
@@ -349,13 +457,15 @@ def burden_by_value_band(
     of the value in the band instead of the mean charge in the regime currency.
     """
     fn = "burden_by_value_band"
-    frame = _frame(fn, "comparison", comparison, _COMPARISON_NEEDS,
-                   "the frame returned by lvs_duty.compare")
+    frame = _frame(
+        fn, "comparison", comparison, _COMPARISON_NEEDS, "the frame returned by lvs_duty.compare"
+    )
     fig = _new_figure(8.5, 4.5)
     ax = fig.add_subplot()
     currency = _draw_burden(ax, frame, bands, value, show, fn)
-    what = (f"mean charge per parcel ({currency})" if show == "mean_burden"
-            else "charges as % of value")
+    what = (
+        f"mean charge per parcel ({currency})" if show == "mean_burden" else "charges as % of value"
+    )
     default = f"Burden on buyers by value band: {what}"
     ax.set_title(title if title is not None else default)
     return fig
@@ -410,19 +520,30 @@ def _notch_marks(function: str, notches: object) -> list[tuple[str, Decimal]]:
     if notches is None:
         return []
     if isinstance(notches, pd.DataFrame):
-        column = next((c for c in ("threshold", "at", "value", "amount") if c in notches.columns),
-                      None)
+        column = next(
+            (c for c in ("threshold", "at", "value", "amount") if c in notches.columns), None
+        )
         if column is None:
-            raise ArgumentError(function, "notches", "a frame with a 'threshold', 'at', 'value' "
-                                "or 'amount' column", f"columns {list(notches.columns)}")
+            raise ArgumentError(
+                function,
+                "notches",
+                "a frame with a 'threshold', 'at', 'value' or 'amount' column",
+                f"columns {list(notches.columns)}",
+            )
         labels = notches["label"] if "label" in notches.columns else notches[column]
-        return [(str(lab), _amount(function, f"notches[{column!r}][{i}]", v))
-                for i, (lab, v) in enumerate(zip(labels, notches[column], strict=True))]
+        return [
+            (str(lab), _amount(function, f"notches[{column!r}][{i}]", v))
+            for i, (lab, v) in enumerate(zip(labels, notches[column], strict=True))
+        ]
     if isinstance(notches, Mapping):
         return [(str(k), _amount(function, f"notches[{k!r}]", v)) for k, v in notches.items()]
     if isinstance(notches, (str, bytes)) or not isinstance(notches, Iterable):
-        raise ArgumentError(function, "notches", "amounts, a mapping of label to amount, or a "
-                            "frame of notches", notches)
+        raise ArgumentError(
+            function,
+            "notches",
+            "amounts, a mapping of label to amount, or a frame of notches",
+            notches,
+        )
     marks = []
     for i, v in enumerate(notches):
         amount = _amount(function, f"notches[{i}]", v)
@@ -441,8 +562,13 @@ def net_revenue(frame: pd.DataFrame, cost_per_event: Decimal | int | str) -> lis
     [Decimal('25.00')]
     """
     fn = "net_revenue"
-    frame = _frame(fn, "frame", frame, ("revenue", "border_collection_events"),
-                   "a summary or threshold-sweep frame")
+    frame = _frame(
+        fn,
+        "frame",
+        frame,
+        ("revenue", "border_collection_events"),
+        "a summary or threshold-sweep frame",
+    )
     cost = _amount(fn, "cost_per_event", cost_per_event)
     if cost < 0:
         raise ArgumentError(fn, "cost_per_event", "a non-negative amount", cost)
@@ -453,7 +579,9 @@ def net_revenue(frame: pd.DataFrame, cost_per_event: Decimal | int | str) -> lis
 
 def threshold_curve(
     sweep: pd.DataFrame,
-    notches: Iterable[Decimal | int | str] | Mapping[str, Decimal | int | str] | pd.DataFrame
+    notches: Iterable[Decimal | int | str]
+    | Mapping[str, Decimal | int | str]
+    | pd.DataFrame
     | None = None,
     *,
     collection_cost: Decimal | int | str | None = None,
@@ -471,20 +599,27 @@ def threshold_curve(
     dotted line shows the net revenue, computed exactly by :func:`net_revenue`.
     """
     fn = "threshold_curve"
-    needs = (*_SWEEP_NEEDS, "border_collection_events") if collection_cost is not None \
-        else _SWEEP_NEEDS
-    frame = _frame(fn, "sweep", sweep, needs,
-                   "a threshold sweep (see lvs_duty.analysis.threshold_sweep)")
+    needs = (
+        (*_SWEEP_NEEDS, "border_collection_events") if collection_cost is not None else _SWEEP_NEEDS
+    )
+    frame = _frame(
+        fn, "sweep", sweep, needs, "a threshold sweep (see lvs_duty.analysis.threshold_sweep)"
+    )
     if currency is None:
         if "currency" not in frame.columns:
-            raise ArgumentError(fn, "currency", "the currency of the amounts (the sweep has no "
-                                "'currency' column)", None)
+            raise ArgumentError(
+                fn,
+                "currency",
+                "the currency of the amounts (the sweep has no 'currency' column)",
+                None,
+            )
         currency = _currency(fn, "sweep", frame["currency"])
     marks = _notch_marks(fn, notches)
     fig = _new_figure(11, 4.5)
     ax_rev, ax_share = fig.subplots(1, 2)
-    groups = (frame.groupby("option", sort=False) if "option" in frame.columns
-              else [("revenue", frame)])
+    groups = (
+        frame.groupby("option", sort=False) if "option" in frame.columns else [("revenue", frame)]
+    )
     for k, (option, group) in enumerate(groups):
         xs = _column(fn, "sweep", group, "threshold")
         order = sorted(range(len(xs)), key=xs.__getitem__)
@@ -495,8 +630,9 @@ def threshold_curve(
         ax_rev.plot(x, [_f(revenue[i]) for i in order], marker=".", color=colour, label=name)
         if collection_cost is not None:
             net = net_revenue(group, collection_cost)
-            ax_rev.plot(x, [_f(net[i]) for i in order], linestyle=":", color=colour,
-                        label=f"{name}, net")
+            ax_rev.plot(
+                x, [_f(net[i]) for i in order], linestyle=":", color=colour, label=f"{name}, net"
+            )
         if "shipments" in group.columns:
             totals = _counts(fn, "sweep", group, "shipments")
             ys = [_f(_share(charged[i], totals[i])) for i in order]
@@ -508,23 +644,40 @@ def threshold_curve(
         ax_share.plot(x, ys, marker=".", color=colour, label=name)
     for ax in (ax_rev, ax_share):
         for label, at in marks:
-            short = label if len(label) <= _MARK_CHARS else label[:_MARK_CHARS - 1] + "…"
+            short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
             ax.axvline(_f(at), color="0.4", linestyle="--", linewidth=1)
-            ax.annotate(short, (_f(at), 1), xycoords=("data", "axes fraction"),
-                        xytext=(2, -2), textcoords="offset points", rotation=90,
-                        ha="left", va="top", fontsize="x-small", color="0.3")
+            ax.annotate(
+                short,
+                (_f(at), 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -2),
+                textcoords="offset points",
+                rotation=90,
+                ha="left",
+                va="top",
+                fontsize="x-small",
+                color="0.3",
+            )
         ax.set_xlabel(f"Threshold ({currency})")
         ax.legend(loc="best", fontsize="x-small")
     ax_rev.axhline(0, color="0.6", linewidth=0.8)
-    cost_text = "" if collection_cost is None else (
-        f"; dotted: net of {currency} {_amount(fn, 'collection_cost', collection_cost)} per "
-        "border collection")
+    cost_text = (
+        ""
+        if collection_cost is None
+        else (
+            f"; dotted: net of {currency} {_amount(fn, 'collection_cost', collection_cost)} per "
+            "border collection"
+        )
+    )
     ax_rev.set_ylabel(f"Revenue ({currency})")
     ax_rev.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax_rev.set_title(f"Revenue{cost_text}", fontsize="medium")
     ax_share.set_title("Parcels charged", fontsize="medium")
-    fig.suptitle(title if title is not None else f"Revenue and parcels charged as the threshold "
-                 f"moves ({currency})")
+    fig.suptitle(
+        title
+        if title is not None
+        else f"Revenue and parcels charged as the threshold moves ({currency})"
+    )
     return fig
 
 
@@ -545,9 +698,13 @@ def summary_dashboard(
     saves this figure.
     """
     fn = "summary_dashboard"
-    frame = _frame(fn, "comparison", comparison, (*_COMPARISON_NEEDS, "duty", "tax", "fees",
-                                                  "border_collection", "classifications"),
-                   "the frame returned by lvs_duty.compare")
+    frame = _frame(
+        fn,
+        "comparison",
+        comparison,
+        (*_COMPARISON_NEEDS, "duty", "tax", "fees", "border_collection", "classifications"),
+        "the frame returned by lvs_duty.compare",
+    )
     summary = summarize(frame)
     fig = _new_figure(14, 9)
     (ax_rev, ax_share), (ax_burden, ax_work) = fig.subplots(2, 2)
@@ -558,13 +715,14 @@ def summary_dashboard(
     _draw_burden(ax_burden, frame, bands, "goods_value", "mean_burden", fn)
     ax_burden.set_title(f"Mean charge per parcel by value band ({currency})", fontsize="medium")
     _draw_workload(ax_work, summary, fn)
-    ax_work.set_title("Classification decisions and border collection events",
-                      fontsize="medium")
+    ax_work.set_title("Classification decisions and border collection events", fontsize="medium")
     shipments = _counts(fn, "summary", summary, "shipments")
-    rules = ", ".join(dict.fromkeys(str(r) for r in frame["rules"])) if "rules" in frame.columns \
-        else ""
+    rules = (
+        ", ".join(dict.fromkeys(str(r) for r in frame["rules"])) if "rules" in frame.columns else ""
+    )
     default = f"Policy options compared over {max(shipments):,} parcels" + (
-        f" ({rules})" if rules else "")
+        f" ({rules})" if rules else ""
+    )
     fig.suptitle(title if title is not None else default)
     return fig
 

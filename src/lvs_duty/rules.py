@@ -40,8 +40,9 @@ from .shipment import Mode
 
 def _decimal(value: object, what: str) -> Decimal:
     if isinstance(value, float):
-        raise custom("float_amount", f"{what} as a decimal string such as \"0.18\", not a float",
-                     value)
+        raise custom(
+            "float_amount", f'{what} as a decimal string such as "0.18", not a float', value
+        )
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
         raise custom("decimal_type", what, value)
     try:
@@ -209,14 +210,26 @@ class Category(_Frozen):
     def _one_charge(self) -> Category:
         given = [self.rate is not None, self.amount is not None, self.item_rate]
         if sum(given) != 1:
-            raise custom("category_charge", "exactly one of rate, amount or item_rate = true",
-                         "none" if not any(given) else "several", field="rate")
+            raise custom(
+                "category_charge",
+                "exactly one of rate, amount or item_rate = true",
+                "none" if not any(given) else "several",
+                field="rate",
+            )
         if self.per == "shipment" or self.per == "subheading":
-            raise custom("category_per", "per = 'item', 'kg', 'litre' or 'litre_alcohol'",
-                         self.per, field="per")
+            raise custom(
+                "category_per",
+                "per = 'item', 'kg', 'litre' or 'litre_alcohol'",
+                self.per,
+                field="per",
+            )
         if self.mfn_min is not None and self.mfn_max is not None and self.mfn_min > self.mfn_max:
-            raise custom("mfn_band", f"mfn_min <= mfn_max; cannot have mfn_max={self.mfn_max} "
-                         f"< mfn_min={self.mfn_min}", "", field="mfn_max")
+            raise custom(
+                "mfn_band",
+                f"mfn_min <= mfn_max; cannot have mfn_max={self.mfn_max} < mfn_min={self.mfn_min}",
+                "",
+                field="mfn_max",
+            )
         return self
 
 
@@ -250,8 +263,12 @@ class FlatDuty(Sourced):
         if (self.rate is None) == (self.amount is None):
             raise custom("flat_charge", "exactly one of rate or amount", "", field="rate")
         if self.deduction and self.rate is None:
-            raise custom("flat_deduction", "a deduction only with an ad valorem rate",
-                         self.deduction, field="deduction")
+            raise custom(
+                "flat_deduction",
+                "a deduction only with an ad valorem rate",
+                self.deduction,
+                field="deduction",
+            )
         return self
 
 
@@ -270,11 +287,16 @@ class CategoryDuty(Sourced):
         names = [c.name for c in self.categories]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise custom("category_names", "unique category names", ", ".join(duplicates),
-                         field="categories")
+            raise custom(
+                "category_names", "unique category names", ", ".join(duplicates), field="categories"
+            )
         if self.default is not None and self.default not in names:
-            raise custom("category_default", f"one of the category names ({', '.join(names)})",
-                         self.default, field="default")
+            raise custom(
+                "category_default",
+                f"one of the category names ({', '.join(names)})",
+                self.default,
+                field="default",
+            )
         return self
 
     def by_name(self, name: str) -> Category | None:
@@ -310,8 +332,12 @@ class RateBandDuty(Sourced):
     @model_validator(mode="after")
     def _open_last(self) -> RateBandDuty:
         if self.bands[-1].below is not None:
-            raise custom("bands_open", "the last band open-ended (no 'below')",
-                         self.bands[-1].below, field="bands")
+            raise custom(
+                "bands_open",
+                "the last band open-ended (no 'below')",
+                self.bands[-1].below,
+                field="bands",
+            )
         return self
 
 
@@ -411,11 +437,19 @@ class TaxComponent(Sourced):
     @model_validator(mode="after")
     def _rate_or_ratio(self) -> TaxComponent:
         if (self.rate is None) == (self.of is None) or (self.of is None) != (self.ratio is None):
-            raise custom("component_kind", "either rate, or of with ratio = [numerator, "
-                         "denominator]", "", field="rate")
+            raise custom(
+                "component_kind",
+                "either rate, or of with ratio = [numerator, denominator]",
+                "",
+                field="rate",
+            )
         if self.ratio is not None and (self.ratio[1] <= 0 or self.ratio[0] < 0):
-            raise custom("component_ratio", "a ratio [numerator >= 0, denominator > 0]",
-                         list(self.ratio), field="ratio")
+            raise custom(
+                "component_ratio",
+                "a ratio [numerator >= 0, denominator > 0]",
+                list(self.ratio),
+                field="ratio",
+            )
         return self
 
     def effective_rate(self, rates: Mapping[str, Fraction]) -> Fraction:
@@ -450,8 +484,12 @@ class TaxRule(Sourced):
         if self.rate is None and not self.rates:
             raise custom("tax_rate", "a rate, or rates with a rate_key", "none", field="rate")
         if self.rates and self.rate_key is None:
-            raise custom("tax_rate_key", "rate_key = 'region' or 'destination' with rates",
-                         "none", field="rate_key")
+            raise custom(
+                "tax_rate_key",
+                "rate_key = 'region' or 'destination' with rates",
+                "none",
+                field="rate_key",
+            )
         keys = [r.key for r in self.rates]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
@@ -460,19 +498,28 @@ class TaxRule(Sourced):
             effective: dict[str, Fraction] = {}
             for component in self.components:
                 if component.of is not None and component.of not in effective:
-                    raise custom("component_of", "the name of an earlier component",
-                                 component.of, field="components")
+                    raise custom(
+                        "component_of",
+                        "the name of an earlier component",
+                        component.of,
+                        field="components",
+                    )
                 effective[component.name] = component.effective_rate(effective)
             total = sum(effective.values(), Fraction(0))
             if self.rates or self.categories or self.rate is None or total != self.rate:
-                raise custom("tax_components", f"components whose rates add up to rate "
-                             f"({self.rate}) and no regional or category rates",
-                             f"{float(total):.6g}", field="components")
+                raise custom(
+                    "tax_components",
+                    f"components whose rates add up to rate "
+                    f"({self.rate}) and no regional or category rates",
+                    f"{float(total):.6g}",
+                    field="components",
+                )
         for name in ("base", "sale_base"):
             parts: tuple[str, ...] = getattr(self, name)
             if not parts or len(set(parts)) != len(parts):
-                raise custom("tax_base", "a non-empty list of distinct parts", list(parts),
-                             field=name)
+                raise custom(
+                    "tax_base", "a non-empty list of distinct parts", list(parts), field=name
+                )
         return self
 
 
@@ -492,7 +539,11 @@ class Exclusion(Sourced):
     name: str = Field(min_length=1)
     hs_prefixes: tuple[HsPrefix, ...] = Field(min_length=1)
     excluded_from: tuple[ExcludedFrom, ...] = (
-        "duty_relief", "tax_relief", "low_value_duty", "special_duty")
+        "duty_relief",
+        "tax_relief",
+        "low_value_duty",
+        "special_duty",
+    )
 
 
 class Valuation(Sourced):
@@ -526,7 +577,7 @@ class Rounding(_Frozen):
     @classmethod
     def _positive(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and value <= 0:
-            raise custom("quantum", "a positive quantum such as \"0.01\"", value)
+            raise custom("quantum", 'a positive quantum such as "0.01"', value)
         return value
 
 
@@ -561,15 +612,24 @@ class RuleVersion(_Frozen):
     @model_validator(mode="after")
     def _dates_and_bases(self) -> RuleVersion:
         if self.valid_to is not None and self.valid_to <= self.valid_from:
-            raise custom("interval", f"valid_to after valid_from; cannot have "
-                         f"valid_to={self.valid_to} <= valid_from={self.valid_from}",
-                         "", field="valid_to")
+            raise custom(
+                "interval",
+                f"valid_to after valid_from; cannot have "
+                f"valid_to={self.valid_to} <= valid_from={self.valid_from}",
+                "",
+                field="valid_to",
+            )
         if self.tax is not None and self.valuation.basis == "CIF":
             for part in ("shipping", "insurance"):
                 if part in self.tax.base and "customs_value" in self.tax.base:
-                    raise custom("tax_base_double", f"a tax base that counts {part} once: with "
-                                 "CIF valuation the customs value already includes it",
-                                 list(self.tax.base), location="tax", field="base")
+                    raise custom(
+                        "tax_base_double",
+                        f"a tax base that counts {part} once: with "
+                        "CIF valuation the customs value already includes it",
+                        list(self.tax.base),
+                        location="tax",
+                        field="base",
+                    )
         return self
 
     @property
@@ -604,8 +664,11 @@ class RuleSet(_Frozen):
     def _history_and_sources(self) -> RuleSet:
         problems = _history_problems(self) + _source_problems(self)
         if problems:
-            raise custom("rule_set", f"a consistent rule set ({len(problems)} problems)",
-                         problems=tuple(problems))  # type: ignore[arg-type]
+            raise custom(
+                "rule_set",
+                f"a consistent rule set ({len(problems)} problems)",
+                problems=tuple(problems),  # type: ignore[arg-type]
+            )
         return self
 
     def at(self, on: dt.date) -> RuleVersion:
@@ -639,16 +702,34 @@ def _history_problems(rules: RuleSet) -> list[Problem]:
     for i, (before, after) in enumerate(itertools.pairwise(versions), start=1):
         where = f"versions[{i}] (from {after.valid_from})"
         if before.valid_to is None:
-            problems.append(Problem(f"versions[{i - 1}] (from {before.valid_from})", "valid_to",
-                                    f"a closing date, since versions[{i}] follows it", "none"))
+            problems.append(
+                Problem(
+                    f"versions[{i - 1}] (from {before.valid_from})",
+                    "valid_to",
+                    f"a closing date, since versions[{i}] follows it",
+                    "none",
+                )
+            )
         elif after.valid_from < before.valid_to:
-            problems.append(Problem(where, "valid_from", f"{before.valid_to} or later: it "
-                                    f"overlaps versions[{i - 1}] which runs to {before.valid_to}",
-                                    str(after.valid_from)))
+            problems.append(
+                Problem(
+                    where,
+                    "valid_from",
+                    f"{before.valid_to} or later: it "
+                    f"overlaps versions[{i - 1}] which runs to {before.valid_to}",
+                    str(after.valid_from),
+                )
+            )
         elif after.valid_from > before.valid_to:
-            problems.append(Problem(where, "valid_from", f"{before.valid_to}: there is a gap "
-                                    f"after versions[{i - 1}] which ends on {before.valid_to}",
-                                    str(after.valid_from)))
+            problems.append(
+                Problem(
+                    where,
+                    "valid_from",
+                    f"{before.valid_to}: there is a gap "
+                    f"after versions[{i - 1}] which ends on {before.valid_to}",
+                    str(after.valid_from),
+                )
+            )
     return problems
 
 
@@ -658,8 +739,11 @@ def _source_problems(rules: RuleSet) -> list[Problem]:
         for ref in refs:
             if ref not in rules.sources:
                 known = ", ".join(sorted(rules.sources)) or "none defined"
-                problems.append(Problem(location, "source",
-                                        f"an id defined under [sources] ({known})", repr(ref)))
+                problems.append(
+                    Problem(
+                        location, "source", f"an id defined under [sources] ({known})", repr(ref)
+                    )
+                )
     return problems
 
 

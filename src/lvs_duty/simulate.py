@@ -80,10 +80,28 @@ MFN_BY_CHAPTER: dict[str, dict[str, str]] = {
 }  # fmt: skip
 """Illustrative MFN rate per HS chapter and destination (others use Canada's)."""
 
-SHIP_FROM = {"CN": 0.55, "US": 0.25, "HK": 0.05, "GB": 0.05, "MX": 0.02, "DE": 0.03,
-             "JP": 0.03, "KR": 0.02}
-CA_REGIONS = {"ON": 0.39, "QC": 0.22, "BC": 0.14, "AB": 0.12, "MB": 0.03, "SK": 0.03,
-              "NS": 0.03, "NB": 0.02, "NL": 0.01, "PE": 0.01}
+SHIP_FROM = {
+    "CN": 0.55,
+    "US": 0.25,
+    "HK": 0.05,
+    "GB": 0.05,
+    "MX": 0.02,
+    "DE": 0.03,
+    "JP": 0.03,
+    "KR": 0.02,
+}
+CA_REGIONS = {
+    "ON": 0.39,
+    "QC": 0.22,
+    "BC": 0.14,
+    "AB": 0.12,
+    "MB": 0.03,
+    "SK": 0.03,
+    "NS": 0.03,
+    "NB": 0.02,
+    "NL": 0.01,
+    "PE": 0.01,
+}
 BEVERAGES = {"220300": ("0.5", "0.05"), "220421": ("0.75", "0.13")}
 """Volume (litres) and ABV of the beverage subheadings."""
 
@@ -102,8 +120,9 @@ def _pick(rng: np.random.Generator, shares: dict[str, float], size: int) -> Any:
     return _categorical(codes.astype(np.int16), names)
 
 
-def _log_normal_minor(rng: np.random.Generator, median: float, sigma: float, size: int,
-                      digits: int, top: int) -> Any:
+def _log_normal_minor(
+    rng: np.random.Generator, median: float, sigma: float, size: int, digits: int, top: int
+) -> Any:
     """Log-normal draws as integer minor units (the float is only the distribution's shape)."""
     drawn = rng.lognormal(mean=np.log(median), sigma=sigma, size=size)
     return np.clip(np.rint(drawn * 10**digits).astype(np.int64), 1, top * 10**digits)
@@ -140,8 +159,9 @@ def population(
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ArgumentError("population", "n", "a non-negative int", n)
     if destination not in CURRENCY_OF:
-        raise ArgumentError("population", "destination",
-                            f"one of {', '.join(sorted(CURRENCY_OF))}", destination)
+        raise ArgumentError(
+            "population", "destination", f"one of {', '.join(sorted(CURRENCY_OF))}", destination
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ArgumentError("population", "seed", "an int", seed)
     if layout not in ("canonical", "minor"):
@@ -151,8 +171,11 @@ def population(
     rng = np.random.default_rng(seed)
     currency = CURRENCY_OF[destination]
     digits = CURRENCIES[currency]
-    lines_per = (np.ones(n, dtype=np.int64) if single_item
-                 else np.minimum(1 + rng.poisson(0.35, size=n), 5).astype(np.int64))
+    lines_per = (
+        np.ones(n, dtype=np.int64)
+        if single_item
+        else np.minimum(1 + rng.poisson(0.35, size=n), 5).astype(np.int64)
+    )
     owner = np.repeat(np.arange(n, dtype=np.int64), lines_per)
     rows = len(owner)
 
@@ -168,41 +191,48 @@ def population(
     rate_code = np.array([rate_names.index(mfn[c]) for c in chapters])[chapter]
     volume_names = sorted({v for v, _ in BEVERAGES.values()})
     abv_names = sorted({a for _, a in BEVERAGES.values()})
-    volume = np.array([volume_names.index(BEVERAGES[s][0]) if s in BEVERAGES else -1
-                       for s in subheadings])[hs]
-    abv = np.array([abv_names.index(BEVERAGES[s][1]) if s in BEVERAGES else -1
-                    for s in subheadings])[hs]
+    volume = np.array(
+        [volume_names.index(BEVERAGES[s][0]) if s in BEVERAGES else -1 for s in subheadings]
+    )[hs]
+    abv = np.array(
+        [abv_names.index(BEVERAGES[s][1]) if s in BEVERAGES else -1 for s in subheadings]
+    )[hs]
 
     value = _log_normal_minor(rng, MEDIAN_VALUE.get(currency, 30), 1.1, rows, digits, 20_000)
     quantity = rng.choice(3, size=rows, p=[0.85, 0.10, 0.05]).astype(np.int64) + 1
-    shipping = np.where(rng.random(n) < 0.5, 0,
-                        _log_normal_minor(rng, 8, 0.5, n, digits, 500))[owner]
+    shipping = np.where(rng.random(n) < 0.5, 0, _log_normal_minor(rng, 8, 0.5, n, digits, 500))[
+        owner
+    ]
     mode = _pick(rng, {"courier": 0.6, "post": 0.4}, n)
     ship_from = _pick(rng, SHIP_FROM, n)
-    region = (_pick(rng, CA_REGIONS, n) if destination == "CA"
-              else _categorical(np.full(n, -1, dtype=np.int8), ["ON"]))
+    region = (
+        _pick(rng, CA_REGIONS, n)
+        if destination == "CA"
+        else _categorical(np.full(n, -1, dtype=np.int8), ["ON"])
+    )
     gift = rng.random(n) < 0.03
 
     def per_row(c: Any) -> Any:
         return _categorical(np.asarray(c.codes)[owner], list(c.categories))
 
-    frame = pd.DataFrame({
-        "shipment_id": owner + 1,
-        "destination": _categorical(np.zeros(rows, dtype=np.int8), [destination]),
-        "date": _categorical(np.zeros(rows, dtype=np.int8), [date]),
-        "currency": _categorical(np.zeros(rows, dtype=np.int8), [currency]),
-        "ship_from": per_row(ship_from),
-        "origin": per_row(ship_from),
-        "mode": per_row(mode),
-        "region": per_row(region),
-        "gift": gift[owner],
-        "hs_code": _categorical(hs.astype(np.int16), subheadings),
-        "quantity": quantity,
-        "duty_rate": _categorical(rate_code.astype(np.int8),
-                                  [Decimal(r) for r in rate_names]),
-        "volume_l": _categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
-        "abv": _categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
-    })
+    frame = pd.DataFrame(
+        {
+            "shipment_id": owner + 1,
+            "destination": _categorical(np.zeros(rows, dtype=np.int8), [destination]),
+            "date": _categorical(np.zeros(rows, dtype=np.int8), [date]),
+            "currency": _categorical(np.zeros(rows, dtype=np.int8), [currency]),
+            "ship_from": per_row(ship_from),
+            "origin": per_row(ship_from),
+            "mode": per_row(mode),
+            "region": per_row(region),
+            "gift": gift[owner],
+            "hs_code": _categorical(hs.astype(np.int16), subheadings),
+            "quantity": quantity,
+            "duty_rate": _categorical(rate_code.astype(np.int8), [Decimal(r) for r in rate_names]),
+            "volume_l": _categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
+            "abv": _categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
+        }
+    )
     if layout == "minor":
         frame.insert(5, "shipping_minor", shipping)
         frame.insert(6, "insurance_minor", np.zeros(rows, dtype=np.int64))

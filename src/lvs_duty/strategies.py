@@ -68,8 +68,22 @@ _MODES: tuple[Literal["post", "courier"], ...] = ("courier", "post")
 _SHIP_FROM = ("US", "MX", "CN", "DE", "GB")
 _DESTINATIONS = ("FR", "DE", "IT")
 _REGIONS = ("ON", "QC", "NS")
-_PREFIXES = ("61", "6109", "62", "64", "4901", "2203", "2204", "2208", "24", "8517", "851712",
-             "95", "3303", "10")
+_PREFIXES = (
+    "61",
+    "6109",
+    "62",
+    "64",
+    "4901",
+    "2203",
+    "2204",
+    "2208",
+    "24",
+    "8517",
+    "851712",
+    "95",
+    "3303",
+    "10",
+)
 _EXCLUDED_FROM: tuple[str, ...] = get_args(ExcludedFrom)
 _FIRST_DATE = dt.date(2015, 1, 1)
 _LAST_DATE = dt.date(2030, 12, 31)
@@ -96,8 +110,12 @@ def _bool_arg(function: str, name: str, value: object) -> bool:
 
 def _currency_arg(function: str, value: object) -> str:
     if not isinstance(value, str) or value not in CURRENCIES:
-        raise _fail(function, "currency", f"an ISO 4217 code lvs_duty knows "
-                    f"({', '.join(CURRENCIES)})", value)
+        raise _fail(
+            function,
+            "currency",
+            f"an ISO 4217 code lvs_duty knows ({', '.join(CURRENCIES)})",
+            value,
+        )
     return value
 
 
@@ -109,19 +127,26 @@ def _rules_arg(function: str, value: object) -> RuleSet | None:
 
 def _prefix_arg(function: str, value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise _fail(function, "prefixes", "a list or tuple of HS prefixes (2 to 10 digits)",
-                    value)
+        raise _fail(function, "prefixes", "a list or tuple of HS prefixes (2 to 10 digits)", value)
     for prefix in value:
-        if not (isinstance(prefix, str) and prefix.isascii() and prefix.isdigit()
-                and 2 <= len(prefix) <= 10):
+        if not (
+            isinstance(prefix, str)
+            and prefix.isascii()
+            and prefix.isdigit()
+            and 2 <= len(prefix) <= 10
+        ):
             raise _fail(function, "prefixes", "HS prefixes of 2 to 10 digits", prefix)
     return tuple(value)
 
 
 def _interval(function: str, low_name: str, low: object, high_name: str, high: object) -> None:
     if isinstance(low, (int, Decimal)) and isinstance(high, (int, Decimal)) and high < low:
-        raise _fail(function, high_name, f"at least {low_name}={low}; cannot have "
-                    f"{high_name}={high} < {low_name}={low}", high)
+        raise _fail(
+            function,
+            high_name,
+            f"at least {low_name}={low}; cannot have {high_name}={high} < {low_name}={low}",
+            high,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,8 +155,9 @@ def _interval(function: str, low_name: str, low: object, high_name: str, high: o
 
 def _units(currency: str, amount: Decimal, up: bool) -> int:
     scaled = amount.scaleb(minor_digits(currency), context=CONTEXT)
-    whole = scaled.to_integral_value(rounding="ROUND_CEILING" if up else "ROUND_FLOOR",
-                                     context=CONTEXT)
+    whole = scaled.to_integral_value(
+        rounding="ROUND_CEILING" if up else "ROUND_FLOOR", context=CONTEXT
+    )
     return int(whole)
 
 
@@ -140,8 +166,9 @@ def _scale(currency: str) -> Decimal:
     return Decimal(1) if minor_digits(currency) else Decimal(100)
 
 
-def _value_range(fn: str, currency: object, min_value: object, max_value: object
-                 ) -> tuple[str, Decimal, Decimal]:
+def _value_range(
+    fn: str, currency: object, min_value: object, max_value: object
+) -> tuple[str, Decimal, Decimal]:
     """The currency and the amount range of ``money`` and ``items``, checked up front."""
     cur = _currency_arg(fn, currency)
     low = amount_arg(fn, "min_value", min_value)
@@ -168,8 +195,13 @@ def money(
     cur, low, high = _value_range(fn, currency, min_value, max_value)
     lo, hi = _units(cur, low, up=True), _units(cur, high, up=False)
     if hi < lo:
-        raise _fail(fn, "max_value", f"room for one amount in whole {cur} minor units between "
-                    f"min_value={low} and max_value={high}", high)
+        raise _fail(
+            fn,
+            "max_value",
+            f"room for one amount in whole {cur} minor units between "
+            f"min_value={low} and max_value={high}",
+            high,
+        )
     return st.integers(lo, hi).map(lambda units: from_minor(units, cur))
 
 
@@ -196,11 +228,13 @@ def hs_codes(
     _interval(fn, "min_digits", low, "max_digits", high)
     if not pool:
         return st.integers(low, high).flatmap(
-            lambda n: st.text("0123456789", min_size=n, max_size=n))
+            lambda n: st.text("0123456789", min_size=n, max_size=n)
+        )
     fits = tuple(p for p in pool if len(p) <= high)
     if not fits:
-        raise _fail(fn, "prefixes", f"at least one prefix of at most max_digits={high} digits",
-                    list(pool))
+        raise _fail(
+            fn, "prefixes", f"at least one prefix of at most max_digits={high} digits", list(pool)
+        )
     return _prefixed_codes(fits, low, high)
 
 
@@ -214,8 +248,9 @@ def _prefixed_codes(draw: st.DrawFn, prefixes: tuple[str, ...], low: int, high: 
 def _rates(points: Sequence[Decimal] = ()) -> SearchStrategy[Decimal]:
     """MFN-style ad valorem rates: the given edge points often, any rate to 4 places otherwise."""
     exact = st.integers(0, 3000).map(lambda k: Decimal(k).scaleb(-4))
-    common = st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.065"), Decimal("0.18"),
-                              *points])
+    common = st.sampled_from(
+        [Decimal("0"), Decimal("0.05"), Decimal("0.065"), Decimal("0.18"), *points]
+    )
     return st.one_of(common, exact)
 
 
@@ -249,20 +284,32 @@ def items(
     pool = _prefix_arg(fn, prefixes)
     most = _int_arg(fn, "max_quantity", max_quantity, 1, 10_000)
     full = _bool_arg(fn, "details", details)
-    if isinstance(categories, str) or not isinstance(categories, (list, tuple)) or not all(
-            isinstance(c, str) and c for c in categories):
+    if (
+        isinstance(categories, str)
+        or not isinstance(categories, (list, tuple))
+        or not all(isinstance(c, str) and c for c in categories)
+    ):
         raise _fail(fn, "categories", "a list or tuple of category names", categories)
     return _items(values, pool, most, full, tuple(categories), ())
 
 
-def _items(values: SearchStrategy[Decimal], prefixes: tuple[str, ...], most: int, full: bool,
-           categories: tuple[str, ...], rate_points: tuple[Decimal, ...]) -> SearchStrategy[Item]:
-    codes = (st.one_of(hs_codes(prefixes=prefixes), hs_codes()) if prefixes
-             else hs_codes(min_digits=6 if full else 2))
-    category = (st.one_of(st.none(), st.sampled_from(categories)) if categories
-                else st.none())
-    return _line(codes, values, st.integers(1, most), category,
-                 _rates(rate_points) if full else None)
+def _items(
+    values: SearchStrategy[Decimal],
+    prefixes: tuple[str, ...],
+    most: int,
+    full: bool,
+    categories: tuple[str, ...],
+    rate_points: tuple[Decimal, ...],
+) -> SearchStrategy[Item]:
+    codes = (
+        st.one_of(hs_codes(prefixes=prefixes), hs_codes())
+        if prefixes
+        else hs_codes(min_digits=6 if full else 2)
+    )
+    category = st.one_of(st.none(), st.sampled_from(categories)) if categories else st.none()
+    return _line(
+        codes, values, st.integers(1, most), category, _rates(rate_points) if full else None
+    )
 
 
 _WEIGHTS = st.integers(1, 20_000).map(lambda k: Decimal(k).scaleb(-3))
@@ -271,15 +318,25 @@ _ABVS = st.integers(0, 700).map(lambda k: Decimal(k).scaleb(-3))
 
 
 @st.composite
-def _line(draw: st.DrawFn, codes: SearchStrategy[str], values: SearchStrategy[Decimal],
-          quantities: SearchStrategy[int], category: SearchStrategy[str | None],
-          rates: SearchStrategy[Decimal] | None) -> Item:
+def _line(
+    draw: st.DrawFn,
+    codes: SearchStrategy[str],
+    values: SearchStrategy[Decimal],
+    quantities: SearchStrategy[int],
+    category: SearchStrategy[str | None],
+    rates: SearchStrategy[Decimal] | None,
+) -> Item:
     extra: dict[str, Any] = {}
     if rates is not None:
-        extra = {"duty_rate": draw(rates), "weight_kg": draw(_WEIGHTS),
-                 "volume_l": draw(_VOLUMES), "abv": draw(_ABVS)}
-    return Item(draw(codes), draw(values), quantity=draw(quantities), category=draw(category),
-                **extra)
+        extra = {
+            "duty_rate": draw(rates),
+            "weight_kg": draw(_WEIGHTS),
+            "volume_l": draw(_VOLUMES),
+            "abv": draw(_ABVS),
+        }
+    return Item(
+        draw(codes), draw(values), quantity=draw(quantities), category=draw(category), **extra
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,13 +377,22 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
     if low is not None:
         targets.append(_Target("consignment", low.measure, low.ceiling, Condition()))
     specials = version.duty.special
-    targets.extend(_Target("consignment", sp.measure, sp.ceiling, sp.when)
-                   for sp in specials if sp.ceiling is not None)
-    conditions = ([t.when for t in version.thresholds] + [f.when for f in version.fees]
-                  + [sp.when for sp in specials])
+    targets.extend(
+        _Target("consignment", sp.measure, sp.ceiling, sp.when)
+        for sp in specials
+        if sp.ceiling is not None
+    )
+    conditions = (
+        [t.when for t in version.thresholds]
+        + [f.when for f in version.fees]
+        + [sp.when for sp in specials]
+    )
     prefixes: set[str] = {p for e in version.exclusions for p in e.hs_prefixes}
-    methods = ([version.duty.general] + ([low.method] if low is not None else [])
-               + [sp.method for sp in specials])
+    methods = (
+        [version.duty.general]
+        + ([low.method] if low is not None else [])
+        + [sp.method for sp in specials]
+    )
     rate_points: set[Decimal] = set()
     category_sets: list[set[str]] = []
     for method in methods:
@@ -382,8 +448,14 @@ def _is_region(key: str) -> bool:
     return 1 <= len(key) <= 3 and key.isascii() and key.isalnum() and key.upper() == key
 
 
-def _pick(draw: st.DrawFn, forced: tuple[str, ...] | None, required: tuple[str, ...],
-          pool: tuple[str, ...], fallback: tuple[str, ...], optional: bool) -> str | None:
+def _pick(
+    draw: st.DrawFn,
+    forced: tuple[str, ...] | None,
+    required: tuple[str, ...],
+    pool: tuple[str, ...],
+    fallback: tuple[str, ...],
+    optional: bool,
+) -> str | None:
     """A field value: the condition's when asked to satisfy it, a rule's required key, else any."""
     if forced:
         # a condition the rules can never assess (its keys have no rate) yields to the rates
@@ -432,14 +504,21 @@ def _solve(target: int, others: int, factor: Decimal, mode: RoundingMode) -> int
 
 
 def _split(total: int, weights: list[int]) -> list[int]:
-    return [int(share) for share in allocate(Decimal(total), [Decimal(w) for w in weights],
-                                             Decimal(1))]
+    return [
+        int(share) for share in allocate(Decimal(total), [Decimal(w) for w in weights], Decimal(1))
+    ]
 
 
 @st.composite
-def _values_near(draw: st.DrawFn, target: _Target, lines: list[Item], version: RuleVersion,
-                 unit: Decimal, shipping: int, insurance: int
-                 ) -> tuple[list[int], int, int]:
+def _values_near(
+    draw: st.DrawFn,
+    target: _Target,
+    lines: list[Item],
+    version: RuleVersion,
+    unit: Decimal,
+    shipping: int,
+    insurance: int,
+) -> tuple[list[int], int, int]:
     """Item values (minor units) putting the target's measure at, under or over its amount.
 
     Transport is dropped when it alone would exceed the amount.
@@ -472,14 +551,16 @@ def _values_near(draw: st.DrawFn, target: _Target, lines: list[Item], version: R
         for _ in range(3):  # the line's share of transport depends on its own value
             valued = [_valued(v, factor, mode) for v in [first, *rest]]
             share = (_split(shipping, valued)[0] if sum(valued) else shipping) + (
-                _split(insurance, valued)[0] if sum(valued) else insurance)
+                _split(insurance, valued)[0] if sum(valued) else insurance
+            )
             first = _solve(aim, share, factor, mode)
     return [first, *rest], shipping, insurance
 
 
 def _units_of(amount: Decimal, unit: Decimal) -> int:
-    return int(CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR",
-                                                               context=CONTEXT))
+    return int(
+        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
+    )
 
 
 def shipments(
@@ -521,12 +602,17 @@ def shipments(
     if currency is not None:
         _currency_arg(fn, currency)
         if regime is not None and currency != regime.currency:
-            raise _fail(fn, "currency", f"None or the regime's currency {regime.currency} "
-                        "(lvs_duty never converts in strategies)", currency)
-    if destination is not None and (not isinstance(destination, str)
-                                    or destination not in COUNTRIES):
-        raise _fail(fn, "destination", "an ISO 3166-1 alpha-2 country code or None",
-                    destination)
+            raise _fail(
+                fn,
+                "currency",
+                f"None or the regime's currency {regime.currency} "
+                "(lvs_duty never converts in strategies)",
+                currency,
+            )
+    if destination is not None and (
+        not isinstance(destination, str) or destination not in COUNTRIES
+    ):
+        raise _fail(fn, "destination", "an ISO 3166-1 alpha-2 country code or None", destination)
     fewest = _int_arg(fn, "min_items", min_items, 1, 50)
     most = _int_arg(fn, "max_items", max_items, 1, 50)
     _interval(fn, "min_items", fewest, "max_items", most)
@@ -536,24 +622,35 @@ def shipments(
     per_line = _int_arg(fn, "max_quantity", max_quantity, 1, 10_000)
     if regime is None:
         return _free_shipments(when, currency, destination, fewest, most, cap, per_line)
-    return _regime_shipments(regime, near_thresholds, when, destination, fewest, most, cap,
-                             per_line)
+    return _regime_shipments(
+        regime, near_thresholds, when, destination, fewest, most, cap, per_line
+    )
 
 
-def _free_shipments(on: dt.date | None, currency: str | None, destination: str | None,
-                    fewest: int, most: int, cap: Decimal | None,
-                    per_line: int) -> SearchStrategy[Shipment]:
+def _free_shipments(
+    on: dt.date | None,
+    currency: str | None,
+    destination: str | None,
+    fewest: int,
+    most: int,
+    cap: Decimal | None,
+    per_line: int,
+) -> SearchStrategy[Shipment]:
     @st.composite
     def draw_one(draw: st.DrawFn) -> Shipment:
         cur = currency or draw(st.sampled_from(sorted(CURRENCIES)))
         top = cap if cap is not None else _scale(cur) * 3000
-        lines = draw(st.lists(items(cur, max_value=top, max_quantity=per_line),
-                              min_size=fewest, max_size=most))
+        lines = draw(
+            st.lists(
+                items(cur, max_value=top, max_quantity=per_line), min_size=fewest, max_size=most
+            )
+        )
         transport = money(cur, max_value=_scale(cur) * 50)
         return Shipment(
             destination or draw(st.sampled_from(sorted(COUNTRIES))),
             on or draw(st.dates(_FIRST_DATE, _LAST_DATE)),
-            cur, lines,
+            cur,
+            lines,
             ship_from=draw(st.one_of(st.none(), st.sampled_from(_SHIP_FROM))),
             origin=draw(st.one_of(st.none(), st.sampled_from(_SHIP_FROM))),
             shipping=draw(st.one_of(st.just(Decimal(0)), transport)),
@@ -566,9 +663,16 @@ def _free_shipments(on: dt.date | None, currency: str | None, destination: str |
     return draw_one()
 
 
-def _regime_shipments(rules: RuleSet, near: bool, on: dt.date | None, destination: str | None,
-                      fewest: int, most: int, cap: Decimal | None,
-                      per_line: int) -> SearchStrategy[Shipment]:
+def _regime_shipments(
+    rules: RuleSet,
+    near: bool,
+    on: dt.date | None,
+    destination: str | None,
+    fewest: int,
+    most: int,
+    cap: Decimal | None,
+    per_line: int,
+) -> SearchStrategy[Shipment]:
     plans = {id(v): _plan(rules, v) for v in rules.versions}
     cur = rules.currency
     unit = rules.minor_unit
@@ -576,8 +680,14 @@ def _regime_shipments(rules: RuleSet, near: bool, on: dt.date | None, destinatio
     for version in rules.versions:
         plan = plans[id(version)]
         top = cap if cap is not None else plan.top
-        line = _items(money(cur, max_value=max(unit, top)), plan.prefixes, per_line, True,
-                      plan.categories, plan.rate_points)
+        line = _items(
+            money(cur, max_value=max(unit, top)),
+            plan.prefixes,
+            per_line,
+            True,
+            plan.categories,
+            plan.rate_points,
+        )
         lines_of[id(version)] = st.lists(line, min_size=fewest, max_size=most)
     transport = money(cur, max_value=_scale(cur) * 60)
 
@@ -587,8 +697,11 @@ def _regime_shipments(rules: RuleSet, near: bool, on: dt.date | None, destinatio
             version, date = rules.at(on), on
         else:
             version = draw(st.sampled_from(rules.versions))
-            last = (version.valid_to - dt.timedelta(days=1) if version.valid_to
-                    else max(version.valid_from, _LAST_DATE))
+            last = (
+                version.valid_to - dt.timedelta(days=1)
+                if version.valid_to
+                else max(version.valid_from, _LAST_DATE)
+            )
             date = draw(st.dates(version.valid_from, last))
         plan = plans[id(version)]
         focus = None
@@ -600,18 +713,37 @@ def _regime_shipments(rules: RuleSet, near: bool, on: dt.date | None, destinatio
         shipping = draw(st.one_of(st.just(Decimal(0)), transport))
         insurance = draw(st.one_of(st.just(Decimal(0)), transport))
         if focus is not None:
-            units, ship_units, ins_units = draw(_values_near(
-                focus, lines, version, unit, _units_of(shipping, unit),
-                _units_of(insurance, unit)))
-            lines = [line.model_copy(update={"value": from_minor(v, cur)})
-                     for line, v in zip(lines, units, strict=True)]
+            units, ship_units, ins_units = draw(
+                _values_near(
+                    focus,
+                    lines,
+                    version,
+                    unit,
+                    _units_of(shipping, unit),
+                    _units_of(insurance, unit),
+                )
+            )
+            lines = [
+                line.model_copy(update={"value": from_minor(v, cur)})
+                for line, v in zip(lines, units, strict=True)
+            ]
             shipping, insurance = from_minor(ship_units, cur), from_minor(ins_units, cur)
-        dest = destination or _pick(draw, cond.destination, plan.required_destinations,
-                                    plan.destinations, _DESTINATIONS, optional=False)
-        region = _pick(draw, cond.region, plan.required_regions, plan.regions, _REGIONS,
-                       optional=True)
+        dest = destination or _pick(
+            draw,
+            cond.destination,
+            plan.required_destinations,
+            plan.destinations,
+            _DESTINATIONS,
+            optional=False,
+        )
+        region = _pick(
+            draw, cond.region, plan.required_regions, plan.regions, _REGIONS, optional=True
+        )
         return Shipment(
-            dest, date, cur, lines,
+            dest,
+            date,
+            cur,
+            lines,
             ship_from=_pick(draw, cond.ship_from, (), plan.ship_from, _SHIP_FROM, optional=True),
             origin=_pick(draw, cond.origin, (), plan.origins, _SHIP_FROM, optional=True),
             shipping=shipping,
@@ -627,8 +759,14 @@ def _regime_shipments(rules: RuleSet, near: bool, on: dt.date | None, destinatio
 def _lines_for(rules: RuleSet, version: RuleVersion) -> SearchStrategy[Item]:
     """Lines that suit one rule version (its prefixes, categories and rate edges)."""
     plan = _plan(rules, version)
-    return _items(money(rules.currency, max_value=plan.top), plan.prefixes, 3, True,
-                  plan.categories, plan.rate_points)
+    return _items(
+        money(rules.currency, max_value=plan.top),
+        plan.prefixes,
+        3,
+        True,
+        plan.categories,
+        plan.rate_points,
+    )
 
 
 def shipment_frames(
@@ -678,8 +816,10 @@ def _decimal_between(low: int, high: int, places: int) -> SearchStrategy[Decimal
 
 
 def _rate() -> SearchStrategy[Decimal]:
-    return st.one_of(st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.1"),
-                                      Decimal("0.2")]), _decimal_between(0, 1000, 3))
+    return st.one_of(
+        st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.1"), Decimal("0.2")]),
+        _decimal_between(0, 1000, 3),
+    )
 
 
 def rule_sets(
@@ -730,13 +870,16 @@ def rule_sets(
                 start = start + dt.timedelta(days=draw(st.integers(1, 1500)))
                 version["valid_to"] = start
             data.append(version)
-        return RuleSet.build({
-            "code": "GEN",
-            "name": "Generated regime",
-            "currency": cur,
-            "sources": {"law": {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}},
-            "versions": data,
-        }, file="<rule_sets()>")
+        return RuleSet.build(
+            {
+                "code": "GEN",
+                "name": "Generated regime",
+                "currency": cur,
+                "sources": {"law": {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}},
+                "versions": data,
+            },
+            file="<rule_sets()>",
+        )
 
     return draw_one()
 
@@ -745,22 +888,28 @@ def _money_in(currency: str, most: int) -> SearchStrategy[Decimal]:
     digits = minor_digits(currency)
     scale = int(_scale(currency))
     whole = st.integers(0, most).map(lambda k: Decimal(k * scale))
-    exact = st.integers(0, most * scale * 10 ** digits).map(lambda k: Decimal(k).scaleb(-digits))
+    exact = st.integers(0, most * scale * 10**digits).map(lambda k: Decimal(k).scaleb(-digits))
     return st.one_of(whole, exact)
 
 
 def _condition() -> SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries({}, optional={
-        "mode": st.lists(st.sampled_from(_MODES), min_size=1, max_size=2, unique=True),
-        "ship_from": st.lists(st.sampled_from(_SHIP_FROM[:3]), min_size=1, max_size=2,
-                              unique=True),
-        "origin": st.lists(st.sampled_from(_SHIP_FROM[1:4]), min_size=1, max_size=2,
-                           unique=True),
-        "destination": st.lists(st.sampled_from(_DESTINATIONS), min_size=1, max_size=2,
-                                unique=True),
-        "region": st.lists(st.sampled_from(_REGIONS), min_size=1, max_size=2, unique=True),
-        "gift": st.booleans(),
-    })
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "mode": st.lists(st.sampled_from(_MODES), min_size=1, max_size=2, unique=True),
+            "ship_from": st.lists(
+                st.sampled_from(_SHIP_FROM[:3]), min_size=1, max_size=2, unique=True
+            ),
+            "origin": st.lists(
+                st.sampled_from(_SHIP_FROM[1:4]), min_size=1, max_size=2, unique=True
+            ),
+            "destination": st.lists(
+                st.sampled_from(_DESTINATIONS), min_size=1, max_size=2, unique=True
+            ),
+            "region": st.lists(st.sampled_from(_REGIONS), min_size=1, max_size=2, unique=True),
+            "gift": st.booleans(),
+        },
+    )
 
 
 @st.composite
@@ -789,20 +938,23 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
                     category["mfn_max"] = low + draw(_decimal_between(0, 200, 3))
             elif charge == "amount":
                 category["amount"] = draw(_money_in(currency, 20))
-                category["per"] = draw(st.sampled_from(("item", "kg", "litre",
-                                                        "litre_alcohol")))
+                category["per"] = draw(st.sampled_from(("item", "kg", "litre", "litre_alcohol")))
             else:
                 category["item_rate"] = True
-            category["hs_prefixes"] = draw(st.lists(st.sampled_from(_PREFIXES), max_size=2,
-                                                    unique=True))
+            category["hs_prefixes"] = draw(
+                st.lists(st.sampled_from(_PREFIXES), max_size=2, unique=True)
+            )
             categories.append(category)
         method["categories"] = categories
         if draw(st.booleans()):
             method["default"] = draw(st.sampled_from([c["name"] for c in categories]))
     elif kind == "rate_bands":
         edges = sorted(draw(st.lists(_decimal_between(1, 500, 3), max_size=3, unique=True)))
-        amounts = sorted(draw(st.lists(_money_in(currency, 300), min_size=len(edges) + 1,
-                                       max_size=len(edges) + 1)))
+        amounts = sorted(
+            draw(
+                st.lists(_money_in(currency, 300), min_size=len(edges) + 1, max_size=len(edges) + 1)
+            )
+        )
         bands: list[dict[str, Any]] = [
             {"below": e, "inclusive": draw(st.booleans()), "amount": a}
             for e, a in zip(edges, amounts, strict=False)
@@ -821,10 +973,16 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
     if shape == "rate":
         tax["rate"] = rate
         if draw(st.booleans()):
-            tax["categories"] = [{"name": "reduced", "rate": draw(_rate()), "source": "law",
-                                  "hs_prefixes": draw(st.lists(st.sampled_from(_PREFIXES),
-                                                               min_size=1, max_size=2,
-                                                               unique=True))}]
+            tax["categories"] = [
+                {
+                    "name": "reduced",
+                    "rate": draw(_rate()),
+                    "source": "law",
+                    "hs_prefixes": draw(
+                        st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
+                    ),
+                }
+            ]
     elif shape == "regional":
         key = draw(st.sampled_from(("region", "destination")))
         pool = _REGIONS if key == "region" else _DESTINATIONS
@@ -847,16 +1005,21 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
             {"name": "local", "of": "national", "ratio": (22, 78), "source": "law"},
         ]
     parts = ["customs_value", "duty"] + ([] if basis == "CIF" else ["shipping", "insurance"])
-    tax["base"] = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts),
-                                unique=True))
-    tax["sale_base"] = draw(st.lists(st.sampled_from(("goods", "shipping", "insurance")),
-                                     min_size=1, max_size=3, unique=True))
+    tax["base"] = draw(
+        st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts), unique=True)
+    )
+    tax["sale_base"] = draw(
+        st.lists(
+            st.sampled_from(("goods", "shipping", "insurance")), min_size=1, max_size=3, unique=True
+        )
+    )
     return tax
 
 
 @st.composite
-def _version(draw: st.DrawFn, currency: str, kinds: tuple[str, ...],
-             most_thresholds: int) -> dict[str, Any]:
+def _version(
+    draw: st.DrawFn, currency: str, kinds: tuple[str, ...], most_thresholds: int
+) -> dict[str, Any]:
     basis = draw(st.sampled_from(("FOB", "CIF")))
     factor = draw(st.sampled_from((Decimal(1), Decimal(1), Decimal("0.6"), Decimal("0.5"))))
     version: dict[str, Any] = {
@@ -865,17 +1028,19 @@ def _version(draw: st.DrawFn, currency: str, kinds: tuple[str, ...],
     }
     thresholds = []
     for i in range(draw(st.integers(0, most_thresholds))):
-        thresholds.append({
-            "name": f"t{i}",
-            "applies_to": draw(st.sampled_from(("duty", "tax"))),
-            "amount": draw(_money_in(currency, 1000)),
-            "inclusive": draw(st.booleans()),
-            "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
-            "scope": draw(st.sampled_from(("consignment", "item"))),
-            "relief": draw(st.sampled_from(("exempt", "sale"))),
-            "when": draw(_condition()),
-            "source": "law",
-        })
+        thresholds.append(
+            {
+                "name": f"t{i}",
+                "applies_to": draw(st.sampled_from(("duty", "tax"))),
+                "amount": draw(_money_in(currency, 1000)),
+                "inclusive": draw(st.booleans()),
+                "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
+                "scope": draw(st.sampled_from(("consignment", "item"))),
+                "relief": draw(st.sampled_from(("exempt", "sale"))),
+                "when": draw(_condition()),
+                "source": "law",
+            }
+        )
     version["thresholds"] = thresholds
     if draw(st.booleans()):
         version["duty"]["low_value"] = {
@@ -886,11 +1051,15 @@ def _version(draw: st.DrawFn, currency: str, kinds: tuple[str, ...],
             "source": "law",
         }
     version["duty"]["special"] = [
-        {"name": f"s{i}", "when": draw(_condition()),
-         "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000))),
-         "inclusive": draw(st.booleans()),
-         "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
-         "method": draw(_method(currency, kinds)), "source": "law"}
+        {
+            "name": f"s{i}",
+            "when": draw(_condition()),
+            "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000))),
+            "inclusive": draw(st.booleans()),
+            "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
+            "method": draw(_method(currency, kinds)),
+            "source": "law",
+        }
         for i in range(draw(st.integers(0, 2)))
     ]
     if draw(st.booleans()):
@@ -902,17 +1071,32 @@ def _version(draw: st.DrawFn, currency: str, kinds: tuple[str, ...],
     if draw(st.booleans()):
         version["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
     version["fees"] = [
-        {"name": f"fee{i}", "amount": draw(_money_in(currency, 20)),
-         "per": draw(st.sampled_from(("shipment", "item", "line"))), "when": draw(_condition()),
-         "border_only": draw(st.booleans()), "source": "law"}
+        {
+            "name": f"fee{i}",
+            "amount": draw(_money_in(currency, 20)),
+            "per": draw(st.sampled_from(("shipment", "item", "line"))),
+            "when": draw(_condition()),
+            "border_only": draw(st.booleans()),
+            "source": "law",
+        }
         for i in range(draw(st.integers(0, 2)))
     ]
     version["exclusions"] = [
-        {"name": f"x{i}", "hs_prefixes": draw(st.lists(st.sampled_from(_PREFIXES), min_size=1,
-                                                        max_size=2, unique=True)),
-         "excluded_from": draw(st.lists(st.sampled_from(_EXCLUDED_FROM), min_size=1,
-                                        max_size=len(_EXCLUDED_FROM), unique=True)),
-         "source": "law"}
+        {
+            "name": f"x{i}",
+            "hs_prefixes": draw(
+                st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
+            ),
+            "excluded_from": draw(
+                st.lists(
+                    st.sampled_from(_EXCLUDED_FROM),
+                    min_size=1,
+                    max_size=len(_EXCLUDED_FROM),
+                    unique=True,
+                )
+            ),
+            "source": "law",
+        }
         for i in range(draw(st.integers(0, 2)))
     ]
     unit = Decimal(1).scaleb(-minor_digits(currency))

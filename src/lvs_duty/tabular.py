@@ -50,10 +50,13 @@ def shipments_to_frame(shipments: Iterable[Shipment]) -> pd.DataFrame:
     rows: list[tuple[Any, ...]] = []
     for position, shipment in enumerate(shipments):
         if not isinstance(shipment, Shipment):
-            raise TypeError(f"shipments[{position}]: expected a Shipment, got "
-                            f"{type(shipment).__name__}")
-        head = (shipment_label(shipment, position),
-                *(getattr(shipment, c) for c in SHIPMENT_COLUMNS))
+            raise TypeError(
+                f"shipments[{position}]: expected a Shipment, got {type(shipment).__name__}"
+            )
+        head = (
+            shipment_label(shipment, position),
+            *(getattr(shipment, c) for c in SHIPMENT_COLUMNS),
+        )
         for item in shipment.items:
             rows.append((*head, *(getattr(item, c) for c in ITEM_COLUMNS)))
     frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
@@ -102,17 +105,21 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     """
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise FrameError([RowProblem("(header)", c, "required column missing", "absent")
-                          for c in missing], source)
+        raise FrameError(
+            [RowProblem("(header)", c, "required column missing", "absent") for c in missing],
+            source,
+        )
     unknown = [c for c in frame.columns if c not in COLUMNS]
     if unknown:
         expected = f"a canonical column ({', '.join(COLUMNS)})"
-        raise FrameError([RowProblem("(header)", str(c), expected, "unknown column")
-                          for c in unknown], source)
+        raise FrameError(
+            [RowProblem("(header)", str(c), expected, "unknown column") for c in unknown], source
+        )
     columns = [c for c in COLUMNS if c in frame.columns]
     groups: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
-    for label, values in zip(frame.index, frame[columns].itertuples(index=False, name=None),
-                             strict=True):
+    for label, values in zip(
+        frame.index, frame[columns].itertuples(index=False, name=None), strict=True
+    ):
         row = {c: _coerce(c, _cell(v)) for c, v in zip(columns, values, strict=True)}
         groups.setdefault(row["shipment_id"], []).append((label, row))
     shipments: list[Shipment] = []
@@ -122,8 +129,15 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
         for label, row in rows[1:]:
             for c in SHIPMENT_COLUMNS:
                 if c in row and row[c] != first[c]:
-                    cases.append(RowProblem(label, c, f"the same value on every row of shipment "
-                                            f"{shipment_id!r} ({first[c]!r})", repr(row[c])))
+                    cases.append(
+                        RowProblem(
+                            label,
+                            c,
+                            f"the same value on every row of shipment "
+                            f"{shipment_id!r} ({first[c]!r})",
+                            repr(row[c]),
+                        )
+                    )
         items: list[Item] = []
         for label, row in rows:
             fields = {c: row[c] for c in ITEM_COLUMNS if c in row and row[c] is not None}
@@ -135,8 +149,11 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
             continue
         fields = {c: first[c] for c in SHIPMENT_COLUMNS if c in first and first[c] is not None}
         try:
-            shipments.append(Shipment(items=items, id=None if shipment_id is None
-                                      else str(shipment_id), **fields))
+            shipments.append(
+                Shipment(
+                    items=items, id=None if shipment_id is None else str(shipment_id), **fields
+                )
+            )
         except ShipmentError as exc:
             for problem in exc.problems:
                 index = _item_index(problem.location)
@@ -149,7 +166,7 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
 
 def _item_index(location: str) -> int | None:
     if location.startswith("items[") and "]" in location:
-        return int(location[len("items["):location.index("]")])
+        return int(location[len("items[") : location.index("]")])
     return None
 
 
@@ -184,4 +201,3 @@ __all__ = [
     "shipments_to_frame",
     "write_shipments_csv",
 ]
-

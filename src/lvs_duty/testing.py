@@ -77,14 +77,13 @@ INVARIANTS: dict[str, str] = {
     "assessable": "every drawn shipment assesses without error",
     "non_negative": "no amount of an assessment or of its lines is negative",
     "de_minimis": "duty and tax are zero at or below their de minimis (exempt relief, goods "
-                  "not excluded), and nothing relieved 'at sale' is collected at the border",
+    "not excluded), and nothing relieved 'at sale' is collected at the border",
     "total_is_sum": "total = duty + tax + fees; border + sale collections = duty + tax",
-    "monotone_in_value": "the total never falls as a fixed basket's value rises, except at "
-                         "notches",
+    "monotone_in_value": "the total never falls as a fixed basket's value rises, except at notches",
     "adding_an_item": "adding a line never lowers the total, except at notches and by freight "
-                      "dilution",
+    "dilution",
     "rounding": "duty and tax within half a quantum (a quantum for directed modes) of the exact "
-                "amounts per rounding step",
+    "amounts per rounding step",
     "frame_agrees": "the frame path gives the per-shipment amounts to the cent",
     "json_round_trip": "rules and shipments survive a JSON round trip unchanged",
 }
@@ -159,14 +158,17 @@ class RulesReport:
         for result in self.results:
             if result.name == name:
                 return result
-        raise KeyError(f"no invariant {name!r} in this report; ran "
-                       f"{', '.join(r.name for r in self.results)}")
+        raise KeyError(
+            f"no invariant {name!r} in this report; ran {', '.join(r.name for r in self.results)}"
+        )
 
     def __str__(self) -> str:
         date = f" on {self.on}" if self.on else ""
         verdict = "OK" if self.ok else f"{len(self.failures)} FAILED"
-        head = (f"check_rules {self.rules}{date}: {len(self.results)} invariants, "
-                f"{self.examples} examples each, seed {self.seed}: {verdict}")
+        head = (
+            f"check_rules {self.rules}{date}: {len(self.results)} invariants, "
+            f"{self.examples} examples each, seed {self.seed}: {verdict}"
+        )
         return "\n".join([head, *(str(r) for r in self.results)])
 
 
@@ -215,27 +217,33 @@ def _excluded(version: RuleVersion, shipment: Shipment) -> list[set[str]]:
     return out
 
 
-def _reliefs(version: RuleVersion, shipment: Shipment, measured: Measures,
-             kind: str) -> tuple[Threshold | None, list[str | None]]:
+def _reliefs(
+    version: RuleVersion, shipment: Shipment, measured: Measures, kind: str
+) -> tuple[Threshold | None, list[str | None]]:
     """The threshold of ``kind`` that applies and each line's relief under it (None: none)."""
     threshold = applicable(version, shipment, kind)
     if threshold is None:
         return None, [None] * len(shipment.items)
     verdicts = admitted(threshold, shipment, measured)
     excluded = _excluded(version, shipment)
-    return threshold, [threshold.relief if ok and f"{kind}_relief" not in out else None
-                       for ok, out in zip(verdicts, excluded, strict=True)]
+    return threshold, [
+        threshold.relief if ok and f"{kind}_relief" not in out else None
+        for ok, out in zip(verdicts, excluded, strict=True)
+    ]
 
 
 def _label(threshold: Threshold, currency: str) -> str:
     scope = "per item" if threshold.scope == "item" else "per consignment"
-    return (f"{threshold.applies_to} threshold {threshold.name!r} "
-            f"({threshold.measure} {threshold.comparison} {currency} {threshold.amount}, "
-            f"{scope}, {threshold.relief})")
+    return (
+        f"{threshold.applies_to} threshold {threshold.name!r} "
+        f"({threshold.measure} {threshold.comparison} {currency} {threshold.amount}, "
+        f"{scope}, {threshold.relief})"
+    )
 
 
-def _verdicts(version: RuleVersion, shipment: Shipment, currency: str,
-              lines: int | None = None) -> dict[str, object]:
+def _verdicts(
+    version: RuleVersion, shipment: Shipment, currency: str, lines: int | None = None
+) -> dict[str, object]:
     """Every value-dependent verdict of the rules on a shipment: the notch detector's input."""
     measured = measures(shipment, version, currency)
     out: dict[str, object] = {}
@@ -247,13 +255,16 @@ def _verdicts(version: RuleVersion, shipment: Shipment, currency: str,
     low = version.duty.low_value
     if low is not None:
         sign = "<=" if low.inclusive else "<"
-        out[f"low-value duty ceiling ({low.measure} {sign} {currency} {low.ceiling})"] = (
-            low.admits(measured.consignment[low.measure]))
+        out[f"low-value duty ceiling ({low.measure} {sign} {currency} {low.ceiling})"] = low.admits(
+            measured.consignment[low.measure]
+        )
     for special in version.duty.special:
         if special.ceiling is not None and holds(special.when, shipment):
             sign = "<=" if special.inclusive else "<"
-            out[f"special duty {special.name!r} ceiling ({special.measure} {sign} {currency} "
-                f"{special.ceiling})"] = special.admits(measured.consignment[special.measure])
+            out[
+                f"special duty {special.name!r} ceiling ({special.measure} {sign} {currency} "
+                f"{special.ceiling})"
+            ] = special.admits(measured.consignment[special.measure])
     return out
 
 
@@ -265,8 +276,19 @@ def _crossed(before: dict[str, object], after: dict[str, object]) -> list[str]:
 # The checker.
 
 
-_AMOUNTS = ("goods_value", "customs_value", "tax_base", "duty_assessed", "tax_assessed", "duty",
-            "tax", "fees", "total", "collected_at_border", "collected_at_sale")
+_AMOUNTS = (
+    "goods_value",
+    "customs_value",
+    "tax_base",
+    "duty_assessed",
+    "tax_assessed",
+    "duty",
+    "tax",
+    "fees",
+    "total",
+    "collected_at_border",
+    "collected_at_sale",
+)
 _LINE_AMOUNTS = ("value", "customs_value", "duty", "tax_rate", "tax_base", "tax")
 _DIRECTED = ("ROUND_UP", "ROUND_DOWN", "ROUND_CEILING", "ROUND_FLOOR")
 
@@ -276,14 +298,17 @@ def _without_transport(shipment: Shipment) -> Shipment:
 
 
 def _with_values(shipment: Shipment, units: list[int], unit: Decimal) -> Shipment:
-    lines = tuple(item.model_copy(update={"value": CONTEXT.multiply(Decimal(u), unit)})
-                  for item, u in zip(shipment.items, units, strict=True))
+    lines = tuple(
+        item.model_copy(update={"value": CONTEXT.multiply(Decimal(u), unit)})
+        for item, u in zip(shipment.items, units, strict=True)
+    )
     return shipment.model_copy(update={"items": lines})
 
 
 def _units(amount: Decimal, unit: Decimal) -> int:
-    return int(CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR",
-                                                               context=CONTEXT))
+    return int(
+        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
+    )
 
 
 class _Checker:
@@ -351,16 +376,22 @@ class _Checker:
                 amount = line.duty if kind == "duty" else line.tax
                 where = line.duty_collection if kind == "duty" else line.tax_collection
                 if relief == "exempt" and (amount != 0 or where is not None):
-                    return (f"line {line.index + 1} is within the {name} and not excluded, yet "
-                            f"its {kind} is {amount} ({where or 'not collected'})")
+                    return (
+                        f"line {line.index + 1} is within the {name} and not excluded, yet "
+                        f"its {kind} is {amount} ({where or 'not collected'})"
+                    )
                 if relief == "sale" and where == "border":
-                    return (f"line {line.index + 1} is within the {name}, yet its {kind} is "
-                            "collected at the border")
+                    return (
+                        f"line {line.index + 1} is within the {name}, yet its {kind} is "
+                        "collected at the border"
+                    )
             if reliefs and all(r == "exempt" for r in reliefs):
                 due = (a.duty, a.duty_assessed) if kind == "duty" else (a.tax, a.tax_assessed)
                 if any(due):
-                    return (f"every line is within the {name}, yet {kind} is "
-                            f"{self.money(due[0])} (assessed {self.money(due[1])})")
+                    return (
+                        f"every line is within the {name}, yet {kind} is "
+                        f"{self.money(due[0])} (assessed {self.money(due[1])})"
+                    )
         return None
 
     def total_is_sum(self, shipment: Shipment) -> str | None:
@@ -368,11 +399,15 @@ class _Checker:
         if a is None:
             return None
         if a.total != a.duty + a.tax + a.fees:
-            return (f"total {a.total} != duty {a.duty} + tax {a.tax} + fees {a.fees} "
-                    f"= {a.duty + a.tax + a.fees}")
+            return (
+                f"total {a.total} != duty {a.duty} + tax {a.tax} + fees {a.fees} "
+                f"= {a.duty + a.tax + a.fees}"
+            )
         if a.collected_at_border + a.collected_at_sale != a.duty + a.tax:
-            return (f"collected at the border {a.collected_at_border} + at sale "
-                    f"{a.collected_at_sale} != duty {a.duty} + tax {a.tax}")
+            return (
+                f"collected at the border {a.collected_at_border} + at sale "
+                f"{a.collected_at_sale} != duty {a.duty} + tax {a.tax}"
+            )
         return None
 
     def rounding(self, shipment: Shipment) -> str | None:
@@ -392,8 +427,9 @@ class _Checker:
         for line, d, t in zip(a.lines, duty_reliefs, tax_reliefs, strict=True):
             duty_point = None if d == "exempt" else d or "border"
             tax_point = None if version.tax is None or t == "exempt" else t or "border"
-            keys.add((line.index,) if rounding.per == "line" else (duty_point, tax_point,
-                                                                    line.tax_rate))
+            keys.add(
+                (line.index,) if rounding.per == "line" else (duty_point, tax_point, line.tax_rate)
+            )
         duty_steps = len(keys)
         tax_steps = len(keys)
         duty_bound = duty_steps * half * duty_q
@@ -402,30 +438,36 @@ class _Checker:
         if tax is not None:
             rate = max((line.tax_rate for line in a.lines), default=Decimal(0))
             errors: dict[str, Decimal] = {}  # each component's own rounding, and what it
-            for c in tax.components:         # inherits from the one it is a ratio of
+            for c in tax.components:  # inherits from the one it is a ratio of
                 inherited = Decimal(0)
                 if c.of is not None and c.ratio is not None:
-                    inherited = CONTEXT.divide(errors.get(c.of, Decimal(0)) * c.ratio[0],
-                                               Decimal(c.ratio[1]))
+                    inherited = CONTEXT.divide(
+                        errors.get(c.of, Decimal(0)) * c.ratio[0], Decimal(c.ratio[1])
+                    )
                 errors[c.name] = half * (c.quantum or quantum) + inherited
             own = sum(errors.values(), Decimal(0)) if tax.components else half * quantum
             base_q = rounding.tax_base_quantum or Decimal(0)
             per_step = own + half * rate * (duty_q + base_q)
             tax_bound = tax_steps * per_step
             if version.duty.min_collectable is not None and (
-                    (a.duty != a.duty_assessed) != (x.duty != x.duty_assessed)):
+                (a.duty != a.duty_assessed) != (x.duty != x.duty_assessed)
+            ):
                 # rounding moved the duty across its own minimum: a waived duty leaves the
                 # tax base, so the taxes differ by up to the rate on the whole duty
                 tax_bound += rate * max(a.duty_assessed, x.duty_assessed)
         duty_error = abs(a.duty_assessed - x.duty_assessed)
         tax_error = abs(a.tax_assessed - x.tax_assessed)
         if duty_error > duty_bound:
-            return (f"duty {a.duty_assessed} is {duty_error} from the exact {x.duty_assessed}, "
-                    f"more than {duty_bound} ({duty_steps} rounding steps of {duty_q}, "
-                    f"{rounding.mode})")
+            return (
+                f"duty {a.duty_assessed} is {duty_error} from the exact {x.duty_assessed}, "
+                f"more than {duty_bound} ({duty_steps} rounding steps of {duty_q}, "
+                f"{rounding.mode})"
+            )
         if tax_error > tax_bound:
-            return (f"tax {a.tax_assessed} is {tax_error} from the exact {x.tax_assessed}, "
-                    f"more than {tax_bound} ({tax_steps} rounding steps, {rounding.mode})")
+            return (
+                f"tax {a.tax_assessed} is {tax_error} from the exact {x.tax_assessed}, "
+                f"more than {tax_bound} ({tax_steps} rounding steps, {rounding.mode})"
+            )
         return None
 
     def json_round_trip(self, shipment: Shipment) -> str | None:
@@ -436,8 +478,10 @@ class _Checker:
         if a is None or b is None:
             return None
         if any(getattr(a, n) != getattr(b, n) for n in _AMOUNTS) or a.lines != b.lines:
-            return (f"assessing the round-tripped rules and shipment gives total {b.total}, "
-                    f"not {a.total}")
+            return (
+                f"assessing the round-tripped rules and shipment gives total {b.total}, "
+                f"not {a.total}"
+            )
         return None
 
     # -- comparative invariants ---------------------------------------------------------------
@@ -483,8 +527,10 @@ class _Checker:
         if a is None or b is None or b.total >= a.total:
             return None
         version = self.version(low)
-        crossed = _crossed(_verdicts(version, low, self.currency),
-                           _verdicts(version, high, self.currency, len(low.items)))
+        crossed = _crossed(
+            _verdicts(version, low, self.currency),
+            _verdicts(version, high, self.currency, len(low.items)),
+        )
         if crossed:
             self.notches.update(crossed)
             return None
@@ -493,13 +539,16 @@ class _Checker:
             if a0 is not None and b0 is not None and b0.total >= a0.total:
                 self.notches.add(FREIGHT_DILUTION)
                 return None
-        return (f"{what}: the total fell from {self.money(a.total)} to {self.money(b.total)} "
-                "with no threshold or ceiling crossed")
+        return (
+            f"{what}: the total fell from {self.money(a.total)} to {self.money(b.total)} "
+            "with no threshold or ceiling crossed"
+        )
 
     def monotone_in_value(self, pair: tuple[Shipment, Shipment]) -> str | None:
         low, high = pair
-        return self._fall(low, high, f"goods value rose from {low.goods_value} to "
-                          f"{high.goods_value}")
+        return self._fall(
+            low, high, f"goods value rose from {low.goods_value} to {high.goods_value}"
+        )
 
     def adding_an_item(self, pair: tuple[Shipment, Shipment]) -> str | None:
         low, high = pair
@@ -526,8 +575,10 @@ class _Checker:
             for name in ("customs_value", "duty", "tax", "fees", "total"):
                 got = _frame_amount(row, name, self.currency)
                 if got != getattr(a, name):
-                    return (f"shipment {shipment_id}: {name} is {got} on the frame path and "
-                            f"{getattr(a, name)} per shipment")
+                    return (
+                        f"shipment {shipment_id}: {name} is {got} on the frame path and "
+                        f"{getattr(a, name)} per shipment"
+                    )
         return None
 
     assess_frame: Callable[..., Any]
@@ -552,18 +603,28 @@ def _frame_amount(row: dict[str, Any], name: str, currency: str) -> Decimal | No
     return None
 
 
-def _search(strategy: Any, violation: Callable[[T], str | None], examples: int,
-            seed: int | None) -> tuple[T, str] | None:
+def _search(
+    strategy: Any, violation: Callable[[T], str | None], examples: int, seed: int | None
+) -> tuple[T, str] | None:
     """The smallest example hypothesis finds that violates, with its message; None if none."""
     from hypothesis import HealthCheck, Phase, Verbosity, find, settings
     from hypothesis.errors import NoSuchExample
 
-    config = settings(max_examples=examples, deadline=None, database=None,
-                      verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck),
-                      phases=(Phase.explicit, Phase.generate, Phase.shrink))
+    config = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        verbosity=Verbosity.quiet,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    )
     try:
-        found = find(strategy, lambda example: violation(example) is not None,
-                     settings=config, random=None if seed is None else Random(seed))
+        found = find(
+            strategy,
+            lambda example: violation(example) is not None,
+            settings=config,
+            random=None if seed is None else Random(seed),
+        )
     except NoSuchExample:
         return None
     return found, violation(found) or "violated"
@@ -599,8 +660,9 @@ def check_rules(
     """
     fn = "check_rules"
     if not isinstance(rules, RuleSet):
-        raise ArgumentError(fn, "rules", "a lvs_duty.RuleSet (see load_rules)",
-                            type(rules).__name__)
+        raise ArgumentError(
+            fn, "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
+        )
     if isinstance(examples, bool) or not isinstance(examples, int) or not 1 <= examples <= 10**6:
         raise ArgumentError(fn, "examples", "an int from 1 to 1000000", examples)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -613,21 +675,22 @@ def check_rules(
             raise ArgumentError(fn, "invariants", "a list of invariant names", invariants)
         for name in invariants:
             if name not in INVARIANTS:
-                raise ArgumentError(fn, "invariants", f"names among {', '.join(INVARIANTS)}",
-                                    name)
+                raise ArgumentError(fn, "invariants", f"names among {', '.join(INVARIANTS)}", name)
         chosen = [name for name in INVARIANTS if name in invariants]
     try:
         import hypothesis  # noqa: F401
     except ImportError:  # pragma: no cover - the testing extra is missing
-        raise ImportError("lvs_duty.testing.check_rules needs hypothesis: "
-                          "pip install 'lvs_duty[testing]'") from None
+        raise ImportError(
+            "lvs_duty.testing.check_rules needs hypothesis: pip install 'lvs_duty[testing]'"
+        ) from None
     checker = _Checker(rules, on, examples)
     results = [_run(checker, name, index, examples, seed) for index, name in enumerate(chosen)]
     return RulesReport(rules.code, examples, seed, on, tuple(results))
 
 
-def _run(checker: _Checker, name: str, index: int, examples: int,
-         seed: int | None) -> InvariantResult:
+def _run(
+    checker: _Checker, name: str, index: int, examples: int, seed: int | None
+) -> InvariantResult:
     from hypothesis import strategies as st
 
     run_seed = None if seed is None else seed + index
@@ -660,10 +723,16 @@ def _run(checker: _Checker, name: str, index: int, examples: int,
     if isinstance(example, list):
         alone = [s for s in example if violation([s]) is not None]
         if alone:  # one shipment fails on its own: it is the counter-example
-            return InvariantResult(name, "failed", violation(alone[:1]) or message, alone[0],
-                                   notches=notches)
-        return InvariantResult(name, "failed", f"{message} (in a table of {len(example)} "
-                               "shipments that pass one by one)", example[0], notches=notches)
+            return InvariantResult(
+                name, "failed", violation(alone[:1]) or message, alone[0], notches=notches
+            )
+        return InvariantResult(
+            name,
+            "failed",
+            f"{message} (in a table of {len(example)} shipments that pass one by one)",
+            example[0],
+            notches=notches,
+        )
     return InvariantResult(name, "failed", message, example, notches=notches)
 
 
