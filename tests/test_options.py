@@ -139,8 +139,8 @@ def test_duty_free_vat_replaces_de_minimis_but_keeps_gift_relief(ca: RuleSet) ->
     option = duty_free_vat(ca, ceiling="150")
     thresholds = option.versions[-1].thresholds
     assert [t.name for t in thresholds] == [
-        "postal gift, duty",
-        "postal gift, tax",
+        "gift (mail or courier), duty",
+        "gift (mail or courier), tax",
         "GEA option 3 duty",
         "GEA option 3 tax",
     ]

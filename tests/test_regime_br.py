@@ -7,12 +7,30 @@ from decimal import Decimal as D
 import pytest
 
 import lvs_duty
-from lvs_duty import Item, RuleSet, Shipment, assess
+from lvs_duty import (
+    Assessment,
+    Item,
+    RuleSet,
+    Shipment,
+    assess,
+    assess_frame,
+    shipments_to_frame,
+    to_decimal_frame,
+)
 
 
 @pytest.fixture(scope="module")
 def br() -> RuleSet:
     return lvs_duty.load_rules("BR")
+
+
+def both(shipment: Shipment, rules: RuleSet) -> Assessment:
+    """The scalar assessment, after checking that the frame path gives the same amounts."""
+    a = assess(shipment, rules)
+    row = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules)).iloc[0]
+    for field in ("duty_assessed", "duty", "tax_assessed", "tax", "fees", "total"):
+        assert row[field] == getattr(a, field), field
+    return a
 
 
 def parcel(
@@ -39,7 +57,7 @@ def parcel(
 def test_remessa_conforme_from_2024_08_01(
     br: RuleSet, value: str, shipping: str, duty: str
 ) -> None:
-    a = assess(parcel(value, shipping=shipping), br)
+    a = both(parcel(value, shipping=shipping), br)
     assert a.duty == D(duty)
     assert a.tax == D("0.00")  # ICMS is not modelled
 
@@ -56,8 +74,33 @@ def test_deduction_never_makes_duty_negative(br: RuleSet) -> None:
 
 def test_before_2024_08_01(br: RuleSet) -> None:
     # USD 50 FOB relieved; 50.01 -> RTS 60%: 30.006 -> 30.01
-    assert assess(parcel("50.00", date="2024-07-31"), br).duty == D("0.00")
-    assert assess(parcel("50.01", date="2024-07-31"), br).duty == D("30.01")
+    assert both(parcel("50.00", date="2024-07-31"), br).duty == D("0.00")
+    assert both(parcel("50.01", date="2024-07-31"), br).duty == D("30.01")
+
+
+@pytest.mark.parametrize(
+    ("value", "shipping", "duty"),
+    [
+        # 2024-07-31: the USD 3,000 ceiling is on FOB (the goods), not CIF.
+        # FOB 2,990.00 <= 3,000 although CIF 3,010.00 > 3,000: RTS 60% x 2,990.00 = 1,794.00
+        ("2990.00", "20.00", "1794.00"),
+        # FOB at the ceiling, 3,000.00 + 20 shipping: RTS 60% x 3,000.00 = 1,800.00
+        ("3000.00", "20.00", "1800.00"),
+        # FOB 3,000.01 > 3,000: normal regime at the caller's 35% on FOB: 1,050.0035 -> 1,050.00
+        ("3000.01", "0", "1050.00"),
+    ],
+)
+def test_rts_ceiling_on_fob_before_2024_08_01(
+    br: RuleSet, value: str, shipping: str, duty: str
+) -> None:
+    a = both(parcel(value, date="2024-07-31", shipping=shipping), br)
+    assert a.duty == D(duty)
+
+
+def test_rts_ceiling_on_cif_from_2024_08_01(br: RuleSet) -> None:
+    # The same FOB 2,990.00 + 20.00 shipping on 2024-08-01: CIF 3,010.00 > 3,000: outside RTS,
+    # normal regime at 35% on the CIF value: 3,010.00 x 0.35 = 1,053.50
+    assert both(parcel("2990.00", date="2024-08-01", shipping="20.00"), br).duty == D("1053.50")
 
 
 def test_alcohol_is_outside_the_simplified_regime(br: RuleSet) -> None:

@@ -5,7 +5,8 @@ truncated to the yen; JPY 10,000 or less exempt from duty and consumption tax (k
 bags, footwear, alcohol, tobacco excepted); simplified rates for a consignment of taxable value
 up to JPY 200,000 (knitwear, leather bags, footwear, tobacco, grains excepted); consumption tax
 on (taxable value + duty) truncated to JPY 1,000, national 7.8% and local 2.2% each truncated to
-JPY 100; duty truncated to JPY 100.
+JPY 100; duty truncated to JPY 100. From 2028-04-01 (FY2026 reform, [S]): CIF value with no
+0.6 factor, no JPY 10,000 exemption except for gifts ([U]); the reform cases run on both paths.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from typing import Any
 import pytest
 
 from lvs_duty import (
+    Assessment,
     Item,
     NotInForceError,
     RateUnavailableError,
     RuleSet,
     Shipment,
     assess,
+    assess_frame,
     load_rules,
+    shipments_to_frame,
+    to_decimal_frame,
 )
 
 
@@ -35,7 +40,7 @@ def jp() -> RuleSet:
 def jp_commercial(jp: RuleSet) -> RuleSet:
     """The same table for a commercial import: CIF value, no 0.6 factor."""
     data = jp.model_dump()
-    data["versions"][-1]["valuation"].update(basis="CIF", factor="1")
+    data["versions"][0]["valuation"].update(basis="CIF", factor="1")
     return RuleSet.build(data)
 
 
@@ -205,3 +210,81 @@ def test_explain_names_sources_and_flags_doubt(jp: RuleSet) -> None:
     assert "x factor 0.6" in text
     assert "[unconfirmed value]" in text  # the 0.6 value and the simplified rates are [S]
     assert a.unconfirmed
+
+
+# --- the FY2026 reform, from 2028-04-01 --------------------------------------------------------
+
+
+def both(shipment: Shipment, rules: RuleSet) -> Assessment:
+    """The scalar assessment, after checking that the frame path gives the same amounts."""
+    a = assess(shipment, rules)
+    row = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules)).iloc[0]
+    for field in ("customs_value", "duty_assessed", "duty", "tax_assessed", "tax", "total"):
+        assert row[field] == getattr(a, field), field
+    return a
+
+
+def phone(value: str) -> Item:
+    return Item("8517", value)  # "all other goods", 5%
+
+
+@pytest.mark.parametrize(
+    ("date", "value", "duty", "tax"),
+    [
+        # 2028-03-31: woven shirt, retail 16,000 x 0.6 = 9,600 <= 10,000: exempt
+        ("2028-03-31", "9600", "0", "0"),
+        # 2028-04-01: value 16,000 (no factor); duty 10% = 1,600; base 17,600 -> 17,000;
+        # national 17,000 x 7.8% = 1,326 -> 1,300; local 1,300 x 22/78 = 366.7 -> 300; tax 1,600
+        ("2028-04-01", "16000", "1600", "1600"),
+    ],
+)
+def test_reform_switch_on_2028_04_01(
+    jp: RuleSet, date: str, value: str, duty: str, tax: str
+) -> None:
+    a = both(parcel(woven("16000"), date=date), jp)
+    assert (a.customs_value, a.duty, a.tax) == (D(value), D(duty), D(tax))
+
+
+@pytest.mark.parametrize(
+    ("value", "duty", "tax"),
+    [
+        # mail order from 2028, "other goods" 5%, nothing exempt any more:
+        # 9,999: duty 499.95 -> 400 (truncated to 100); base 10,399 -> 10,000;
+        # national 780 -> 700; local 700 x 22/78 = 197.4 -> 100; tax 800
+        ("9999", "400", "800"),
+        # 10,000: duty 500; base 10,500 -> 10,000; tax 700 + 100 = 800
+        ("10000", "500", "800"),
+        # 10,001: duty 500.05 -> 500; base 10,501 -> 10,000; tax 800
+        ("10001", "500", "800"),
+    ],
+)
+def test_no_exemption_for_mail_order_from_2028(
+    jp: RuleSet, value: str, duty: str, tax: str
+) -> None:
+    a = both(parcel(phone(value), date="2028-06-01"), jp)
+    assert (a.duty, a.tax, a.tax_collection) == (D(duty), D(tax), "border")
+
+
+@pytest.mark.parametrize(
+    ("value", "shipping", "duty", "tax"),
+    [
+        ("9999", "0", "0", "0"),  # gift under JPY 10,000: exempt [U]
+        ("10000", "0", "0", "0"),  # at JPY 10,000 (inclusive): exempt
+        # over: 10,001 x 5% = 500.05 -> 500; base 10,501 -> 10,000; tax 800
+        ("10001", "0", "500", "800"),
+        # freight now counts (CIF): 9,000 + 1,500 = 10,500 > 10,000: duty 525 -> 500;
+        # base 11,000; national 858 -> 800; local 800 x 22/78 = 225.6 -> 200; tax 1,000
+        ("9000", "1500", "500", "1000"),
+    ],
+)
+def test_gift_keeps_the_exemption_from_2028(
+    jp: RuleSet, value: str, shipping: str, duty: str, tax: str
+) -> None:
+    a = both(parcel(phone(value), date="2028-06-01", gift=True, shipping=shipping), jp)
+    assert (a.duty, a.tax) == (D(duty), D(tax))
+
+
+def test_reform_is_flagged_and_cited(jp: RuleSet) -> None:
+    a = assess(parcel(phone("5000"), date="2028-06-01"), jp)
+    assert a.unconfirmed
+    assert "FY2026" in a.explain()

@@ -13,7 +13,19 @@ from decimal import Decimal
 import pytest
 
 import lvs_duty
-from lvs_duty import Item, NotInForceError, RateUnavailableError, RuleSet, Shipment, assess
+from lvs_duty import (
+    Assessment,
+    Item,
+    LvsDutyError,
+    NotInForceError,
+    RateUnavailableError,
+    RuleSet,
+    Shipment,
+    assess,
+    assess_frame,
+    shipments_to_frame,
+    to_decimal_frame,
+)
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +199,73 @@ def test_section_122_explain_says_unconfirmed_and_cites(us: RuleSet) -> None:
     assert "unconfirmed" in step
 
 
+def both(shipment: Shipment, rules: RuleSet) -> Assessment:
+    """The scalar assessment, after checking that the frame path gives the same amounts."""
+    a = assess(shipment, rules)
+    row = to_decimal_frame(assess_frame(shipments_to_frame([shipment]), rules)).iloc[0]
+    for field in ("duty_assessed", "duty", "tax_assessed", "tax", "fees", "total"):
+        assert row[field] == getattr(a, field), field
+    return a
+
+
+@pytest.mark.parametrize(
+    ("date", "duty", "version"),
+    [
+        # A postal item of 50.00 whose effective rate (MFN, surcharge included before
+        # 2026-07-24) the caller gives as 25%.
+        # 2026-06-23: the 10% surcharge alone: 50.00 x 0.10 = 5.00
+        ("2026-06-23", "5.00", "2026-02-24"),
+        # 2026-06-24: CBP's interim final rules; postal duty still the surcharge: 5.00
+        ("2026-06-24", "5.00", "2026-06-24"),
+        # 2026-07-23: the surcharge's last day: 5.00
+        ("2026-07-23", "5.00", "2026-06-24"),
+        # 2026-07-24: surcharge over; postal informal entry at the caller's rate:
+        # 50.00 x 0.25 = 12.50
+        ("2026-07-24", "12.50", "2026-07-24"),
+        # 2027-06-30 and 2027-07-01 (statutory repeal): the same 12.50
+        ("2027-06-30", "12.50", "2026-07-24"),
+        ("2027-07-01", "12.50", "2027-07-01"),
+    ],
+)
+def test_postal_duty_across_the_2026_and_2027_switches(
+    us: RuleSet, date: str, duty: str, version: str
+) -> None:
+    a = both(parcel(date, shirt("50.00", "0.25"), mode="post"), us)
+    assert a.duty == Decimal(duty)
+    assert a.version.startswith(version)
+
+
+@pytest.mark.parametrize("date", ["2026-06-23", "2026-07-24", "2027-07-01"])
+def test_courier_pays_the_callers_rate_in_every_period(us: RuleSet, date: str) -> None:
+    # courier, 50.00 at the caller's 12.5%: 6.25 before and after each switch
+    assert both(parcel(date, shirt("50.00", "0.125")), us).duty == Decimal("6.25")
+
+
+@pytest.mark.parametrize("date", ["2026-06-24", "2026-07-24", "2027-07-01"])
+@pytest.mark.parametrize(
+    ("value", "duty"),
+    [
+        ("99.99", "0.00"),  # gift under USD 100: free
+        ("100.00", "0.00"),  # at USD 100 (inclusive): free
+        ("100.01", "15.00"),  # over: 100.01 x 0.15 = 15.0015 -> 15.00 (courier, caller's rate)
+    ],
+)
+def test_gift_exemption_survives_the_rules_and_the_repeal(
+    us: RuleSet, date: str, value: str, duty: str
+) -> None:
+    assert both(parcel(date, shirt(value, "0.15"), gift=True), us).duty == Decimal(duty)
+
+
+def test_each_period_cites_its_legal_basis(us: RuleSet) -> None:
+    ifr = assess(parcel("2026-07-01", shirt("50.00", "0.25"), mode="post"), us).explain()
+    assert "91 FR 37801" in ifr
+    after = assess(parcel("2026-08-01", shirt("50.00", "0.25"), mode="post"), us).explain()
+    assert "Supply Chain Dive" in after
+    assert "Section 122 surcharge, postal" not in after
+    repeal = assess(parcel("2027-07-01", shirt("50.00", "0.25")), us).explain()
+    assert "Pub. L. 119-21" in repeal
+
+
 def test_china_period_threshold_is_flagged(us: RuleSet) -> None:
     # 2025-05-20, Chinese origin: the origin row applies, and explain says the threshold is
     # unconfirmed and cites EO 14256.
@@ -280,11 +359,9 @@ def test_tc_us_04_china_postal_specific(us_specific: RuleSet) -> None:
         ("2025-08-28", "100.00"),
         # 2025-08-29: bands for all countries: 10% -> USD 80.
         ("2025-08-29", "80.00"),
-        # 2026-02-23 and 2026-02-24: bands still apply (basis after the ruling unconfirmed).
+        # 2026-02-23: the last day of the specific method (the IEEPA duties that pick the band
+        # end on 2026-02-24; the guard is tested below).
         ("2026-02-23", "80.00"),
-        ("2026-02-24", "80.00"),
-        # 2026-02-28: last day of the specific method.
-        ("2026-02-28", "80.00"),
     ],
 )
 def test_specific_date_switches(us_specific: RuleSet, date: str, duty: str) -> None:
@@ -292,11 +369,16 @@ def test_specific_date_switches(us_specific: RuleSet, date: str, duty: str) -> N
     assert a.duty == Decimal(duty)
 
 
-@pytest.mark.parametrize("date", ["2026-03-01", "2026-03-10", "2025-05-01"])
+@pytest.mark.parametrize(
+    "date", ["2026-02-24", "2026-02-28", "2026-03-01", "2026-03-10", "2025-05-01"]
+)
 def test_tc_us_05_date_guard(us_specific: RuleSet, date: str) -> None:
     # TC-US-05: a postal item entered 2026-03-10 with the specific method requested is an
-    # error (the method expired after 2026-02-28); before 2025-05-02 there was no such method.
-    with pytest.raises(NotInForceError, match="2026-03-01 \\(exclusive\\)") as info:
+    # error (the method was announced to expire after 2026-02-28); before 2025-05-02 there was
+    # no such method. The days 2026-02-24 to 2026-02-28 are a gap: the bands are keyed on the
+    # IEEPA rate, the IEEPA duties ended on 2026-02-24 and no source says the method survived
+    # them, so the file ends there and the error names the periods it covers.
+    with pytest.raises(NotInForceError, match="2026-02-24 \\(exclusive\\)") as info:
         assess(parcel(date, shirt("20.00", "0.10"), mode="post"), us_specific)
     assert info.value.on == date
     assert info.value.rules == "US_POSTAL_SPECIFIC"
@@ -306,6 +388,23 @@ def test_tc_us_05_ad_valorem_still_works_after_the_guard(us: RuleSet) -> None:
     # The same parcel on 2026-03-10 under us.toml (ad valorem): 20.00 x 0.10 = 2.00.
     a = assess(parcel("2026-03-10", shirt("20.00", "0.10"), mode="post"), us)
     assert a.duty == Decimal("2.00")
+
+
+def test_date_guard_on_the_frame_path(us_specific: RuleSet) -> None:
+    # The frame path flags the same gap row by row: 2026-02-23 assessed (USD 80), 2026-02-24
+    # refused with the covered periods in the message.
+    frame = shipments_to_frame(
+        [
+            parcel("2026-02-23", shirt("20.00", "0.10"), mode="post"),
+            parcel("2026-02-24", shirt("20.00", "0.10"), mode="post"),
+        ]
+    )
+    out = assess_frame(frame, us_specific, errors="flag")
+    assert out["status"].tolist() == ["ok", "error"]
+    assert out["duty_minor"].tolist()[0] == 8000
+    assert "2026-02-24 (exclusive)" in str(out["error"].tolist()[1])
+    with pytest.raises(LvsDutyError):
+        assess_frame(frame, us_specific)
 
 
 def test_specific_explain_cites_cbp_and_flags(us_specific: RuleSet) -> None:
