@@ -52,6 +52,18 @@ class TruncatedLogNormal:
         """The standard deviation of values."""
         return math.sqrt(max(self.moment(2) - self.moment(1) ** 2, 0.0))
 
+    def density(self, amount: float) -> float:
+        """The probability density at ``amount`` (below the cap)."""
+        z = (math.log(amount) - self.mu) / self.sigma
+        return math.exp(-z * z / 2) / (amount * self.sigma * math.sqrt(2 * math.pi) * self._mass())
+
+    def quantile(self, share: float) -> float:
+        """The value with ``share`` of values at or below it."""
+        low, high = math.log(self.cap) - 60 * self.sigma, math.log(self.cap)
+        return math.exp(
+            _bisect(lambda x: self.share_at_or_below(math.exp(x)) - share, low, high, True)
+        )
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` values, redrawing those above the cap (deterministic for a given rng)."""
         values = rng.lognormal(self.mu, self.sigma, size=size)
@@ -109,4 +121,4 @@ def fit_mean_share(
     return fitted if close and abs(fitted.share_at_or_below(amount) - share) < 1e-6 else None
 
 
-__all__ = ["TruncatedLogNormal", "fit_mean_sigma", "fit_mean_share"]
+__all__ = ["TruncatedLogNormal", "fit_mean_share", "fit_mean_sigma"]

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._lognormal import TruncatedLogNormal, fit_mean_sigma, fit_mean_share
+from ._lognormal import TruncatedLogNormal, fit_mean_share, fit_mean_sigma
 from ._validation import problems_from
 from .countries import EU_MEMBER_STATES
 from .errors import LvsDutyError, Problem, RuleFileError
@@ -264,9 +264,7 @@ def _member(key: str) -> bool:
     return key in EU_MEMBER_STATES
 
 
-def _figure_problems(
-    profile: Profile, name: str, figure: Figure | Shares | Table
-) -> list[Problem]:
+def _figure_problems(profile: Profile, name: str, figure: Figure | Shares | Table) -> list[Problem]:
     problems: list[Problem] = []
     if figure.role == "calibrate" and figure.source not in profile.sources:
         problems.append(Problem(name, "source", "an id under [sources] (role calibrate)", ""))
