@@ -173,3 +173,38 @@ def test_eu_2024_duty_falls_only_on_perfume() -> None:
     assert len(charged) > 20  # 1% of about 4,500 lines are perfume: some 45 parcels
     assert charged <= set(perfume_value.index)
     assert set(perfume_value[perfume_value >= D("0.25")].index) <= charged
+
+
+def test_a_callers_decimal_context_changes_nothing() -> None:
+    from decimal import Context, localcontext
+
+    expected = population(500, "EU", seed=3, profile="eu_2024")
+    with localcontext(Context(prec=2)):
+        assert population(500, "EU", seed=3, profile="eu_2024").equals(expected)
+
+
+@pytest.mark.parametrize("amounts", ["decimal", "minor"])
+def test_annual_totals_weigh_each_parcel(amounts: str) -> None:
+    from lvs_duty.simulate import annual_totals
+
+    # 290,000,000 parcels a year over 8 synthetic ones: each stands for 36,250,000
+    frame = population(8, "GB", seed=1, profile="gb_2024")
+    options = gea_options(lvs_duty.load_rules("GB"))
+    comparison = lvs_duty.compare(with_rates(frame), options, amounts=amounts)  # type: ignore[arg-type]
+    totals = annual_totals(comparison, frame).set_index("option")
+    assert totals["parcels"].tolist() == [290_000_000] * len(options)
+    decimal = to_decimal_frame(comparison) if amounts == "minor" else comparison
+    for option, group in decimal.groupby("option", sort=False):
+        assert totals.loc[option, "revenue"] == sum(group["total"]) * 36_250_000
+        assert totals.loc[option, "tax"] == sum(group["tax"]) * 36_250_000
+        charged = int((group["total"] > 0).sum())
+        assert totals.loc[option, "parcels_charged"] == charged * 36_250_000
+
+
+def test_annual_totals_needs_the_weights() -> None:
+    from lvs_duty.simulate import annual_totals
+
+    frame = population(4, "GB", seed=1, profile="gb_2024")
+    comparison = lvs_duty.compare(with_rates(frame), gea_options(lvs_duty.load_rules("GB")))
+    with pytest.raises(ArgumentError, match="annual_totals: population expected a profile"):
+        annual_totals(comparison, frame.drop(columns=["weight"]))

@@ -22,7 +22,7 @@ import pandas as pd
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
 from .money import CURRENCIES
-from .profiles import Figure, Profile, Shares
+from .profiles import Figure, Profile, Shares, in_library_context
 
 Z = 4
 """Tolerance in standard errors of the sampling error at the population's size."""
@@ -117,6 +117,7 @@ def _row(
     }
 
 
+@in_library_context
 def calibration_report(population: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Every moment ``profile`` fixes, its published (or assumed) value, the population's value.
 
@@ -220,6 +221,7 @@ def _figure(value: Any, *, note: str = "") -> dict[str, Any]:
     return {"value": value, "role": "calibrate", "source": "data", "note": note}
 
 
+@in_library_context
 def fit_profile(
     frame: pd.DataFrame, *, name: str = "fitted", cap: Decimal | None = None
 ) -> Profile:

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ArgumentError
 from .money import CURRENCIES
-from .profiles import Profile, Shares
+from .profiles import Profile, Shares, in_library_context
 
 EXTRA_COLUMNS: tuple[str, ...] = ("seller_registered", "weight")
 """Columns a profile population carries beyond the canonical layout (drop them to assess)."""
@@ -67,6 +68,7 @@ def _split(rng: np.random.Generator, value: Any, lines: Any) -> Any:
     return part
 
 
+@in_library_context
 def draw(profile: Profile, n: int, *, seed: int, date: dt.date | None, layout: str) -> pd.DataFrame:
     """``n`` parcels drawn from ``profile`` (see the module docstring); validated by the caller."""
     rng = np.random.default_rng(seed)
@@ -136,6 +138,58 @@ def draw(profile: Profile, n: int, *, seed: int, date: dt.date | None, layout: s
     return frame
 
 
+ANNUAL_COLUMNS: tuple[str, ...] = (
+    "option", "currency", "parcels", "parcels_charged", "border_collection_events", "duty",
+    "tax", "fees", "revenue",
+)  # fmt: skip
+"""Columns of :func:`annual_totals`: real parcels a year and exact annual amounts per option."""
+
+
+@in_library_context
+def annual_totals(comparison: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Annual totals per option: each compared shipment counted ``weight`` times.
+
+    ``comparison`` is :func:`lvs_duty.compare` of the population (Decimal amounts, or
+    ``amounts="minor"``); ``population`` the frame it was drawn as, with its ``weight``
+    column. Amounts are exact: Decimal x integer weight, summed. Until ``summarize`` reads
+    weights itself, this is how a profile population gives revenue per year.
+    """
+    if "weight" not in population.columns:
+        raise ArgumentError(
+            "annual_totals", "population", "a profile population (with weight)", "no weight"
+        )
+    parcels = population.drop_duplicates("shipment_id")
+    weight = pd.Series(parcels["weight"].to_numpy(), index=parcels["shipment_id"].astype(str))
+    minor = "total_minor" in comparison.columns
+    rows = []
+    for option, group in comparison.groupby("option", sort=False, observed=True):
+        w = weight.reindex(group["shipment_id"].astype(str)).to_numpy()
+        if np.isnan(w.astype(float)).any():
+            raise ArgumentError(
+                "annual_totals", "comparison", "shipments of this population", "other ids"
+            )
+        w = w.astype(np.int64)
+        currency = str(group["currency"].iloc[0])
+        row: dict[str, Any] = {"option": option, "currency": currency, "parcels": int(w.sum())}
+        sums = {}
+        for name in ("duty", "tax", "fees", "total"):
+            if minor:
+                units = group[f"{name}_minor"].to_numpy(dtype=np.int64)
+                whole = sum(int(a) * int(b) for a, b in zip(units, w, strict=True))
+                sums[name] = Decimal(whole).scaleb(-CURRENCIES[currency])
+            else:
+                values = group[name].to_numpy(dtype=object)
+                sums[name] = sum((v * int(b) for v, b in zip(values, w, strict=True)), Decimal(0))
+        charged = group["total_minor" if minor else "total"].to_numpy(dtype=object) > 0
+        row["parcels_charged"] = int(w[charged.astype(bool)].sum())
+        border = group["border_collection"].to_numpy(dtype=bool)
+        row["border_collection_events"] = int(w[border].sum())
+        row.update({k: sums[k] for k in ("duty", "tax", "fees")})
+        row["revenue"] = sums["total"]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(ANNUAL_COLUMNS))
+
+
 def _shipping(rng: np.random.Generator, profile: Profile, n: int, unit: int) -> Any:
     costs = profile.shipping
     median = float(costs.median.value)
@@ -145,4 +199,4 @@ def _shipping(rng: np.random.Generator, profile: Profile, n: int, unit: int) -> 
     return np.where(free, 0, paid_minor)
 
 
-__all__ = ["EXTRA_COLUMNS", "draw", "weights"]
+__all__ = ["ANNUAL_COLUMNS", "EXTRA_COLUMNS", "annual_totals", "draw", "weights"]

@@ -16,11 +16,13 @@ import datetime as dt
 import os
 import re
 import tomllib
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+from functools import wraps
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,7 +30,22 @@ from ._lognormal import TruncatedLogNormal, fit_mean_share, fit_mean_sigma
 from ._validation import problems_from
 from .countries import EU_MEMBER_STATES
 from .errors import LvsDutyError, Problem, RuleFileError
-from .money import CURRENCIES
+from .money import CONTEXT, CURRENCIES
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_library_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in the library's decimal context, never the caller's."""
+
+    @wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
+
 
 Role = Literal["calibrate", "assumption"]
 MODES = ("courier", "post")
@@ -169,6 +186,7 @@ class Profile(_Frozen):
         return fitted
 
     @classmethod
+    @in_library_context
     def build(cls, data: Any, *, file: str = "<in code>") -> Profile:
         """Validate a mapping into a Profile; raise ProfileError listing every problem."""
         try:
@@ -358,6 +376,7 @@ __all__ = [
     "UnknownProfileError",
     "ValueModel",
     "available_profiles",
+    "in_library_context",
     "load_profile",
     "loads_profile",
 ]

@@ -49,7 +49,7 @@ from .calibration import calibration_report, fit_profile
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
 from .money import CURRENCIES
-from .populations import EXTRA_COLUMNS, draw
+from .populations import EXTRA_COLUMNS, annual_totals, draw
 from .profiles import Profile, available_profiles, load_profile
 
 CURRENCY_OF: dict[str, str] = {
@@ -273,6 +273,7 @@ __all__ = [
     "EXTRA_COLUMNS",
     "MEDIAN_VALUE",
     "MFN_BY_CHAPTER",
+    "annual_totals",
     "available_profiles",
     "calibration_report",
     "fit_profile",
