@@ -5,7 +5,14 @@
 :func:`lvs_duty.compare` and :func:`lvs_duty.frame.assess_frame`. It is the embedded default
 of the CLI and the notebooks, and the workload of ``benchmarks/bench_frame.py``.
 
-What it is calibrated on: **nothing measured**. Every figure below is an assumption chosen to
+With ``profile=`` (``"eu_2024"``, ``"us_2024"``, ``"ca_2024"``, ``"au_2024"``, ``"gb_2024"`` or
+your own file) parcels are drawn from a sourced market profile instead (see
+:mod:`lvs_duty.profiles` and :mod:`lvs_duty.populations`), weighted to the year's count;
+:func:`calibration_report` checks a population against its profile and :func:`fit_profile`
+builds a profile from declaration data (:mod:`lvs_duty.calibration`). The rest of this
+docstring describes the default population, without a profile.
+
+What the default is calibrated on: **nothing measured**. Every figure below is an assumption chosen to
 look like cross-border e-commerce parcels (many cheap single items, a long tail of dearer
 ones, apparel and electronics dominant, most parcels from China), not fitted to customs
 statistics; the one public figure we quote, about 5.9 billion low-value items entering the EU
