@@ -12,9 +12,9 @@ your own file) parcels are drawn from a sourced market profile instead (see
 builds a profile from declaration data (:mod:`lvs_duty.calibration`). The rest of this
 docstring describes the default population, without a profile.
 
-What the default is calibrated on: **nothing measured**. Every figure below is an assumption chosen to
-look like cross-border e-commerce parcels (many cheap single items, a long tail of dearer
-ones, apparel and electronics dominant, most parcels from China), not fitted to customs
+What the default is calibrated on: **nothing measured**. Every figure below is an assumption
+chosen to look like cross-border e-commerce parcels (many cheap single items, a long tail of
+dearer ones, apparel and electronics dominant, most parcels from China), not fitted to customs
 statistics; the one public figure we quote, about 5.9 billion low-value items entering the EU
 in 2025 (the project's issue 4), gives the scale, not the shape. Change the module constants
 (or pass your own tables) to calibrate on real data.
