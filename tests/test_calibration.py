@@ -172,3 +172,18 @@ def test_a_bad_file_on_disk_is_named(tmp_path: Path) -> None:
         load_profile(path)
     with pytest.raises(UnknownProfileError, match="expected one of au_2024, ca_2024"):
         load_profile(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_profile_written_as_toml_reads_back_equal(name: str) -> None:
+    profile = load_profile(name)
+    assert loads_profile(profile.to_toml(), file="again.toml") == profile
+
+
+def test_a_fitted_profile_can_be_saved_and_reloaded(tmp_path: Path) -> None:
+    fitted = fit_profile(population(3_000, "AU", seed=8, profile="au_2024"))
+    path = tmp_path / "au_fitted.toml"
+    path.write_text(fitted.to_toml())
+    assert load_profile(path) == fitted
+    again = population(50, "AU", seed=1, profile=path)
+    assert again.equals(population(50, "AU", seed=1, profile=fitted))

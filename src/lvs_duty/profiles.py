@@ -27,6 +27,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._lognormal import TruncatedLogNormal, fit_mean_share, fit_mean_sigma
+from ._toml_writer import dumps
 from ._validation import problems_from
 from .countries import EU_MEMBER_STATES
 from .errors import LvsDutyError, Problem, RuleFileError
@@ -178,6 +179,10 @@ class Profile(_Frozen):
     def date(self) -> dt.date:
         """The date a population of this profile is assessed on by default: 1 July of the year."""
         return dt.date(self.year, 7, 1)
+
+    def to_toml(self) -> str:
+        """The profile as TOML text, which :func:`loads_profile` reads back to an equal profile."""
+        return dumps(self.model_dump(exclude_none=True))
 
     def value_distribution(self) -> TruncatedLogNormal:
         """The fitted parcel-value distribution (checked on load, so it exists)."""
