@@ -140,7 +140,9 @@ def test_an_argument_error_is_a_value_error() -> None:
         population(3, "US", seed=1, profile="eu_2024")
 
 
-@pytest.mark.parametrize("name", ["ca_2024", "gb_2024", "au_2024"])  # US: no VAT to build option 3
+@pytest.mark.parametrize(
+    "name", ["ca_2024", "gb_2024", "au_2024", "eu_2024"]
+)  # US: no VAT, no option 3
 def test_assesses_under_every_option_with_rates_supplied(name: str) -> None:
     profile = load_profile(name)
     frame = with_rates(population(1_000, profile.market, seed=5, profile=profile))
