@@ -8,6 +8,8 @@ from decimal import Decimal as D
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lvs_duty
 from lvs_duty import ArgumentError, assess, frame_to_shipments
@@ -210,3 +212,27 @@ def test_annual_totals_needs_the_weights() -> None:
     comparison = lvs_duty.compare(with_rates(frame), gea_options(lvs_duty.load_rules("GB")))
     with pytest.raises(ArgumentError, match="annual_totals: population expected a profile"):
         annual_totals(comparison, frame.drop(columns=["weight"]))
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 10**7), st.integers(1, 5)), min_size=1, max_size=50),
+    st.integers(0, 2**32),
+)
+def test_a_parcel_value_splits_exactly_over_its_lines(
+    parcels: list[tuple[int, int]], seed: int
+) -> None:
+    from lvs_duty.populations import _split
+
+    value = np.array([v for v, _ in parcels], dtype=np.int64)
+    lines = np.minimum(np.array([k for _, k in parcels], dtype=np.int64), value)
+    parts = _split(np.random.default_rng(seed), value, lines)
+    owner = np.repeat(np.arange(len(value)), lines)
+    assert np.bincount(owner, weights=parts).astype(np.int64).tolist() == value.tolist()
+    assert int(parts.min()) >= 1
+
+
+@given(st.integers(0, 10**12), st.integers(1, 10**4))
+def test_integer_weights_always_sum_to_the_total(total: int, n: int) -> None:
+    drawn = weights(total, n)
+    assert int(drawn.sum()) == total
+    assert int(drawn.max()) - int(drawn.min()) <= 1
