@@ -175,6 +175,9 @@ def population(
     ([1, 2, 3], 'CAD')
     >>> population(3, "CA", seed=1).equals(frame)
     True
+    >>> eu = population(4, "EU", seed=1, profile="eu_2024")
+    >>> eu.drop_duplicates("shipment_id")["weight"].tolist()  # 4.6 billion parcels / 4
+    [1150000000, 1150000000, 1150000000, 1150000000]
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ArgumentError("population", "n", "a non-negative int", n)
