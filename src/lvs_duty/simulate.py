@@ -5,9 +5,16 @@
 :func:`lvs_duty.compare` and :func:`lvs_duty.frame.assess_frame`. It is the embedded default
 of the CLI and the notebooks, and the workload of ``benchmarks/bench_frame.py``.
 
-What it is calibrated on: **nothing measured**. Every figure below is an assumption chosen to
-look like cross-border e-commerce parcels (many cheap single items, a long tail of dearer
-ones, apparel and electronics dominant, most parcels from China), not fitted to customs
+With ``profile=`` (``"eu_2024"``, ``"us_2024"``, ``"ca_2024"``, ``"au_2024"``, ``"gb_2024"`` or
+your own file) parcels are drawn from a sourced market profile instead (see
+:mod:`lvs_duty.profiles` and :mod:`lvs_duty.populations`), weighted to the year's count;
+:func:`calibration_report` checks a population against its profile and :func:`fit_profile`
+builds a profile from declaration data (:mod:`lvs_duty.calibration`). The rest of this
+docstring describes the default population, without a profile.
+
+What the default is calibrated on: **nothing measured**. Every figure below is an assumption
+chosen to look like cross-border e-commerce parcels (many cheap single items, a long tail of
+dearer ones, apparel and electronics dominant, most parcels from China), not fitted to customs
 statistics; the one public figure we quote, about 5.9 billion low-value items entering the EU
 in 2025 (the project's issue 4), gives the scale, not the shape. Change the module constants
 (or pass your own tables) to calibrate on real data.
@@ -38,15 +45,19 @@ in 2025 (the project's issue 4), gives the scale, not the shape. Change the modu
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from .calibration import calibration_report, fit_profile
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
 from .money import CURRENCIES
+from .populations import EXTRA_COLUMNS, annual_totals, draw
+from .profiles import Profile, available_profiles, load_profile
 
 CURRENCY_OF: dict[str, str] = {
     "CA": "CAD", "AU": "AUD", "SG": "SGD", "NZ": "NZD", "GB": "GBP", "US": "USD", "JP": "JPY",
@@ -139,11 +150,20 @@ def population(
     destination: str,
     *,
     seed: int,
-    date: dt.date = dt.date(2026, 3, 1),
+    date: dt.date | None = None,
     layout: Layout = "canonical",
     single_item: bool = False,
+    profile: str | os.PathLike[str] | Profile | None = None,
 ) -> pd.DataFrame:
     """``n`` synthetic consignments to ``destination``, one row per line, deterministic by seed.
+
+    With ``profile`` (a bundled name such as ``"eu_2024"``, a file, or a loaded
+    :class:`~lvs_duty.profiles.Profile` whose market is ``destination``), the parcels are drawn
+    from the profile and carry two more columns: ``seller_registered`` and ``weight`` (the real
+    parcels each stands for; they sum to the profile's parcels per year); ``duty_rate`` is
+    missing (rates come from a schedule by HS code) and ``date`` defaults to 1 July of the
+    profile's year. Without a profile, the uncalibrated defaults described above are used and
+    ``date`` defaults to 2026-03-01.
 
     ``layout="canonical"`` gives Decimal amounts (the layout of
     :func:`~lvs_duty.shipments_to_frame`); ``layout="minor"`` the fast layout, with
@@ -155,10 +175,13 @@ def population(
     ([1, 2, 3], 'CAD')
     >>> population(3, "CA", seed=1).equals(frame)
     True
+    >>> eu = population(4, "EU", seed=1, profile="eu_2024")
+    >>> eu.drop_duplicates("shipment_id")["weight"].tolist()  # 4.6 billion parcels / 4
+    [1150000000, 1150000000, 1150000000, 1150000000]
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ArgumentError("population", "n", "a non-negative int", n)
-    if destination not in CURRENCY_OF:
+    if destination not in CURRENCY_OF and profile is None:
         raise ArgumentError(
             "population", "destination", f"one of {', '.join(sorted(CURRENCY_OF))}", destination
         )
@@ -166,8 +189,18 @@ def population(
         raise ArgumentError("population", "seed", "an int", seed)
     if layout not in ("canonical", "minor"):
         raise ArgumentError("population", "layout", "'canonical' or 'minor'", layout)
-    if not isinstance(date, dt.date):
+    if date is not None and not isinstance(date, dt.date):
         raise ArgumentError("population", "date", "a datetime.date", date)
+    if profile is not None:
+        chosen = profile if isinstance(profile, Profile) else load_profile(profile)
+        if chosen.market != destination:
+            raise ArgumentError(
+                "population", "destination", f"the profile's market {chosen.market}", destination
+            )
+        if single_item:
+            raise ArgumentError("population", "single_item", "False with a profile", True)
+        return draw(chosen, n, seed=seed, date=date, layout=layout)
+    date = dt.date(2026, 3, 1) if date is None else date
     rng = np.random.default_rng(seed)
     currency = CURRENCY_OF[destination]
     digits = CURRENCIES[currency]
@@ -244,4 +277,16 @@ def population(
     return frame
 
 
-__all__ = ["CHAPTERS", "CURRENCY_OF", "MEDIAN_VALUE", "MFN_BY_CHAPTER", "population"]
+__all__ = [
+    "CHAPTERS",
+    "CURRENCY_OF",
+    "EXTRA_COLUMNS",
+    "MEDIAN_VALUE",
+    "MFN_BY_CHAPTER",
+    "annual_totals",
+    "available_profiles",
+    "calibration_report",
+    "fit_profile",
+    "load_profile",
+    "population",
+]
