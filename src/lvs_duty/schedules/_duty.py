@@ -1,0 +1,270 @@
+"""The duty a schedule line charges: one definition, in Decimal and in int64 columns.
+
+:func:`line_duty` computes one line's duty exactly in :data:`lvs_duty.money.CONTEXT`;
+:func:`line_duties` computes many at once as integer numerators over
+``10**(minor digits + places)``, as the frame engine keeps its amounts. Neither rounds: the
+engines round per their rule table. Both say which measure they charged on, and a test holds
+them equal to the last digit.
+
+Measures: ``value`` (the customs value, for the ad valorem part), ``kg`` (the line's weight),
+``litre`` (its volume), ``item`` and ``pair`` (its quantity: an item's ``quantity`` counts pairs
+for goods a tariff charges by the pair, such as footwear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .._frame_int import Bools, Guard, Ints, digits, scaled
+from ..errors import ArgumentError, RateUnavailableError
+from ..money import CONTEXT, to_decimal
+from ._model import ScheduleLine
+
+Measure = Literal["value", "kg", "litre", "item", "pair"]
+
+MEASURE_BITS: Final = {"value": 1, "kg": 2, "litre": 4, "item": 8, "pair": 16}
+"""Bit of each measure in :attr:`DutyColumns.measures` (a compound duty sets two bits)."""
+
+_NEEDS: Final = {
+    "kg": ("weight_kg", "the weight in kg"),
+    "litre": ("volume_l", "the volume in litres"),
+}
+
+
+@dataclass(frozen=True)
+class LineDuty:
+    """A line's duty before rounding, the measures it was charged on, and the working in words."""
+
+    amount: Decimal
+    measures: tuple[Measure, ...]
+    working: str
+
+
+def _charge_specific(
+    line: ScheduleLine,
+    quantity: int,
+    weight_kg: Decimal | None,
+    volume_litres: Decimal | None,
+    location: str,
+) -> tuple[Decimal, str]:
+    specific = line.specific
+    assert specific is not None
+    measure: Decimal | None
+    if specific.per in ("item", "pair"):
+        measure = Decimal(quantity)
+        unit = "items" if specific.per == "item" else "pairs"
+    elif specific.per == "kg":
+        measure, unit = weight_kg, "kg"
+    else:
+        measure, unit = volume_litres, "l"
+    if measure is None:
+        field, what = _NEEDS[specific.per]
+        raise RateUnavailableError(
+            location or "line",
+            field,
+            f"{what} (schedule line {line.hs}: {specific.amount}/{specific.per})",
+        )
+    amount = CONTEXT.multiply(specific.amount, measure)
+    return amount, f"{specific.amount}/{specific.per} x {measure} {unit}"
+
+
+def line_duty(
+    line: ScheduleLine,
+    *,
+    customs_value: Decimal,
+    quantity: int = 1,
+    weight_kg: Decimal | None = None,
+    volume_litres: Decimal | None = None,
+    location: str = "",
+) -> LineDuty:
+    """The duty ``line`` charges on one declaration line, exact and unrounded.
+
+    A compound line (``combine = "sum"``) charges both parts; ``"max"`` and ``"min"`` charge
+    the greater or the lesser, the ad valorem part winning a tie. A specific part per kg or
+    litre needs the weight or volume: without it, RateUnavailableError names the field.
+
+    >>> from lvs_duty.schedules import ScheduleLine
+    >>> line = ScheduleLine(hs="400000", ad_valorem="0.05", combine="sum",
+    ...                     specific={"amount": "0.015", "per": "kg"}, source="t")
+    >>> d = line_duty(line, customs_value=Decimal("100.00"), weight_kg=Decimal("2.5"))
+    >>> d.amount, d.measures  # 5% x 100.00 + 0.015 x 2.5 = 5.00 + 0.0375
+    (Decimal('5.0375'), ('value', 'kg'))
+    """
+    value = to_decimal(customs_value, "customs_value")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+        raise ArgumentError("line_duty", "quantity", "a whole number of units", quantity)
+    weight = None if weight_kg is None else to_decimal(weight_kg, "weight_kg")
+    volume = None if volume_litres is None else to_decimal(volume_litres, "volume_litres")
+    for name, amount in (
+        ("customs_value", value),
+        ("weight_kg", weight),
+        ("volume_litres", volume),
+    ):
+        if amount is not None and amount < 0:
+            raise ArgumentError("line_duty", name, "a non-negative amount", amount)
+    parts: list[tuple[Decimal, Measure, str]] = []
+    if line.ad_valorem is not None:
+        ad = CONTEXT.multiply(value, line.ad_valorem)
+        parts.append((ad, "value", f"{line.ad_valorem} x {value}"))
+    if line.specific is not None:
+        amount, text = _charge_specific(line, quantity, weight, volume, location)
+        parts.append((amount, line.specific.per, text))
+    if line.combine == "sum":
+        total = CONTEXT.add(parts[0][0], parts[1][0])
+        return LineDuty(total, (parts[0][1], parts[1][1]), f"{parts[0][2]} + {parts[1][2]}")
+    if line.combine is None:
+        amount, measure, text = parts[0]
+        return LineDuty(amount, (measure,), text)
+    ad_part, specific_part = parts
+    pick_ad = (
+        ad_part[0] >= specific_part[0] if line.combine == "max" else ad_part[0] <= specific_part[0]
+    )
+    chosen = ad_part if pick_ad else specific_part
+    word = "greater" if line.combine == "max" else "lesser"
+    text = f"the {word} of {ad_part[2]} = {ad_part[0]} and {specific_part[2]} = {specific_part[0]}"
+    return LineDuty(chosen[0], (chosen[1],), text)
+
+
+class ExactColumn(Protocol):
+    """A decimal column as integer numerators over ``10**places``; ``has`` marks given values."""
+
+    @property
+    def nums(self) -> Ints: ...
+
+    @property
+    def has(self) -> Bools: ...
+
+    @property
+    def places(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Column:
+    """A plain :class:`ExactColumn` (the frame engine's own ``Exact`` fits the same shape)."""
+
+    nums: Ints
+    has: Bools
+    places: int
+
+    @classmethod
+    def of(cls, values: Sequence[Decimal | None]) -> Column:
+        """Numerators of Decimal values over their smallest common power of ten; None is absent."""
+        places = max((digits(v) for v in values if v is not None), default=0)
+        nums = np.array([0 if v is None else scaled(v, places) for v in values], dtype=np.int64)
+        has = np.array([v is not None for v in values], dtype=bool)
+        return cls(nums, has, places)
+
+
+@dataclass(frozen=True)
+class DutyColumns:
+    """Many lines' duties: numerators over ``10**(minor + places)``, measures, what is missing.
+
+    ``measures`` holds :data:`MEASURE_BITS` per row (0: no schedule line). ``missing`` maps a
+    field (``weight_kg``, ``volume_l``) to the rows whose line needs it and lack it; their duty
+    is 0 and must be reported. ``overflow`` marks rows past int64's safe range (also 0).
+    """
+
+    nums: Ints
+    places: int
+    measures: npt.NDArray[np.int64]
+    missing: dict[str, Bools]
+    overflow: Bools
+
+
+def line_duties(
+    lines: Sequence[ScheduleLine],
+    index: Ints,
+    *,
+    minor: int,
+    customs_value: Ints,
+    quantity: Ints,
+    weight: ExactColumn,
+    volume: ExactColumn,
+) -> DutyColumns:
+    """The duties of many declaration lines, exactly as :func:`line_duty` computes each.
+
+    ``index[i]`` is row ``i``'s position in ``lines`` (-1: no line, duty 0); ``customs_value``
+    is in minor units (``minor`` digits), ``quantity`` whole units.
+    """
+    n = len(index)
+    has_line = index >= 0
+    safe = np.where(has_line, index, 0)
+    rate_places = max(
+        (digits(ln.ad_valorem) for ln in lines if ln.ad_valorem is not None), default=0
+    )
+    extra = max(
+        (max(0, digits(ln.specific.amount) - minor) for ln in lines if ln.specific is not None),
+        default=0,
+    )
+    unit_places = {"kg": weight.places, "litre": volume.places, "item": 0, "pair": 0}
+    places = max(
+        [rate_places] + [extra + unit_places[ln.specific.per] for ln in lines if ln.specific]
+    )
+    ad_k, sp_k, kind, unit = [], [], [], []
+    for ln in lines:
+        ad_k.append(0 if ln.ad_valorem is None else scaled(ln.ad_valorem, places))
+        if ln.specific is None:
+            sp_k.append(0)
+            unit.append(0)
+        else:
+            sp_k.append(scaled(ln.specific.amount, minor + places - unit_places[ln.specific.per]))
+            unit.append(MEASURE_BITS[ln.specific.per])
+        kind.append({None: 0, "sum": 1, "max": 2, "min": 3}[ln.combine])
+    per_line = np.array([*ad_k, 0], dtype=np.int64), np.array([*sp_k, 0], dtype=np.int64)
+    ad_rate = np.where(has_line, per_line[0][safe], 0)
+    sp_amount = np.where(has_line, per_line[1][safe], 0)
+    unit_bit = np.where(has_line, np.array([*unit, 0], dtype=np.int64)[safe], 0)
+    combine = np.where(has_line, np.array([*kind, 0], dtype=np.int64)[safe], 0)
+    has_ad = has_line & np.array([ln.ad_valorem is not None for ln in lines] + [False])[safe]
+
+    guard = Guard(np.arange(n, dtype=np.int64), n)
+    ad = guard.mul(np.where(has_ad, customs_value, 0), ad_rate)
+    measure = np.where(unit_bit == MEASURE_BITS["kg"], weight.nums, 0)
+    measure = np.where(unit_bit == MEASURE_BITS["litre"], volume.nums, measure)
+    measure = np.where(
+        (unit_bit == MEASURE_BITS["item"]) | (unit_bit == MEASURE_BITS["pair"]), quantity, measure
+    )
+    missing = {
+        "weight_kg": (unit_bit == MEASURE_BITS["kg"]) & ~weight.has,
+        "volume_l": (unit_bit == MEASURE_BITS["litre"]) & ~volume.has,
+    }
+    lacking = missing["weight_kg"] | missing["volume_l"]
+    sp = guard.mul(np.where(lacking, 0, measure), sp_amount)
+    ad_bit = np.where(has_ad, MEASURE_BITS["value"], 0)
+    total = np.where(combine == 1, ad + sp, np.where(has_ad, ad, sp))
+    measures = np.where(combine == 1, ad_bit | unit_bit, np.where(has_ad, ad_bit, unit_bit))
+    pick_ad = np.where(combine == 2, ad >= sp, ad <= sp)
+    chosen = combine >= 2
+    total = np.where(chosen, np.where(pick_ad, ad, sp), total)
+    measures = np.where(chosen, np.where(pick_ad, ad_bit, unit_bit), measures)
+    total = guard.cap(np.where(lacking, 0, total))
+    return DutyColumns(total, places, measures, missing, guard.bad)
+
+
+def measure_names(bits: int) -> tuple[Measure, ...]:
+    """The measures set in a :attr:`DutyColumns.measures` value, in a fixed order.
+
+    >>> measure_names(3)
+    ('value', 'kg')
+    """
+    names: tuple[Measure, ...] = ("value", "kg", "litre", "item", "pair")
+    return tuple(name for name in names if bits & MEASURE_BITS[name])
+
+
+__all__ = [
+    "MEASURE_BITS",
+    "Column",
+    "DutyColumns",
+    "ExactColumn",
+    "LineDuty",
+    "Measure",
+    "line_duties",
+    "line_duty",
+    "measure_names",
+]
