@@ -48,6 +48,7 @@ from ._model import (
     Unit,
     UnknownScheduleError,
 )
+from .readers import Reading, read_hts, read_uk_tariff, read_wits
 
 __all__ = [
     "MEASURE_BITS",
@@ -57,6 +58,7 @@ __all__ = [
     "ExactColumn",
     "LineDuty",
     "Measure",
+    "Reading",
     "Schedule",
     "ScheduleFileError",
     "ScheduleLine",
@@ -72,4 +74,7 @@ __all__ = [
     "load_schedule",
     "loads_schedule",
     "measure_names",
+    "read_hts",
+    "read_uk_tariff",
+    "read_wits",
 ]
