@@ -57,6 +57,7 @@ class _Collector:
         self.lines: list[dict[str, Any]] = []
         self.problems: list[Problem] = []
         self._rows: dict[str, str] = {}
+        self._conflicts: set[str] = set()
 
     def add(self, row: str, field: str, hs: str, description: str, read: Any) -> None:
         """Add one line read from ``row``; ``read`` is a callable giving its rate fields."""
@@ -65,21 +66,34 @@ class _Collector:
             return
         if hs in self._rows:
             self.problems.append(
-                Problem(row, "hs", f"one row per HS code; {hs} is already {self._rows[hs]}", hs)
+                Problem(
+                    row,
+                    "hs",
+                    f"one row per HS code; {hs} is already {self._rows[hs]} (both left out)",
+                    hs,
+                )
             )
+            self._conflicts.add(hs)
             return
         try:
             fields = read()
         except RateTextError as exc:
-            self.problems.append(Problem(row, field, str(exc), _got(exc)))
+            where = exc.args[2] if len(exc.args) > 2 else field
+            self.problems.append(Problem(row, where, exc.args[0], _got(exc)))
             return
         self._rows[hs] = row
         self.lines.append({"hs": hs, "description": description, **fields, "source": "export"})
+
+    def kept_lines(self) -> list[dict[str, Any]]:
+        """The lines read, less every HS code given twice (a conflict is never settled by guess)."""
+        return [line for line in self.lines if line["hs"] not in self._conflicts]
 
     def finish(self, header: Mapping[str, Any], versions: list[dict[str, Any]]) -> Reading:
         """Raise every problem (errors='raise') or keep them; validate the schedule."""
         if self.problems and self.errors == "raise":
             raise ScheduleFileError(self.file, self.problems)
+        for version in versions:
+            version["lines"] = [ln for ln in version["lines"] if ln["hs"] not in self._conflicts]
         if not any(v["lines"] for v in versions):
             raise ScheduleFileError(
                 self.file, [*self.problems, Problem("", "", "at least one row with a rate", "none")]
@@ -213,9 +227,9 @@ def _percent(text: str, column: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise RateTextError(f"a rate in percent in {column}", text) from None
+        raise RateTextError("a rate in percent", text, column) from None
     if not value.is_finite() or not 0 <= value <= 100:
-        raise RateTextError(f"a rate in percent between 0 and 100 in {column}", text)
+        raise RateTextError("a rate in percent between 0 and 100", text, column)
     return value
 
 
@@ -269,6 +283,7 @@ def read_wits(
                     f"no non-ad-valorem national line ({na_col} = 0): WITS cannot state a "
                     "specific duty as a rate",
                     row[na_col],
+                    na_col,
                 )
             low = _percent(row[low_col], low_col)
             high = _percent(row[high_col], high_col)
@@ -288,7 +303,7 @@ def read_wits(
             {
                 "valid_from": dt.date(year, 1, 1),
                 "valid_to": dt.date(year + 1, 1, 1),
-                "lines": by_year[year].lines,
+                "lines": by_year[year].kept_lines(),
             }
         )
     header = {
@@ -368,7 +383,11 @@ def read_uk_tariff(
         try:
             code, description, base = _third_country_base(document)
         except RateTextError as exc:
-            collector.problems.append(Problem(label, "included", str(exc), _got(exc)))
+            data = document.get("data") if isinstance(document, Mapping) else None
+            attributes = (data.get("attributes") or {}) if isinstance(data, Mapping) else {}
+            code = str(attributes.get("goods_nomenclature_item_id") or "")
+            where = f"{label} ({code})" if code else label
+            collector.problems.append(Problem(where, "included", exc.args[0], _got(exc)))
             continue
         collector.add(
             f"{label} ({code})", "duty_expression.base", code, description, _rate(parse_uk, base)
