@@ -480,7 +480,13 @@ def test_schedules_ship_in_the_wheel() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["lvs_duty.schedules._model", "lvs_duty.schedules._duty", "lvs_duty.schedules._rates"]
+    "module",
+    [
+        "lvs_duty.schedules",
+        "lvs_duty.schedules._model",
+        "lvs_duty.schedules._duty",
+        "lvs_duty.schedules._rates",
+    ],
 )
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

@@ -21,7 +21,7 @@ goes through the same validation.
 ... ''')
 >>> line = s.line_for("6109.10.0012", dt.date(2025, 3, 1))
 >>> line_duty(line, customs_value=Decimal("40.00")).amount  # 16.5% x 40.00
-Decimal('6.600')
+Decimal('6.60000')
 """
 
 from ._duty import (
