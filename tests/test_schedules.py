@@ -27,6 +27,7 @@ from lvs_duty.schedules import (
     ScheduleNotInForceError,
     UnknownScheduleError,
     available_schedules,
+    dumps_schedule,
     line_duties,
     line_duty,
     load_schedule,
@@ -78,6 +79,21 @@ def test_unconfirmed_flag_is_kept(good: Schedule) -> None:
     line = good.line_for("330410", ON)
     assert line is not None
     assert line.unconfirmed == "[S] invented for the test"
+
+
+def test_dumps_schedule_loads_back_equal(good: Schedule) -> None:
+    text = dumps_schedule(good)
+    assert loads_schedule(text) == good
+    assert 'ad_valorem = "0.165"' in text  # rates stay strings, never floats
+
+
+def test_cite_names_line_rate_sources_and_flag(good: Schedule) -> None:
+    line = good.line_for("330410", ON)
+    assert line is not None
+    assert good.cite(line) == (
+        "XX schedule line 3304 (Make-up: 25% but not more than 1.50 each): "
+        "the lesser of 25% and 1.50 USD/item [Test tariff] [S] invented for the test"
+    )
 
 
 # -- the error catalogue: one broken file per failure mode -----------------------------------

@@ -7,6 +7,7 @@ row and field, never guessed, and left out only when the caller asks (errors="fl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,8 +15,11 @@ import pytest
 
 from lvs_duty.errors import ArgumentError
 from lvs_duty.schedules import (
+    Reading,
     ScheduleFileError,
+    dumps_schedule,
     line_duty,
+    loads_schedule,
     read_hts,
     read_uk_tariff,
     read_wits,
@@ -308,6 +312,19 @@ def test_uk_unreadable_responses_are_reported() -> None:
     reading = read_uk_tariff(path, valid_from=JAN, errors="flag")
     assert [ln.hs for ln in reading.schedule.versions[0].lines] == ["3304100000"]
     assert len(reading.problems) == 2
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda: read_hts(DATA / "hts_sample.json", valid_from=JAN),
+        lambda: read_wits(DATA / "wits_mfn.csv", code="CA", currency="CAD", errors="flag"),
+        lambda: read_uk_tariff(DATA / "uk", valid_from=JAN, accessed=dt.date(2026, 11, 29)),
+    ],
+)
+def test_a_reading_saves_as_a_schedule_file(read: Callable[[], Reading]) -> None:
+    schedule = read().schedule
+    assert loads_schedule(dumps_schedule(schedule)) == schedule
 
 
 # -- arguments -------------------------------------------------------------------------------

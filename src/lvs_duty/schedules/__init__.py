@@ -35,7 +35,7 @@ from ._duty import (
     line_duty,
     measure_names,
 )
-from ._loading import available_schedules, load_schedule, loads_schedule
+from ._loading import available_schedules, dumps_schedule, load_schedule, loads_schedule
 from ._model import (
     Combine,
     Schedule,
@@ -69,6 +69,7 @@ __all__ = [
     "Unit",
     "UnknownScheduleError",
     "available_schedules",
+    "dumps_schedule",
     "line_duties",
     "line_duty",
     "load_schedule",

@@ -7,6 +7,8 @@ rate is never a float, even for an instant.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import tomllib
 from decimal import Decimal
@@ -71,4 +73,58 @@ def _parse(raw: bytes, file: str) -> Schedule:
     return Schedule.build(data, file=file)
 
 
-__all__ = ["available_schedules", "load_schedule", "loads_schedule"]
+def dumps_schedule(schedule: Schedule) -> str:
+    """The schedule as TOML text in the format of ``data/schedules/`` (loads back equal).
+
+    Handy to turn a download read by :mod:`lvs_duty.schedules.readers` into a file of your own;
+    rates and amounts are written as strings, so nothing passes through a float.
+    """
+    out = [
+        f"code = {_string(schedule.code)}",
+        f"name = {_string(schedule.name)}",
+        f"currency = {_string(schedule.currency)}",
+    ]
+    if schedule.nomenclature:
+        out.append(f"nomenclature = {_string(schedule.nomenclature)}")
+    if schedule.coverage:
+        out.append(f"coverage = {_string(schedule.coverage)}")
+    out += ["", "[sources]"]
+    for key, source in schedule.sources.items():
+        out.append(f"{_string(key)} = {_inline(source.model_dump(exclude_defaults=True))}")
+    for version in schedule.versions:
+        out += ["", "[[versions]]", f"valid_from = {version.valid_from.isoformat()}"]
+        if version.valid_to is not None:
+            out.append(f"valid_to = {version.valid_to.isoformat()}")
+        if version.note:
+            out.append(f"note = {_string(version.note)}")
+        out.append("lines = [")
+        for line in version.lines:
+            fields = line.model_dump(exclude_defaults=True)
+            source = fields["source"]
+            fields["source"] = source[0] if len(source) == 1 else list(source)
+            out.append(f"  {_inline(fields)},")
+        out.append("]")
+    return "\n".join(out) + "\n"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _value(value: object) -> str:
+    if isinstance(value, dict):
+        return _inline(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _string(format(value, "f"))
+    return _string(str(value))
+
+
+def _inline(fields: dict[str, object]) -> str:
+    return "{ " + ", ".join(f"{key} = {_value(v)}" for key, v in fields.items()) + " }"
+
+
+__all__ = ["available_schedules", "dumps_schedule", "load_schedule", "loads_schedule"]

@@ -300,6 +300,27 @@ class Schedule(_Frozen):
         """The source records a line cites (unknown ids are refused on load)."""
         return tuple(self.sources[ref] for ref in refs if ref in self.sources)
 
+    def cite(self, line: ScheduleLine) -> str:
+        """A line as an explanation names it: schedule, HS line, description, rate, sources, flag.
+
+        >>> s = Schedule.build({"code": "XX", "name": "Example", "currency": "USD",
+        ...     "sources": {"t": {"title": "Example tariff 2026"}},
+        ...     "versions": [{"valid_from": dt.date(2026, 1, 1), "lines": [{"hs": "640411",
+        ...         "ad_valorem": "0.20", "specific": {"amount": "0.90", "per": "pair"},
+        ...         "combine": "sum", "description": "Sports footwear", "source": "t"}]}]})
+        >>> s.cite(s.versions[0].lines[0])
+        'XX schedule line 640411 (Sports footwear): 20% + 0.90 USD/pair [Example tariff 2026]'
+        """
+        what = f" ({line.description})" if line.description else ""
+        rate = (
+            line.rate_text.replace(f"/{line.specific.per}", f" {self.currency}/{line.specific.per}")
+            if line.specific
+            else line.rate_text
+        )
+        titles = "; ".join(s.title for s in self.source_of(line.source))
+        flag = f" {line.unconfirmed}" if line.unconfirmed else ""
+        return f"{self.code} schedule line {line.hs}{what}: {rate} [{titles}]{flag}"
+
     @classmethod
     def build(cls, data: Mapping[str, Any], *, file: str = "<in code>") -> Schedule:
         """Validate a mapping into a Schedule; raise ScheduleFileError listing every problem."""
