@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lvs_duty import RateUnavailableError, load_rules
-from lvs_duty.errors import LvsDutyError
+from lvs_duty.errors import ArgumentError, LvsDutyError
 from lvs_duty.schedules import (
     MEASURE_BITS,
     Column,
@@ -28,6 +28,7 @@ from lvs_duty.schedules import (
     UnknownScheduleError,
     available_schedules,
     dumps_schedule,
+    duty_places,
     line_duties,
     line_duty,
     load_schedule,
@@ -378,6 +379,26 @@ def test_line_duties_flag_missing_weight_and_volume(good: Schedule) -> None:
     # 12% x 10.00 = 1.20 on the last row; the rows that lack their measure charge nothing yet
     assert out.nums.tolist()[:3] == [0, 0, 0]
     assert out.nums[3] == 120 * 10**out.places
+
+
+def test_line_duties_over_an_engine_denominator(good: Schedule) -> None:
+    lines, index = good.lines_for(["210690", "610910"], ON)
+    weight = Column.of([D("2.5"), None])  # 1 place
+    columns = {
+        "minor": 2,
+        "customs_value": np.array([999, 4000], dtype=np.int64),
+        "quantity": np.ones(2, dtype=np.int64),
+        "weight": weight,
+        "volume": Column.of([None, None]),
+    }
+    # 0.044/kg needs 1 place past the cent, times 1 place of kg: 2; 12% needs 2
+    assert duty_places(lines, minor=2, weight_places=1) == 2
+    out = line_duties(lines, np.array(index, dtype=np.int64), places=6, **columns)  # type: ignore[arg-type]
+    # 0.044 x 2.5 = 0.11 and 0.12 x 40.00 = 4.80, over 10**(2 + 6)
+    assert out.places == 6
+    assert out.nums.tolist() == [11_000_000, 480_000_000]
+    with pytest.raises(ArgumentError, match="line_duties: places expected at least 2"):
+        line_duties(lines, np.array(index, dtype=np.int64), places=1, **columns)  # type: ignore[arg-type]
 
 
 UNITS = st.sampled_from(["kg", "litre", "item", "pair"])

@@ -13,7 +13,7 @@ for goods a tariff charges by the pair, such as footwear).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal, Protocol
@@ -177,6 +177,29 @@ class DutyColumns:
     overflow: Bools
 
 
+def duty_places(
+    lines: Iterable[ScheduleLine], *, minor: int, weight_places: int = 0, volume_places: int = 0
+) -> int:
+    """Decimal places beyond the minor unit that these lines' exact duties need.
+
+    An engine that keeps every duty over one denominator reserves this many places up front
+    (for all the lines of the version in force), with the places of its weight and volume.
+
+    >>> line = ScheduleLine(hs="2106", specific={"amount": "0.044", "per": "kg"}, source="t")
+    >>> duty_places([line], minor=2, weight_places=1)  # 0.044 needs 1 place past cents, kg 1
+    2
+    """
+    unit_places = {"kg": weight_places, "litre": volume_places, "item": 0, "pair": 0}
+    places = 0
+    for line in lines:
+        if line.ad_valorem is not None:
+            places = max(places, digits(line.ad_valorem))
+        if line.specific is not None:
+            extra = max(0, digits(line.specific.amount) - minor)
+            places = max(places, extra + unit_places[line.specific.per])
+    return places
+
+
 def line_duties(
     lines: Sequence[ScheduleLine],
     index: Ints,
@@ -186,8 +209,12 @@ def line_duties(
     quantity: Ints,
     weight: ExactColumn,
     volume: ExactColumn,
+    places: int | None = None,
 ) -> DutyColumns:
     """The duties of many declaration lines, exactly as :func:`line_duty` computes each.
+
+    ``places`` fixes the denominator ``10**(minor + places)`` of the result (an engine passes
+    its own, at least :func:`duty_places`); by default it is the smallest exact one.
 
     ``index[i]`` is row ``i``'s position in ``lines`` (-1: no line, duty 0); ``customs_value``
     is in minor units (``minor`` digits), ``quantity`` whole units.
@@ -195,17 +222,16 @@ def line_duties(
     n = len(index)
     has_line = index >= 0
     safe = np.where(has_line, index, 0)
-    rate_places = max(
-        (digits(ln.ad_valorem) for ln in lines if ln.ad_valorem is not None), default=0
-    )
-    extra = max(
-        (max(0, digits(ln.specific.amount) - minor) for ln in lines if ln.specific is not None),
-        default=0,
-    )
     unit_places = {"kg": weight.places, "litre": volume.places, "item": 0, "pair": 0}
-    places = max(
-        [rate_places] + [extra + unit_places[ln.specific.per] for ln in lines if ln.specific]
+    needed = duty_places(
+        lines, minor=minor, weight_places=weight.places, volume_places=volume.places
     )
+    if places is None:
+        places = needed
+    elif places < needed:
+        raise ArgumentError(
+            "line_duties", "places", f"at least {needed} for these lines and columns", places
+        )
     ad_k, sp_k, kind, unit = [], [], [], []
     for ln in lines:
         ad_k.append(0 if ln.ad_valorem is None else scaled(ln.ad_valorem, places))
@@ -264,6 +290,7 @@ __all__ = [
     "ExactColumn",
     "LineDuty",
     "Measure",
+    "duty_places",
     "line_duties",
     "line_duty",
     "measure_names",
