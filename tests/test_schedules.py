@@ -222,6 +222,15 @@ def test_codes_no_line_covers(good: Schedule, hs_code: str | None) -> None:
     assert good.line_for(hs_code, ON) is None
 
 
+def test_a_copy_with_other_lines_looks_up_its_own_lines(good: Schedule) -> None:
+    version = good.versions[1]
+    assert version.line_for("610910") is not None
+    heading_only = version.model_copy(update={"lines": version.lines[:1]})
+    line = heading_only.line_for("610910")
+    assert line is not None
+    assert line.hs == "6109"
+
+
 def test_date_outside_every_version(good: Schedule) -> None:
     with pytest.raises(ScheduleNotInForceError) as caught:
         good.line_for("610910", dt.date(2023, 12, 31))

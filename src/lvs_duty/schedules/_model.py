@@ -172,6 +172,7 @@ class ScheduleVersion(_Frozen):
     note: str = ""
     lines: tuple[ScheduleLine, ...] = Field(min_length=1)
     _index: dict[str, ScheduleLine] = PrivateAttr(default_factory=dict)
+    _indexed: tuple[ScheduleLine, ...] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _dates_and_keys(self) -> ScheduleVersion:
@@ -196,9 +197,12 @@ class ScheduleVersion(_Frozen):
             seen[line.hs] = i
         return self
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Index the lines by HS code once, for longest-prefix lookups."""
-        self._index.update((line.hs, line) for line in self.lines)
+    def _lines_by_hs(self) -> dict[str, ScheduleLine]:
+        """The lines by HS code, built on first use and again if a copy changed the lines."""
+        if self._indexed is not self.lines:
+            self._index = {line.hs: line for line in self.lines}
+            self._indexed = self.lines
+        return self._index
 
     @property
     def period(self) -> str:
@@ -219,8 +223,9 @@ class ScheduleVersion(_Frozen):
         if hs_code is None:
             return None
         digits = hs_code.replace(".", "").replace(" ", "")
+        index = self._lines_by_hs()
         for length in range(min(len(digits), 10), 3, -1):
-            line = self._index.get(digits[:length])
+            line = index.get(digits[:length])
             if line is not None:
                 return line
         return None
