@@ -197,6 +197,15 @@ class ScheduleVersion(_Frozen):
             seen[line.hs] = i
         return self
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScheduleVersion):
+            return NotImplemented
+        fields = type(self).model_fields
+        return all(getattr(self, name) == getattr(other, name) for name in fields)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in type(self).model_fields))
+
     def _lines_by_hs(self) -> dict[str, ScheduleLine]:
         """The lines by HS code, built on first use and again if a copy changed the lines."""
         if self._indexed is not self.lines:
