@@ -220,8 +220,6 @@ def line_duties(
     is in minor units (``minor`` digits), ``quantity`` whole units.
     """
     n = len(index)
-    has_line = index >= 0
-    safe = np.where(has_line, index, 0)
     unit_places = {"kg": weight.places, "litre": volume.places, "item": 0, "pair": 0}
     needed = duty_places(
         lines, minor=minor, weight_places=weight.places, volume_places=volume.places
@@ -242,19 +240,19 @@ def line_duties(
             sp_k.append(scaled(ln.specific.amount, minor + places - unit_places[ln.specific.per]))
             unit.append(MEASURE_BITS[ln.specific.per])
         kind.append({None: 0, "sum": 1, "max": 2, "min": 3}[ln.combine])
-    per_line = np.array([*ad_k, 0], dtype=np.int64), np.array([*sp_k, 0], dtype=np.int64)
-    ad_rate = np.where(has_line, per_line[0][safe], 0)
-    sp_amount = np.where(has_line, per_line[1][safe], 0)
-    unit_bit = np.where(has_line, np.array([*unit, 0], dtype=np.int64)[safe], 0)
-    combine = np.where(has_line, np.array([*kind, 0], dtype=np.int64)[safe], 0)
-    has_ad = has_line & np.array([ln.ad_valorem is not None for ln in lines] + [False])[safe]
+    slot = np.where(index >= 0, index, len(lines))  # the last slot: no line, all zeros
+    ad_rate = np.array([*ad_k, 0], dtype=np.int64)[slot]
+    sp_amount = np.array([*sp_k, 0], dtype=np.int64)[slot]
+    unit_bit = np.array([*unit, 0], dtype=np.int64)[slot]
+    combine = np.array([*kind, 0], dtype=np.int64)[slot]
+    has_ad = np.array([ln.ad_valorem is not None for ln in lines] + [False])[slot]
 
     guard = Guard(np.arange(n, dtype=np.int64), n)
-    ad = guard.mul(np.where(has_ad, customs_value, 0), ad_rate)
-    measure = np.where(unit_bit == MEASURE_BITS["kg"], weight.nums, 0)
-    measure = np.where(unit_bit == MEASURE_BITS["litre"], volume.nums, measure)
-    measure = np.where(
-        (unit_bit == MEASURE_BITS["item"]) | (unit_bit == MEASURE_BITS["pair"]), quantity, measure
+    ad = guard.mul(customs_value, ad_rate)
+    measure = np.select(
+        [unit_bit == MEASURE_BITS["kg"], unit_bit == MEASURE_BITS["litre"], unit_bit >= 8],
+        [weight.nums, volume.nums, quantity],
+        0,
     )
     missing = {
         "weight_kg": (unit_bit == MEASURE_BITS["kg"]) & ~weight.has,
@@ -262,13 +260,12 @@ def line_duties(
     }
     lacking = missing["weight_kg"] | missing["volume_l"]
     sp = guard.mul(np.where(lacking, 0, measure), sp_amount)
-    ad_bit = np.where(has_ad, MEASURE_BITS["value"], 0)
-    total = np.where(combine == 1, ad + sp, np.where(has_ad, ad, sp))
-    measures = np.where(combine == 1, ad_bit | unit_bit, np.where(has_ad, ad_bit, unit_bit))
-    pick_ad = np.where(combine == 2, ad >= sp, ad <= sp)
-    chosen = combine >= 2
-    total = np.where(chosen, np.where(pick_ad, ad, sp), total)
-    measures = np.where(chosen, np.where(pick_ad, ad_bit, unit_bit), measures)
+    ad_bit = has_ad.astype(np.int64) * MEASURE_BITS["value"]
+    ad_wins = np.where(combine == 2, ad >= sp, ad <= sp)  # max or min; a tie goes to ad valorem
+    pick_ad = np.where(combine >= 2, ad_wins, has_ad)
+    compound = combine == 1
+    total = np.where(compound, ad + sp, np.where(pick_ad, ad, sp))
+    measures = np.where(compound, ad_bit | unit_bit, np.where(pick_ad, ad_bit, unit_bit))
     total = guard.cap(np.where(lacking, 0, total))
     return DutyColumns(total, places, measures, missing, guard.bad)
 
