@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .errors import Problem
 
-_KEY_FIELDS = ("name", "key", "code", "id")
+_KEY_FIELDS = ("name", "key", "code", "id", "hs")
 
 _EXPECTED = {
     "missing": "a value (this field is required)",

@@ -1,0 +1,130 @@
+"""Read schedule files: the only code that opens ``data/schedules/*.toml``.
+
+``load_schedule("CA")`` loads a bundled schedule, ``load_schedule("my_tariff.toml")`` a user's
+own file through exactly the same validation. TOML is parsed with ``parse_float=Decimal``, so a
+rate is never a float, even for an instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tomllib
+from decimal import Decimal
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from ..errors import Problem
+from ._model import Schedule, ScheduleFileError, UnknownScheduleError
+
+_PACKAGE_DATA = ("_data", "schedules")
+
+
+def _bundled_dir() -> Traversable:
+    """The bundled schedules: inside the installed wheel, or ``data/`` of a source checkout."""
+    packaged = resources.files("lvs_duty").joinpath(*_PACKAGE_DATA)
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data" / "schedules"
+
+
+def available_schedules() -> list[str]:
+    """Codes of the bundled schedules, sorted (``["AU", "CA", ...]``)."""
+    directory = _bundled_dir()
+    if not directory.is_dir():
+        return []
+    return sorted(
+        entry.name.removesuffix(".toml").upper()
+        for entry in directory.iterdir()
+        if entry.name.endswith(".toml")
+    )
+
+
+def load_schedule(source: str | os.PathLike[str]) -> Schedule:
+    """Load a schedule from a bundled code (``"CA"``) or the path of a schedule file.
+
+    Raises ScheduleFileError listing every problem of a bad file (file, row, field, expected,
+    got), and UnknownScheduleError when ``source`` is neither a bundled code nor a file.
+    """
+    if isinstance(source, str) and "." not in source and "/" not in source and os.sep not in source:
+        entry = _bundled_dir().joinpath(f"{source.lower()}.toml")
+        if entry.is_file():
+            return _parse(entry.read_bytes(), f"data/schedules/{source.lower()}.toml")
+    path = Path(source)
+    if path.is_file():
+        return _parse(path.read_bytes(), str(path))
+    raise UnknownScheduleError(str(source), available_schedules())
+
+
+def loads_schedule(text: str, *, file: str = "<string>") -> Schedule:
+    """Load a schedule from TOML text (handy in notebooks and tests)."""
+    return _parse(text.encode(), file)
+
+
+def _parse(raw: bytes, file: str) -> Schedule:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError as exc:
+        raise ScheduleFileError(file, [Problem("", "", "UTF-8 text", str(exc))]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScheduleFileError(file, [Problem("", "", "valid TOML", str(exc))]) from None
+    return Schedule.build(data, file=file)
+
+
+def dumps_schedule(schedule: Schedule) -> str:
+    """The schedule as TOML text in the format of ``data/schedules/`` (loads back equal).
+
+    Handy to turn a download read by :mod:`lvs_duty.schedules.readers` into a file of your own;
+    rates and amounts are written as strings, so nothing passes through a float.
+    """
+    out = [
+        f"code = {_string(schedule.code)}",
+        f"name = {_string(schedule.name)}",
+        f"currency = {_string(schedule.currency)}",
+    ]
+    if schedule.nomenclature:
+        out.append(f"nomenclature = {_string(schedule.nomenclature)}")
+    if schedule.coverage:
+        out.append(f"coverage = {_string(schedule.coverage)}")
+    out += ["", "[sources]"]
+    for key, source in schedule.sources.items():
+        out.append(f"{_string(key)} = {_inline(source.model_dump(exclude_defaults=True))}")
+    for version in schedule.versions:
+        out += ["", "[[versions]]", f"valid_from = {version.valid_from.isoformat()}"]
+        if version.valid_to is not None:
+            out.append(f"valid_to = {version.valid_to.isoformat()}")
+        if version.note:
+            out.append(f"note = {_string(version.note)}")
+        out.append("lines = [")
+        for line in version.lines:
+            fields = line.model_dump(exclude_defaults=True)
+            source = fields["source"]
+            fields["source"] = source[0] if len(source) == 1 else list(source)
+            out.append(f"  {_inline(fields)},")
+        out.append("]")
+    return "\n".join(out) + "\n"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _value(value: object) -> str:
+    if isinstance(value, dict):
+        return _inline(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _string(format(value, "f"))
+    return _string(str(value))
+
+
+def _inline(fields: dict[str, object]) -> str:
+    return "{ " + ", ".join(f"{key} = {_value(v)}" for key, v in fields.items()) + " }"
+
+
+__all__ = ["available_schedules", "dumps_schedule", "load_schedule", "loads_schedule"]
