@@ -64,11 +64,10 @@ def option_names(options: Mapping[str, RuleSet]) -> dict[str, str]:
 
 
 def readable(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """The frame with its ``option`` column (and ``rules``) in the reader's words."""
+    """The frame with its ``option`` column in the reader's words (``rules`` keeps the codes)."""
     out = frame.copy()
-    for column in ("option", "rules"):
-        if column in out.columns:
-            out[column] = [names.get(str(v), str(v)) for v in out[column]]
+    if "option" in out.columns:
+        out["option"] = [names.get(str(v), str(v)) for v in out["option"]]
     return out
 
 

@@ -773,15 +773,12 @@ def threshold_curve(
         short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
         keys.append(f"{number}: {currency} {at:,} {short}")
     ax_rev.axhline(0, color="0.6", linewidth=0.8)
-    cost_text = (
-        ""
-        if priced is None
-        else f"; dotted: net of {priced.describe().replace(currency + ' ', '')} ({currency})"
-    )
+    cost_text = "" if priced is None else " (dotted: net of collection costs)"
     ax_rev.set_ylabel(f"Revenue ({currency})")
     ax_rev.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    ax_rev.set_title(f"Revenue{cost_text}", fontsize="medium")
-    ax_share.set_title("Parcels charged", fontsize="medium")
+    pad = 6.0 + (9 * min(len(marks), 3) + 4 if marks else 0)  # room for the notch numbers
+    ax_rev.set_title(f"Revenue{cost_text}", fontsize="medium", pad=pad)
+    ax_share.set_title("Parcels charged", fontsize="medium", pad=pad)
     fig.suptitle(
         title
         if title is not None
@@ -855,7 +852,9 @@ def summary_dashboard(
     ax_work.set_title("Classification decisions and border collection events", fontsize="medium")
     shipments = _counts(fn, "summary", summary, "shipments")
     rules = (
-        ", ".join(dict.fromkeys(str(r) for r in frame["rules"])) if "rules" in frame.columns else ""
+        ", ".join(dict.fromkeys(str(r).split("+")[0] for r in frame["rules"]))
+        if "rules" in frame.columns
+        else ""
     )
     default = f"Policy options compared over {max(shipments):,} parcels" + (
         f" ({rules})" if rules else ""

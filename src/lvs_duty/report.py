@@ -104,7 +104,14 @@ def _p(text: str, cls: str | None = None) -> str:
 def _bands(ceiling: Decimal) -> tuple[Decimal, ...]:
     """Value bands around the ceiling: a fifth, two fifths, the ceiling, twice and four times."""
     steps = (Decimal("0.2"), Decimal("0.4"), Decimal(1), Decimal(2), Decimal(4))
-    return tuple(CONTEXT.multiply(ceiling, s).normalize(CONTEXT) for s in steps)
+    return tuple(_plain(CONTEXT.multiply(ceiling, s)) for s in steps)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """A Decimal without exponent or trailing zeros (30, not 3E+1 or 30.0)."""
+    if value == value.to_integral_value(context=CONTEXT):
+        return value.quantize(Decimal(1), context=CONTEXT)
+    return value.normalize(CONTEXT)
 
 
 def _basket(parcels: list[Shipment]) -> Shipment:
@@ -270,7 +277,7 @@ def build_report(
         list(sweep)
         if sweep is not None
         else [
-            CONTEXT.divide(CONTEXT.multiply(limit, Decimal(k)), Decimal(4)).normalize(CONTEXT)
+            _plain(CONTEXT.divide(CONTEXT.multiply(limit, Decimal(k)), Decimal(4)))
             for k in range(9)
         ]
     )
