@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
+
 from .errors import ArgumentError
 from .money import CONTEXT, to_decimal
 
@@ -123,4 +125,54 @@ def check_costs(function: str, costs: object) -> CollectionCosts:
     return costs
 
 
-__all__ = ["CBP_POSTAL_2025", "NO_COSTS", "CollectionCosts", "check_costs", "collection_cost"]
+def priced(frame: pd.DataFrame, costs: CollectionCosts) -> pd.DataFrame:
+    """A summary or threshold sweep with ``collection_cost`` and ``net_revenue`` set by ``costs``.
+
+    Needs ``revenue``, ``shipments``, ``border_collection_events`` and ``classifications``
+    (every frame :func:`lvs_duty.summarize` or :func:`lvs_duty.analysis.threshold_sweep`
+    returns); other columns are kept, these two replaced.
+
+    >>> sweep = pd.DataFrame({"threshold": [0, 20], "revenue": [Decimal("100.00")] * 2,
+    ...                       "shipments": [10, 10], "border_collection_events": [6, 2],
+    ...                       "classifications": [6, 2]})
+    >>> priced(sweep, CollectionCosts(per_border_collection="12.50"))["net_revenue"].tolist()
+    [Decimal('25.00'), Decimal('75.00')]
+    """
+    fn = "priced"
+    chosen = check_costs(fn, costs)
+    needs = ("revenue", "shipments", "border_collection_events", "classifications")
+    if not isinstance(frame, pd.DataFrame) or any(c not in frame.columns for c in needs):
+        raise ArgumentError(
+            fn, "frame", f"a summary or sweep with {', '.join(needs)}", type(frame).__name__
+        )
+    records: list[dict[str, object]] = frame.to_dict("records")  # type: ignore[assignment]
+    spent = [
+        collection_cost(
+            chosen,
+            shipments=int(str(r["shipments"])),
+            border_collection_events=int(str(r["border_collection_events"])),
+            classifications=int(str(r["classifications"])),
+        )
+        for r in records
+    ]
+    out = frame.copy()
+    out["collection_cost"] = pd.Series(spent, index=out.index, dtype=object)
+    out["net_revenue"] = pd.Series(
+        [
+            CONTEXT.subtract(to_decimal(r["revenue"], "revenue"), c)
+            for r, c in zip(records, spent, strict=True)
+        ],
+        index=out.index,
+        dtype=object,
+    )
+    return out
+
+
+__all__ = [
+    "CBP_POSTAL_2025",
+    "NO_COSTS",
+    "CollectionCosts",
+    "check_costs",
+    "collection_cost",
+    "priced",
+]
