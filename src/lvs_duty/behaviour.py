@@ -12,8 +12,9 @@ states three responses as shares (each an assumption the analyst sets; all zero 
   than the extra goods are worth) is moved down to the notch value, the last one on the lower
   side (Kleven and Waseem's bunching below a notch). The band is computed for a one-line
   basket holding the parcel's goods value at its dearest line's HS code and rate, with the
-  parcel's own route, region, mode and date, without transport (an approximation for
-  multi-line parcels and CIF-measured thresholds).
+  parcel's own route, mode and date, without transport, and cached by what picks the
+  thresholds and the rate (not the region: its tax rate only moves the band's end): an
+  approximation for multi-line parcels, CIF-measured thresholds and regional tax rates.
 * **Splitting**: a share of the parcels holding two or more units for which
   :func:`lvs_duty.analysis.split_incentive` finds a cheaper split is sent as the two parcels.
 
@@ -37,9 +38,9 @@ import pandas as pd
 from .analysis import notches, split_incentive
 from .compare import compare, summarize
 from .costs import CollectionCosts
-from .errors import ArgumentError
+from .errors import ArgumentError, LvsDutyError
 from .money import CONTEXT, minor_unit, quantize, to_decimal
-from .rules import RuleSet
+from .rules import CategoryDuty, RuleSet
 from .shipment import Shipment
 from .tabular import frame_to_shipments
 
@@ -129,18 +130,42 @@ def _undervalued(parcel: Shipment, fraction: Decimal) -> Shipment:
     return parcel.model_copy(update={"items": lines})
 
 
-def _basket_key(parcel: Shipment) -> tuple[Any, ...]:
+def _basket_key(parcel: Shipment, rules: RuleSet) -> tuple[Any, ...] | None:
+    """What the notch bands of a parcel's basket depend on; None when out of any band's reach.
+
+    The rule version, the route, mode and gift flag that pick thresholds, the dearest line's
+    rate (and its HS chapter where a category table applies). Not the region: its tax rate
+    moves only the end of a dominated band, so the first parcel seen stands for all regions.
+    """
+    try:
+        version = rules.at(parcel.date)
+    except LvsDutyError:
+        return None
+    amounts = [t.amount for t in version.thresholds]
+    if version.duty.low_value is not None:
+        amounts.append(version.duty.low_value.ceiling)
+    amounts.extend(sp.ceiling for sp in version.duty.special if sp.ceiling is not None)
+    if not amounts or parcel.goods_value > CONTEXT.multiply(Decimal(2), max(amounts)):
+        return None  # beyond notches()'s default reach
     main = max(parcel.items, key=lambda i: i.value)
+    methods = [version.duty.general, *(sp.method for sp in version.duty.special)]
+    if version.duty.low_value is not None:
+        methods.append(version.duty.low_value.method)
+    chapter = (
+        (main.hs_code or "")[:2] if any(isinstance(m, CategoryDuty) for m in methods) else None
+    )
     return (
-        parcel.destination, parcel.date, parcel.currency, parcel.ship_from, parcel.origin,
-        parcel.mode, parcel.region, parcel.gift, main.hs_code, main.duty_rate, main.category,
+        version.valid_from, parcel.destination, parcel.currency, parcel.ship_from,
+        parcel.origin, parcel.mode, parcel.gift, main.duty_rate, main.category, chapter,
     )  # fmt: skip
 
 
 def _bunched(
     parcel: Shipment, rules: RuleSet, cache: dict[tuple[Any, ...], list[tuple[Decimal, Decimal]]]
 ) -> Shipment:
-    key = _basket_key(parcel)
+    key = _basket_key(parcel, rules)
+    if key is None:
+        return parcel
     bands = cache.get(key)
     if bands is None:
         main = max(parcel.items, key=lambda i: i.value)
@@ -151,9 +176,11 @@ def _bunched(
                 "insurance": Decimal(0),
             }
         )
-        bands = [
-            (n.at, n.dominated_to) for n in notches(rules, basket) if n.dominated_to is not None
-        ]
+        try:
+            found = notches(rules, basket)
+        except LvsDutyError:
+            found = []
+        bands = [(n.at, n.dominated_to) for n in found if n.dominated_to is not None]
         cache[key] = bands
     value = parcel.goods_value
     for at, end in bands:

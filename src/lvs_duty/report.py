@@ -180,7 +180,8 @@ def build_report(
     note = caption(
         population=population, n=len(listed), seed=seed, on=on, ceiling=limit, currency=currency
     )
-    table = attach(compare(listed, chosen, fx=fx), listed, ("ship_from", "mode", "hs_code"))
+    given: list[Shipment] | pd.DataFrame = parcels if isinstance(parcels, pd.DataFrame) else listed
+    table = attach(compare(given, chosen, fx=fx), given, ("ship_from", "mode", "hs_code"))
     summary = summarize(table, costs=priced)
     body: list[str] = []
 
@@ -281,7 +282,7 @@ def build_report(
             for k in range(9)
         ]
     )
-    curve = threshold_sweep(listed, baseline, amounts, which="duty")
+    curve = threshold_sweep(given, baseline, amounts, which="duty")
     try:
         found = notch_table(notches(baseline, basket if basket is not None else _basket(listed)))
         notch_note = f"Notches of the baseline for a one-line basket ({len(found)} found)."
