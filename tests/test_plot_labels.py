@@ -96,3 +96,16 @@ def test_dashboard_with_costs_intervals_and_names(ca: RuleSet) -> None:
     assert net.get_ydata()[0] == pytest.approx(151.70)
     whiskers = [ln for ln in ax_rev.get_lines() if list(ln.get_ydata()) == [90.0, 110.0]]
     assert len(whiskers) == 4
+
+
+def test_burden_table_means_in_whole_yen() -> None:
+    from lvs_duty import load_rules
+
+    jp = load_rules("JP")
+    parcels = [
+        Shipment("JP", "2026-03-01", "JPY", [Item("610910", v, duty_rate="0.1")], id=f"j{v}")
+        for v in ("50000", "60001", "70001")
+    ]
+    table = plot.burden_table(compare(parcels, {"JP": jp}), bands=(100_000,))
+    mean = table["mean_burden"].iat[0]
+    assert mean.as_tuple().exponent == 0  # JPY has no minor unit: no .00

@@ -25,7 +25,7 @@ from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError
 from .labels import amount as _amount_text
 from .labels import readable
-from .money import CONTEXT, to_decimal
+from .money import CONTEXT, CURRENCIES, to_decimal
 
 try:
     from matplotlib.axes import Axes
@@ -62,7 +62,6 @@ _SUMMARY_NEEDS = (
 )
 _COMPARISON_NEEDS = ("option", "currency", "goods_value", "customs_value", "total")
 _HUNDRED = Decimal(100)
-_CENT = Decimal("0.01")
 
 ValueMeasure = Literal["goods_value", "customs_value"]
 BurdenShown = Literal["mean_burden", "effective_rate"]
@@ -156,6 +155,11 @@ def _renamed(frame: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFra
     if not isinstance(names, Mapping):
         raise ArgumentError("plot", "names", "a mapping of option to a reader's name", names)
     return readable(frame, names)
+
+
+def _unit_of(currency: str) -> Decimal:
+    """The currency's minor unit (0.01 for one lvs_duty does not know): JPY means in yen."""
+    return Decimal(1).scaleb(-CURRENCIES.get(currency, 2))
 
 
 def _f(amount: Decimal) -> float:
@@ -352,8 +356,9 @@ def burden_table(
     above the previous bound up to and including its own (as an inclusive de minimis does),
     the first from 0, and a last open band holds everything above the top bound. Columns:
     ``option``, ``band``, ``low``, ``high`` (None when open), ``shipments``, ``value`` and
-    ``charges`` (exact sums), ``mean_burden`` (charges / shipments, half-even to 0.01; None for
-    an empty band) and ``effective_rate`` (charges / value, half-even to 0.0001).
+    ``charges`` (exact sums), ``mean_burden`` (charges / shipments, half-even to the
+    currency's minor unit; None for an empty band) and ``effective_rate`` (charges / value,
+    half-even to 0.0001).
 
     Australia: GST 10% collected at sale up to AUD 1,000, so 10.00 pays 1.00 and 30.00 pays
     3.00; 1,200.00 pays duty 5% = 60.00 plus GST 10% of 1,260.00 = 126.00, in all 186.00.
@@ -383,6 +388,7 @@ def burden_table(
     for option, group in frame.groupby("option", sort=False):
         values = _column(fn, "comparison", group, value)
         totals = _column(fn, "comparison", group, "total")
+        unit = max(_unit_of(str(c)) for c in group["currency"].unique())
         for low, high in zip(lows, highs, strict=True):
             inside = [
                 (v, t)
@@ -394,7 +400,7 @@ def burden_table(
             charges = sum((t for _, t in inside), Decimal(0))
             mean = (
                 CONTEXT.divide(charges, Decimal(n)).quantize(
-                    _CENT, rounding="ROUND_HALF_EVEN", context=CONTEXT
+                    unit, rounding="ROUND_HALF_EVEN", context=CONTEXT
                 )
                 if n
                 else None
