@@ -289,7 +289,10 @@ def build_report(
     except LvsDutyError as exc:
         found, notch_note = None, f"Notches not computed: {exc}"
     figure = plot.threshold_curve(
-        curve, found, costs=None if priced.is_zero else priced, caption=note
+        curve.assign(option=f"{baseline.code}, duty threshold moved"),
+        found,
+        costs=None if priced.is_zero else priced,
+        caption=note,
     )
     body.append(
         _section(
