@@ -239,7 +239,8 @@ def test_threshold_curve_lines_notches_and_net() -> None:
     for ax in (ax_rev, ax_share):
         marks = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
         assert [list(m.get_xdata()) for m in marks] == [[20.0, 20.0]]
-        assert "current" in texts(ax)
+        assert texts(ax) == ["1"]  # numbered above the panel, keyed under the figure
+    assert fig._supxlabel.get_text() == "Notches: 1: EUR 20 current"  # type: ignore[attr-defined]
 
 
 def test_threshold_curve_takes_a_notch_table_and_cuts_long_labels() -> None:
@@ -256,8 +257,16 @@ def test_threshold_curve_takes_a_notch_table_and_cuts_long_labels() -> None:
     ax = fig.axes[0]
     marks = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     assert [m.get_xdata()[0] for m in marks] == [20.0, 40.0]
-    # the first 47 characters of the 65-character label, then an ellipsis: 48 in all
-    assert texts(ax) == ["duty threshold 'CAD 20 remission, duty' (custom…", "tax 40"]
+    # numbered above the panel, on staggered levels so close notches do not overlap
+    numbers = [t for t in ax.texts]
+    assert [t.get_text() for t in numbers] == ["1", "2"]
+    assert numbers[0].xyann[1] != numbers[1].xyann[1]
+    # keyed under the figure: the first 47 characters of the 65-character label and an
+    # ellipsis (48 in all), clear of the curves
+    assert fig._supxlabel.get_text() == (  # type: ignore[attr-defined]
+        "Notches: 1: EUR 20.00 duty threshold 'CAD 20 remission, duty' (custom…; "
+        "2: EUR 40.00 tax 40"
+    )
 
 
 def test_threshold_curve_sorts_by_threshold_and_needs_a_currency() -> None:

@@ -16,7 +16,8 @@ simulation of millions of parcels should use. ``summarize`` accepts either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -24,8 +25,9 @@ import pandas as pd
 
 from ._frame_compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .assess import assess
+from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError, LvsDutyError
-from .money import CONTEXT
+from .money import CONTEXT, CURRENCIES, to_decimal
 from .rules import RuleSet
 from .shipment import Shipment
 from .tabular import frame_to_shipments, shipment_label
@@ -36,10 +38,12 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "classifications",
 )  # fmt: skip
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
+_COUNTED_COLUMNS: tuple[str, ...] = (
     "option", "currency", "shipments", "shipments_charged", "border_collection_events",
     "duty", "tax", "fees", "revenue", "mean_burden", "median_burden", "classifications",
 )  # fmt: skip
+SUMMARY_COLUMNS: tuple[str, ...] = (*_COUNTED_COLUMNS, "collection_cost", "net_revenue")
+"""Columns of :func:`summarize` (a breakdown puts its ``by`` column after ``option``)."""
 
 
 def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
@@ -170,15 +174,179 @@ def _median(values: list[Decimal]) -> Decimal:
     return CONTEXT.divide(ordered[n // 2 - 1] + ordered[n // 2], Decimal(2))
 
 
-def summarize(comparison: Any) -> pd.DataFrame:
+def _unit(currency: str) -> Decimal:
+    """The display quantum of a summary's means: the currency's minor unit (JPY: 1)."""
+    places = {CURRENCIES.get(c, 2) for c in str(currency).split("/")}
+    return Decimal(1).scaleb(-max(places))
+
+
+def summarize(
+    comparison: Any,
+    *,
+    costs: CollectionCosts | None = None,
+    by: str | None = None,
+    bands: Sequence[Decimal | int | str] | None = None,
+) -> pd.DataFrame:
     """One row per option: shipments charged, border collection events, revenue and burden.
 
     Revenue is split in duty, tax, fees and total; burden per shipment is the mean and
     median; classification decisions are counted. Means and medians are rounded half-even
-    to 0.01 for display; sums are exact. Accepts the
-    Decimal comparison, the minor-unit one (``amounts="minor"``) and a Dask comparison,
-    which is reduced partition by partition.
+    to the currency's minor unit (0.01 CAD, 1 JPY) for display; sums are exact.
+    ``collection_cost`` prices the counts with ``costs`` (a
+    :class:`~lvs_duty.costs.CollectionCosts`; None costs nothing, see :mod:`lvs_duty.costs`)
+    and ``net_revenue`` is revenue less that cost, both exact. Accepts the Decimal
+    comparison, the minor-unit one (``amounts="minor"``) and a Dask comparison, which is
+    reduced partition by partition.
+
+    ``by`` breaks each option down by a column of the comparison (one row per option and
+    value, the column after ``option``), or by a derived one: ``"value_band"`` (goods value
+    in the bands whose ascending upper bounds are ``bands``, each including its upper bound,
+    the last open: ``"0–20"``, ``"20–150"``, ``"over 150"``) or ``"hs_chapter"`` (the first
+    two digits of an ``hs_code`` column). The rows of a breakdown add up to the option's
+    total in every count and amount.
     """
+    cost = check_costs("summarize", costs)
+    if by is None:
+        if bands is not None:
+            raise ArgumentError("summarize", "bands", "None unless by='value_band'", bands)
+        return _priced(_summary(comparison), cost)
+    if _is_dask(comparison):
+        raise ArgumentError("summarize", "by", "None for a Dask comparison (compute it first)", by)
+    keys, order = _breakdown(comparison, by, bands)
+    parts = []
+    for key in order:
+        mask = (keys == key).to_numpy()
+        if not mask.any():
+            continue
+        part = _summary(comparison[mask])
+        part.insert(1, by, key)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    names = list(dict.fromkeys(str(o) for o in comparison["option"]))
+    rank = {name: i for i, name in enumerate(names)}
+    position = {key: i for i, key in enumerate(order)}
+    out = out.iloc[
+        sorted(
+            range(len(out)),
+            key=lambda i: (rank[str(out["option"].iat[i])], position[out[by].iat[i]]),
+        )
+    ].reset_index(drop=True)
+    return _priced(out, cost)
+
+
+def _breakdown(comparison: Any, by: object, bands: object) -> tuple[pd.Series, list[Any]]:
+    """The key of each row for ``by``, and the keys in display order."""
+    fn = "summarize"
+    if not isinstance(comparison, pd.DataFrame):
+        raise ArgumentError(fn, "comparison", "the frame returned by compare()", comparison)
+    if not isinstance(by, str):
+        raise ArgumentError(fn, "by", "a column name, 'value_band' or 'hs_chapter'", by)
+    if by == "value_band":
+        return _value_bands(comparison, bands)
+    if bands is not None:
+        raise ArgumentError(fn, "bands", "None unless by='value_band'", bands)
+    if by == "hs_chapter" and "hs_chapter" not in comparison.columns:
+        if "hs_code" not in comparison.columns:
+            raise ArgumentError(
+                fn, "by", "'hs_chapter' only for a comparison with an 'hs_code' column", by
+            )
+        keys = pd.Series(
+            ["".join(ch for ch in str(v) if ch.isdigit())[:2] for v in comparison["hs_code"]],
+            index=comparison.index,
+            dtype=object,
+        )
+        return keys, sorted(set(keys))
+    if by not in comparison.columns or by == "option":
+        raise ArgumentError(
+            fn,
+            "by",
+            "a column of the comparison (other than 'option'), 'value_band' or 'hs_chapter'",
+            by,
+        )
+    keys = pd.Series(comparison[by].astype(object).to_numpy(), index=comparison.index)
+    return keys, sorted(set(keys), key=lambda k: (k is None, str(k)))
+
+
+def _value_bands(comparison: pd.DataFrame, bands: object) -> tuple[pd.Series, list[Any]]:
+    fn = "summarize"
+    if bands is None or isinstance(bands, (str, bytes)) or not isinstance(bands, Iterable):
+        raise ArgumentError(
+            fn, "bands", "ascending band upper bounds such as (20, 40, 150, 500)", bands
+        )
+    edges: list[Decimal] = []
+    for i, b in enumerate(bands):
+        try:
+            edge = to_decimal(b, f"bands[{i}]")
+        except (TypeError, ValueError):
+            raise ArgumentError(fn, f"bands[{i}]", "an exact amount (not a float)", b) from None
+        if edge < 0 or (edges and edge <= edges[-1]):
+            raise ArgumentError(fn, f"bands[{i}]", "a non-negative amount above the last", b)
+        edges.append(edge)
+    if not edges:
+        raise ArgumentError(fn, "bands", "at least one band upper bound", "()")
+    labels = [band_label(None if i == 0 else edges[i - 1], e) for i, e in enumerate(edges)]
+    labels.append(band_label(edges[-1], None))
+    if "goods_value_minor" in comparison.columns:
+        places = {CURRENCIES.get(str(c), 2) for c in comparison["currency"].unique()}
+        scale = Decimal(10) ** max(places)
+        values = [CONTEXT.divide(Decimal(int(v)), scale) for v in comparison["goods_value_minor"]]
+    elif "goods_value" in comparison.columns:
+        values = [Decimal(v) for v in comparison["goods_value"]]
+    else:
+        raise ArgumentError(
+            fn, "comparison", "a comparison with a goods value column", "no goods_value"
+        )
+    keys = [labels[bisect.bisect_left(edges, v)] for v in values]
+    return pd.Series(keys, index=comparison.index, dtype=object), labels
+
+
+def band_label(low: Decimal | None, high: Decimal | None) -> str:
+    """A value band in words: ``0–20`` (above 0 up to 20 included) or ``over 150``."""
+    if high is None:
+        return f"over {low:,}"
+    return f"{low or 0:,}–{high:,}"
+
+
+def _priced(summary: pd.DataFrame, costs: CollectionCosts) -> pd.DataFrame:
+    """The summary with ``collection_cost`` and ``net_revenue``, means in the minor unit."""
+    summary = summary.copy()
+    currencies = [str(c) for c in summary["currency"]]
+    if costs.currency is not None:
+        other = sorted({c for c in currencies if c != costs.currency})
+        if other and not costs.is_zero:
+            raise ArgumentError(
+                "summarize",
+                "costs",
+                f"unit costs in the comparison's currency ({'/'.join(other)})",
+                f"costs in {costs.currency}",
+            )
+    means, medians, spent, net = [], [], [], []
+    records: list[dict[str, Any]] = summary.to_dict("records")  # type: ignore[assignment]
+    for row, currency in zip(records, currencies, strict=True):
+        unit = _unit(currency)
+        n = int(row["shipments"])
+        revenue = Decimal(row["revenue"])
+        mean = CONTEXT.divide(revenue, Decimal(n)) if n else Decimal(0)
+        means.append(mean.quantize(unit, rounding="ROUND_HALF_EVEN", context=CONTEXT))
+        median = Decimal(row["median_burden"])
+        medians.append(median.quantize(unit, rounding="ROUND_HALF_EVEN", context=CONTEXT))
+        cost = collection_cost(
+            costs,
+            shipments=n,
+            border_collection_events=int(row["border_collection_events"]),
+            classifications=int(row["classifications"]),
+        )
+        spent.append(cost)
+        net.append(CONTEXT.subtract(revenue, cost))
+    summary["mean_burden"] = pd.Series(means, index=summary.index, dtype=object)
+    summary["median_burden"] = pd.Series(medians, index=summary.index, dtype=object)
+    summary["collection_cost"] = pd.Series(spent, index=summary.index, dtype=object)
+    summary["net_revenue"] = pd.Series(net, index=summary.index, dtype=object)
+    return summary
+
+
+def _summary(comparison: Any) -> pd.DataFrame:
+    """The counts and sums of :func:`summarize`, before costs."""
     if _is_dask(comparison) or (
         isinstance(comparison, pd.DataFrame) and "total_minor" in comparison.columns
     ):
@@ -191,11 +359,15 @@ def summarize(comparison: Any) -> pd.DataFrame:
                 f"a frame missing {', '.join(missing)}",
             )
         if isinstance(comparison, pd.DataFrame):
-            return combine_summaries([partial_summary(comparison)], SUMMARY_COLUMNS)
+            return combine_summaries([partial_summary(comparison)], _COUNTED_COLUMNS)
         from ._frame_dask import summarize_dask
 
         return summarize_dask(
-            comparison, partial_summary, lambda parts: combine_summaries(parts, SUMMARY_COLUMNS)
+            comparison, partial_summary, lambda parts: combine_summaries(parts, _COUNTED_COLUMNS)
+        )
+    if not isinstance(comparison, pd.DataFrame):
+        raise ArgumentError(
+            "summarize", "comparison", "the frame returned by compare()", type(comparison).__name__
         )
     missing = [
         c
@@ -220,7 +392,7 @@ def summarize(comparison: Any) -> pd.DataFrame:
         )
     rows = []
     cent = Decimal("0.01")
-    for option, group in comparison.groupby("option", sort=False):
+    for option, group in comparison.groupby("option", sort=False, observed=True):
         totals = [Decimal(t) for t in group["total"]]
         n = len(totals)
         revenue = sum(totals, Decimal(0))
@@ -237,11 +409,11 @@ def summarize(comparison: Any) -> pd.DataFrame:
                 sum((Decimal(f) for f in group["fees"]), Decimal(0)),
                 revenue,
                 mean.quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
-                _median(totals).quantize(cent, rounding="ROUND_HALF_EVEN", context=CONTEXT),
+                _median(totals),
                 int(group["classifications"].astype("int64").sum()),
             )
         )
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    return pd.DataFrame(rows, columns=list(_COUNTED_COLUMNS))
 
 
-__all__ = ["COMPARISON_COLUMNS", "SUMMARY_COLUMNS", "compare", "summarize"]
+__all__ = ["COMPARISON_COLUMNS", "SUMMARY_COLUMNS", "band_label", "compare", "summarize"]

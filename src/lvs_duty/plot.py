@@ -21,8 +21,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from .compare import summarize
+from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError
-from .money import CONTEXT, to_decimal
+from .labels import amount as _amount_text
+from .labels import readable
+from .money import CONTEXT, CURRENCIES, to_decimal
 
 try:
     from matplotlib.axes import Axes
@@ -59,7 +62,6 @@ _SUMMARY_NEEDS = (
 )
 _COMPARISON_NEEDS = ("option", "currency", "goods_value", "customs_value", "total")
 _HUNDRED = Decimal(100)
-_CENT = Decimal("0.01")
 
 ValueMeasure = Literal["goods_value", "customs_value"]
 BurdenShown = Literal["mean_burden", "effective_rate"]
@@ -140,6 +142,26 @@ def _new_figure(width: float = 7.5, height: float = 4.5) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _footer(fig: Figure, *lines: str | None) -> None:
+    """Text under the figure (the population caption, notch keys), kept clear of the axes."""
+    text = "\n".join(line for line in lines if line)
+    if text:
+        fig.supxlabel(text, fontsize="x-small", x=0.01, ha="left", color="0.25")
+
+
+def _renamed(frame: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataFrame:
+    if names is None:
+        return frame
+    if not isinstance(names, Mapping):
+        raise ArgumentError("plot", "names", "a mapping of option to a reader's name", names)
+    return readable(frame, names)
+
+
+def _unit_of(currency: str) -> Decimal:
+    """The currency's minor unit (0.01 for one lvs_duty does not know): JPY means in yen."""
+    return Decimal(1).scaleb(-CURRENCIES.get(currency, 2))
+
+
 def _f(amount: Decimal) -> float:
     """An exact amount as a float, only ever as a drawing coordinate (never summed)."""
     return float(amount)
@@ -183,7 +205,7 @@ def _draw_revenue(ax: Axes, summary: pd.DataFrame, function: str) -> str:
                 total,
             )
         ax.annotate(
-            f"{total:,}",
+            _amount_text(total, currency).split(" ", 1)[1],
             (x[i], _f(total)),
             xytext=(0, 3),
             textcoords="offset points",
@@ -199,15 +221,25 @@ def _draw_revenue(ax: Axes, summary: pd.DataFrame, function: str) -> str:
     return currency
 
 
-def revenue_by_option(summary: pd.DataFrame, *, title: str | None = None) -> Figure:
+def revenue_by_option(
+    summary: pd.DataFrame,
+    *,
+    title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    caption: str | None = None,
+) -> Figure:
     """Revenue of each option, duty, tax and fees stacked, its exact total written on top.
 
     ``summary`` is :func:`lvs_duty.summarize` of a comparison (a comparison frame is summarized
-    for you). The y axis is in the regime currency; options must share one currency.
+    for you). The y axis is in the regime currency; options must share one currency. Totals
+    of 10,000 or more are written in whole units. ``names`` gives options a reader's name
+    (:func:`lvs_duty.labels.option_names`); ``caption`` is set under the figure
+    (:func:`lvs_duty.labels.caption`).
     """
     fn = "revenue_by_option"
-    frame = _as_summary(fn, summary)
+    frame = _renamed(_as_summary(fn, summary), names)
     fig = _new_figure()
+    _footer(fig, caption)
     ax = fig.add_subplot()
     currency = _draw_revenue(ax, frame, fn)
     default = f"Revenue by option, duty and tax ({currency})"
@@ -324,8 +356,9 @@ def burden_table(
     above the previous bound up to and including its own (as an inclusive de minimis does),
     the first from 0, and a last open band holds everything above the top bound. Columns:
     ``option``, ``band``, ``low``, ``high`` (None when open), ``shipments``, ``value`` and
-    ``charges`` (exact sums), ``mean_burden`` (charges / shipments, half-even to 0.01; None for
-    an empty band) and ``effective_rate`` (charges / value, half-even to 0.0001).
+    ``charges`` (exact sums), ``mean_burden`` (charges / shipments, half-even to the
+    currency's minor unit; None for an empty band) and ``effective_rate`` (charges / value,
+    half-even to 0.0001).
 
     Australia: GST 10% collected at sale up to AUD 1,000, so 10.00 pays 1.00 and 30.00 pays
     3.00; 1,200.00 pays duty 5% = 60.00 plus GST 10% of 1,260.00 = 126.00, in all 186.00.
@@ -355,6 +388,7 @@ def burden_table(
     for option, group in frame.groupby("option", sort=False):
         values = _column(fn, "comparison", group, value)
         totals = _column(fn, "comparison", group, "total")
+        unit = max(_unit_of(str(c)) for c in group["currency"].unique())
         for low, high in zip(lows, highs, strict=True):
             inside = [
                 (v, t)
@@ -366,7 +400,7 @@ def burden_table(
             charges = sum((t for _, t in inside), Decimal(0))
             mean = (
                 CONTEXT.divide(charges, Decimal(n)).quantize(
-                    _CENT, rounding="ROUND_HALF_EVEN", context=CONTEXT
+                    unit, rounding="ROUND_HALF_EVEN", context=CONTEXT
                 )
                 if n
                 else None
@@ -414,6 +448,7 @@ def _draw_burden(
     value: ValueMeasure,
     show: BurdenShown,
     function: str,
+    ceiling: Decimal | None = None,
 ) -> str:
     currency = _currency(function, "comparison", comparison["currency"])
     if show not in ("mean_burden", "effective_rate"):
@@ -438,8 +473,30 @@ def _draw_burden(
         ax.set_ylabel(f"Mean charge per parcel ({currency})")
     else:
         ax.set_ylabel(f"Charges as % of {what} (%)")
+    if ceiling is not None:
+        _policy_zone(ax, _bands(function, bands), ceiling, currency)
     ax.legend(fontsize="small", title="Option", title_fontsize="small")
     return currency
+
+
+def _policy_zone(ax: Axes, edges: list[Decimal], ceiling: Decimal, currency: str) -> None:
+    """Shade the bands at or under the ceiling, where the option's own rule applies."""
+    inside = sum(1 for e in edges if e <= ceiling)  # bands wholly at or under the ceiling
+    # the zone ends on the boundary when the ceiling is a band edge, else mid-band
+    end = inside - 0.5 if inside and edges[inside - 1] == ceiling else float(inside)
+    ax.axvspan(-0.5, end, color="0.92", zorder=0, label=f"at or under the ceiling ({currency})")
+    ax.axvline(end, color="0.35", linestyle=":", linewidth=1.2)
+    ax.annotate(
+        f"ceiling {currency} {ceiling:,}",
+        (end, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize="x-small",
+        color="0.3",
+    )
 
 
 def burden_by_value_band(
@@ -449,20 +506,34 @@ def burden_by_value_band(
     value: ValueMeasure = "goods_value",
     show: BurdenShown = "mean_burden",
     title: str | None = None,
+    ceiling: Decimal | int | str | None = None,
+    names: Mapping[str, str] | None = None,
+    caption: str | None = None,
 ) -> Figure:
     """Who pays how much: the mean charge per parcel (or the effective rate) by value band.
 
     One group of bars per band, one bar per option; see :func:`burden_table` for the band
     semantics and the exact figures. ``show="effective_rate"`` plots charges as a percentage
-    of the value in the band instead of the mean charge in the regime currency.
+    of the value in the band instead of the mean charge in the regime currency. With
+    ``ceiling`` the bands at or under it (the policy zone, where an option's own rule
+    applies) are shaded and the ceiling marked.
     """
     fn = "burden_by_value_band"
-    frame = _frame(
-        fn, "comparison", comparison, _COMPARISON_NEEDS, "the frame returned by lvs_duty.compare"
+    frame = _renamed(
+        _frame(
+            fn,
+            "comparison",
+            comparison,
+            _COMPARISON_NEEDS,
+            "the frame returned by lvs_duty.compare",
+        ),
+        names,
     )
+    limit = None if ceiling is None else _amount(fn, "ceiling", ceiling)
     fig = _new_figure(8.5, 4.5)
+    _footer(fig, caption)
     ax = fig.add_subplot()
-    currency = _draw_burden(ax, frame, bands, value, show, fn)
+    currency = _draw_burden(ax, frame, bands, value, show, fn, limit)
     what = (
         f"mean charge per parcel ({currency})" if show == "mean_burden" else "charges as % of value"
     )
@@ -554,8 +625,10 @@ def _notch_marks(function: str, notches: object) -> list[tuple[str, Decimal]]:
 def net_revenue(frame: pd.DataFrame, cost_per_event: Decimal | int | str) -> list[Decimal]:
     """Revenue less ``cost_per_event`` for each border collection event, row by row, exact.
 
-    What collecting costs the state (or the carrier, passed on) can exceed what a small parcel
-    yields; this is the revenue left once each border collection is paid for.
+    Superseded by :func:`lvs_duty.summarize`'s ``net_revenue`` column, which prices every
+    count with a :class:`lvs_duty.costs.CollectionCosts` (per border collection, per
+    classification decision, per parcel); kept working for existing callers. This is the
+    same figure with only a cost per border collection event.
 
     >>> frame = pd.DataFrame({"revenue": [Decimal("100.00")], "border_collection_events": [6]})
     >>> net_revenue(frame, "12.50")   # 100.00 - 6 x 12.50
@@ -572,9 +645,33 @@ def net_revenue(frame: pd.DataFrame, cost_per_event: Decimal | int | str) -> lis
     cost = _amount(fn, "cost_per_event", cost_per_event)
     if cost < 0:
         raise ArgumentError(fn, "cost_per_event", "a non-negative amount", cost)
-    revenue = _column(fn, "frame", frame, "revenue")
-    events = _counts(fn, "frame", frame, "border_collection_events")
-    return [r - cost * e for r, e in zip(revenue, events, strict=True)]
+    return _net(fn, frame, CollectionCosts(per_border_collection=cost))
+
+
+def _net(function: str, frame: pd.DataFrame, costs: CollectionCosts) -> list[Decimal]:
+    """Revenue less the collection cost of each row's counts (counts a cost needs must exist)."""
+    revenue = _column(function, "frame", frame, "revenue")
+    n = len(revenue)
+
+    def counts(column: str, needed: bool) -> list[int]:
+        if column in frame.columns:
+            return _counts(function, "frame", frame, column)
+        if needed:
+            raise ArgumentError(
+                function, "frame", f"a frame with {column!r} (the costs price it)", "none"
+            )
+        return [0] * n
+
+    events = counts("border_collection_events", bool(costs.per_border_collection))
+    decisions = counts("classifications", bool(costs.per_classification))
+    parcels = counts("shipments", bool(costs.per_parcel))
+    return [
+        CONTEXT.subtract(
+            r,
+            collection_cost(costs, shipments=p, border_collection_events=e, classifications=d),
+        )
+        for r, e, d, p in zip(revenue, events, decisions, parcels, strict=True)
+    ]
 
 
 def threshold_curve(
@@ -587,6 +684,9 @@ def threshold_curve(
     collection_cost: Decimal | int | str | None = None,
     currency: str | None = None,
     title: str | None = None,
+    costs: CollectionCosts | None = None,
+    names: Mapping[str, str] | None = None,
+    caption: str | None = None,
 ) -> Figure:
     """Revenue and parcels charged as a threshold moves: the policy curve, one line per option.
 
@@ -594,16 +694,32 @@ def threshold_curve(
     column, ``revenue`` and ``shipments_charged`` (and ``option`` when it holds several
     options). ``notches`` marks amounts with dashed vertical lines: a list of amounts,
     ``{label: amount}``, or a frame with an ``at`` column and an optional ``label``, as
-    :func:`lvs_duty.analysis.notch_table` returns (labels are cut to 48 characters). With
-    ``collection_cost`` per border collection event (needs ``border_collection_events``), a
-    dotted line shows the net revenue, computed exactly by :func:`net_revenue`.
+    :func:`lvs_duty.analysis.notch_table` returns. Each notch is numbered above the
+    panels, staggered so close notches stay apart, and its label (cut to 48 characters)
+    written under the figure by number, clear of the curves. With ``costs`` (a
+    :class:`lvs_duty.costs.CollectionCosts`), or ``collection_cost`` per border collection
+    event (needs ``border_collection_events``), a dotted line shows the net revenue,
+    computed exactly. ``names`` renames options; ``caption`` goes under the figure.
     """
     fn = "threshold_curve"
+    if collection_cost is not None and costs is not None:
+        raise ArgumentError(fn, "collection_cost", "None when costs= is given", collection_cost)
+    if collection_cost is not None:
+        per_event = _amount(fn, "collection_cost", collection_cost)
+        if per_event < 0:
+            raise ArgumentError(fn, "collection_cost", "a non-negative amount", per_event)
+        costs = CollectionCosts(per_border_collection=per_event)
+    priced = None if costs is None else check_costs(fn, costs)
     needs = (
-        (*_SWEEP_NEEDS, "border_collection_events") if collection_cost is not None else _SWEEP_NEEDS
+        (*_SWEEP_NEEDS, "border_collection_events")
+        if priced is not None and priced.per_border_collection
+        else _SWEEP_NEEDS
     )
-    frame = _frame(
-        fn, "sweep", sweep, needs, "a threshold sweep (see lvs_duty.analysis.threshold_sweep)"
+    frame = _renamed(
+        _frame(
+            fn, "sweep", sweep, needs, "a threshold sweep (see lvs_duty.analysis.threshold_sweep)"
+        ),
+        names,
     )
     if currency is None:
         if "currency" not in frame.columns:
@@ -628,8 +744,8 @@ def threshold_curve(
         colour, name = f"C{k}", str(option)
         x = [_f(xs[i]) for i in order]
         ax_rev.plot(x, [_f(revenue[i]) for i in order], marker=".", color=colour, label=name)
-        if collection_cost is not None:
-            net = net_revenue(group, collection_cost)
+        if priced is not None:
+            net = _net(fn, group, priced)
             ax_rev.plot(
                 x, [_f(net[i]) for i in order], linestyle=":", color=colour, label=f"{name}, net"
             )
@@ -642,42 +758,39 @@ def threshold_curve(
             ax_share.set_ylabel("Parcels charged (count)")
             ax_share.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax_share.plot(x, ys, marker=".", color=colour, label=name)
+    keys = []
     for ax in (ax_rev, ax_share):
-        for label, at in marks:
-            short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
+        for number, (_label, at) in enumerate(marks, start=1):
             ax.axvline(_f(at), color="0.4", linestyle="--", linewidth=1)
             ax.annotate(
-                short,
+                str(number),
                 (_f(at), 1),
                 xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
+                xytext=(0, 2 + 9 * ((number - 1) % 3)),  # three levels: close notches stay apart
                 textcoords="offset points",
-                rotation=90,
-                ha="left",
-                va="top",
+                ha="center",
+                va="bottom",
                 fontsize="x-small",
                 color="0.3",
             )
         ax.set_xlabel(f"Threshold ({currency})")
         ax.legend(loc="best", fontsize="x-small")
+    for number, (label, at) in enumerate(marks, start=1):
+        short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
+        keys.append(f"{number}: {currency} {at:,} {short}")
     ax_rev.axhline(0, color="0.6", linewidth=0.8)
-    cost_text = (
-        ""
-        if collection_cost is None
-        else (
-            f"; dotted: net of {currency} {_amount(fn, 'collection_cost', collection_cost)} per "
-            "border collection"
-        )
-    )
+    cost_text = "" if priced is None else " (dotted: net of collection costs)"
     ax_rev.set_ylabel(f"Revenue ({currency})")
     ax_rev.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    ax_rev.set_title(f"Revenue{cost_text}", fontsize="medium")
-    ax_share.set_title("Parcels charged", fontsize="medium")
+    pad = 6.0 + (9 * min(len(marks), 3) + 4 if marks else 0)  # room for the notch numbers
+    ax_rev.set_title(f"Revenue{cost_text}", fontsize="medium", pad=pad)
+    ax_share.set_title("Parcels charged", fontsize="medium", pad=pad)
     fig.suptitle(
         title
         if title is not None
         else f"Revenue and parcels charged as the threshold moves ({currency})"
     )
+    _footer(fig, ("Notches: " + "; ".join(keys)) if keys else None, caption)
     return fig
 
 
@@ -690,41 +803,90 @@ def summary_dashboard(
     *,
     title: str | None = None,
     bands: Sequence[Decimal | int | str] = DEFAULT_BANDS,
+    ceiling: Decimal | int | str | None = None,
+    costs: CollectionCosts | None = None,
+    intervals: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+    caption: str | None = None,
 ) -> Figure:
     """The comparison at a glance: revenue, parcels charged, burden by value band, workload.
 
     Four panels of :func:`revenue_by_option`, :func:`share_charged`,
     :func:`burden_by_value_band` and :func:`workload`. ``lvs-duty compare --plot FILE.png``
-    saves this figure.
+    saves this figure. ``ceiling`` shades the policy zone of the burden panel; ``costs``
+    marks each option's net revenue (a diamond) on the revenue panel; ``intervals`` (from
+    :mod:`lvs_duty.uncertainty`) draws the revenue interval as a whisker; ``names`` renames
+    the options (also in ``intervals``); ``caption`` goes under the figure.
     """
     fn = "summary_dashboard"
-    frame = _frame(
-        fn,
-        "comparison",
-        comparison,
-        (*_COMPARISON_NEEDS, "duty", "tax", "fees", "border_collection", "classifications"),
-        "the frame returned by lvs_duty.compare",
+    frame = _renamed(
+        _frame(
+            fn,
+            "comparison",
+            comparison,
+            (*_COMPARISON_NEEDS, "duty", "tax", "fees", "border_collection", "classifications"),
+            "the frame returned by lvs_duty.compare",
+        ),
+        names,
     )
-    summary = summarize(frame)
+    priced = check_costs(fn, costs)
+    summary = summarize(frame, costs=priced)
+    limit = None if ceiling is None else _amount(fn, "ceiling", ceiling)
     fig = _new_figure(14, 9)
+    _footer(fig, caption)
     (ax_rev, ax_share), (ax_burden, ax_work) = fig.subplots(2, 2)
     currency = _draw_revenue(ax_rev, summary, fn)
+    if not priced.is_zero:
+        nets = _column(fn, "summary", summary, "net_revenue")
+        ax_rev.plot(
+            range(len(nets)),
+            [_f(v) for v in nets],
+            linestyle="none",
+            marker="D",
+            color="k",
+            label="net of collection cost",
+        )
+        ax_rev.legend(loc="upper center", ncols=2, fontsize="small")
+    if intervals is not None:
+        _whiskers(ax_rev, summary, _renamed(intervals, names), fn)
     ax_rev.set_title(f"Revenue by option ({currency})", fontsize="medium")
     _draw_share(ax_share, summary, fn)
     ax_share.set_title("Share of parcels charged", fontsize="medium")
-    _draw_burden(ax_burden, frame, bands, "goods_value", "mean_burden", fn)
+    _draw_burden(ax_burden, frame, bands, "goods_value", "mean_burden", fn, limit)
     ax_burden.set_title(f"Mean charge per parcel by value band ({currency})", fontsize="medium")
     _draw_workload(ax_work, summary, fn)
     ax_work.set_title("Classification decisions and border collection events", fontsize="medium")
     shipments = _counts(fn, "summary", summary, "shipments")
     rules = (
-        ", ".join(dict.fromkeys(str(r) for r in frame["rules"])) if "rules" in frame.columns else ""
+        ", ".join(dict.fromkeys(str(r).split("+")[0] for r in frame["rules"]))
+        if "rules" in frame.columns
+        else ""
     )
     default = f"Policy options compared over {max(shipments):,} parcels" + (
         f" ({rules})" if rules else ""
     )
     fig.suptitle(title if title is not None else default)
     return fig
+
+
+def _whiskers(ax: Axes, summary: pd.DataFrame, intervals: pd.DataFrame, function: str) -> None:
+    """The revenue interval of each option as a whisker over its bar."""
+    frame = _frame(
+        function,
+        "intervals",
+        intervals,
+        ("option", "figure", "low", "high"),
+        "the frame of lvs_duty.uncertainty.across_seeds or bootstrap",
+    )
+    revenue = frame[frame["figure"] == "revenue"].set_index("option")
+    for i, option in enumerate(str(o) for o in summary["option"]):
+        if option not in revenue.index:
+            continue
+        low = _amount(function, f"intervals[{option!r}].low", revenue.loc[option, "low"])
+        high = _amount(function, f"intervals[{option!r}].high", revenue.loc[option, "high"])
+        ax.plot([i, i], [_f(low), _f(high)], color="0.15", linewidth=1.5)
+        ax.plot([i - 0.08, i + 0.08], [_f(low), _f(low)], color="0.15", linewidth=1.5)
+        ax.plot([i - 0.08, i + 0.08], [_f(high), _f(high)], color="0.15", linewidth=1.5)
 
 
 __all__ = [
