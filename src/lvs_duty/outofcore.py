@@ -147,11 +147,12 @@ def compare_to_parquet(
 
     frame = population if hasattr(population, "map_partitions") else read_population(population)
     comparison = compare(frame, options, fx=fx, amounts="minor")
-    target = Path(out)
-    if target.exists() and any(target.iterdir()):
-        raise ArgumentError("compare_to_parquet", "out", "a new or empty directory", str(target))
+    target = str(out)
+    local = Path(target) if "://" not in target else None  # s3://... and the like: not checked
+    if local is not None and local.exists() and any(local.iterdir()):
+        raise ArgumentError("compare_to_parquet", "out", "a new or empty directory", target)
     writing = comparison.to_parquet(
-        str(target),
+        target,
         write_index=False,
         compute=False,
         name_function=lambda number: f"part-{number:05d}.parquet",
