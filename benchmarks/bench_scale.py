@@ -8,7 +8,7 @@ Usage::
 
 For each size, in a fresh process and a fresh temporary directory (``--dir``, removed after):
 ``lvs_duty.outofcore.write_population(dir, n, "CA", seed=7)`` (Parquet files of
-``--per-partition`` parcels each, the fast layout), then
+``--per-partition`` parcels each (250,000 by default), the fast layout), then
 ``compare_to_parquet(dir, gea_options(load_rules("CA")), out)`` (the four GEA options,
 partition by partition, comparison written to Parquet, summary read back). Printed: wall
 seconds of each stage, parcels per second end to end, shipment-assessments per second of the
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run every size in a fresh process and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10**4, 10**5, 10**6, 10**7])
-    parser.add_argument("--per-partition", type=int, default=1_000_000)
+    parser.add_argument("--per-partition", type=int, default=250_000)
     parser.add_argument("--dir", help="where the temporary Parquet files go (default: $TMPDIR)")
     parser.add_argument("--address", help="a Dask scheduler address (distributed.Client)")
     parser.add_argument("--no-malloc-tuning", action="store_true")

@@ -31,8 +31,9 @@ from .errors import ArgumentError
 from .progress import compute, dask_bar, steps
 from .rules import RuleSet
 
-PER_PARTITION = 1_000_000
-"""Parcels per Parquet file by default: about 1.35 M rows, some 150 MB in memory."""
+PER_PARTITION = 250_000
+"""Parcels per Parquet file by default: about 340,000 rows; a partition in flight (its rows,
+the engine's temporaries, its four-option comparison) peaks at a few hundred MB."""
 
 
 def _module(name: str) -> Any:
