@@ -5,9 +5,10 @@ their unit and the regime's currency, and returns a :class:`matplotlib.figure.Fi
 with the object API (no ``pyplot``, no global state), so it works under any backend, in
 threads and in notebooks. Save one with ``fig.savefig("revenue.png")``.
 
-Sums are done in Decimal first, from the exact amounts of :func:`lvs_duty.compare`; an amount
-becomes a float only as the height of a bar or a point on a line, at the very edge, for
-drawing. The figures' text labels show the exact Decimal figures.
+Sums are done in Decimal first, from the exact amounts of :func:`lvs_duty.compare` (or in
+integers from its minor-unit comparison, ``amounts="minor"``, which is what a population of
+millions should plot); an amount becomes a float only as the height of a bar or a point on a
+line, at the very edge, for drawing. The figures' text labels show the exact Decimal figures.
 
 matplotlib is an optional extra: ``pip install 'lvs_duty[plot]'``.
 """
