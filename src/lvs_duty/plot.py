@@ -5,9 +5,10 @@ their unit and the regime's currency, and returns a :class:`matplotlib.figure.Fi
 with the object API (no ``pyplot``, no global state), so it works under any backend, in
 threads and in notebooks. Save one with ``fig.savefig("revenue.png")``.
 
-Sums are done in Decimal first, from the exact amounts of :func:`lvs_duty.compare`; an amount
-becomes a float only as the height of a bar or a point on a line, at the very edge, for
-drawing. The figures' text labels show the exact Decimal figures.
+Sums are done in Decimal first, from the exact amounts of :func:`lvs_duty.compare` (or in
+integers from its minor-unit comparison, ``amounts="minor"``, which is what a population of
+millions should plot); an amount becomes a float only as the height of a bar or a point on a
+line, at the very edge, for drawing. The figures' text labels show the exact Decimal figures.
 
 matplotlib is an optional extra: ``pip install 'lvs_duty[plot]'``.
 """
@@ -15,9 +16,10 @@ matplotlib is an optional extra: ``pip install 'lvs_duty[plot]'``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from .compare import summarize
@@ -344,6 +346,69 @@ def _band_label(low: Decimal | None, high: Decimal | None) -> str:
     return f"{low or 0:,}–{high:,}"
 
 
+def _minor(frame: object) -> bool:
+    """Whether a comparison holds int64 minor units (``compare(..., amounts="minor")``)."""
+    return isinstance(frame, pd.DataFrame) and "total_minor" in frame.columns
+
+
+def _comparison_needs(frame: object, *extra: str) -> tuple[str, ...]:
+    """Columns a comparison must have, named as its layout (Decimal or minor) names them."""
+    names = (*_COMPARISON_NEEDS, *extra)
+    if not _minor(frame):
+        return names
+    kept = ("option", "currency", "border_collection", "classifications")
+    return tuple(n if n in kept else f"{n}_minor" for n in names)
+
+
+def _band_sums(
+    fn: str,
+    group: pd.DataFrame,
+    value: str,
+    lows: Sequence[Decimal | None],
+    highs: Sequence[Decimal | None],
+) -> list[tuple[int, Decimal, Decimal]]:
+    """Per band: shipments, value and charges (exact Decimal sums) of a Decimal comparison."""
+    values = _column(fn, "comparison", group, value)
+    totals = _column(fn, "comparison", group, "total")
+    out = []
+    for low, high in zip(lows, highs, strict=True):
+        inside = [
+            (v, t)
+            for v, t in zip(values, totals, strict=True)
+            if (low is None or v > low) and (high is None or v <= high)
+        ]
+        worth = sum((v for v, _ in inside), Decimal(0))
+        out.append((len(inside), worth, sum((t for _, t in inside), Decimal(0))))
+    return out
+
+
+def _band_sums_minor(
+    group: pd.DataFrame, value: str, edges: Sequence[Decimal], places: int
+) -> list[tuple[int, Decimal, Decimal]]:
+    """:func:`_band_sums` on int64 minor units: integer band cuts and sums, exact."""
+    values = group[f"{value}_minor"].to_numpy(dtype=np.int64)
+    totals = group["total_minor"].to_numpy(dtype=np.int64)
+    # v <= high  <=>  v_minor <= floor(high * 10**places), v_minor an integer
+    cuts = [int((e.scaleb(places, context=CONTEXT)).to_integral_value(ROUND_FLOOR)) for e in edges]
+    band = np.searchsorted(np.array(cuts, dtype=np.int64), values, side="left")
+    counts = np.bincount(band, minlength=len(edges) + 1)
+    worth = pd.Series(values).groupby(band).sum()
+    charges = pd.Series(totals).groupby(band).sum()
+    out = []
+    for b, n in enumerate(counts.tolist()):
+        if n == 0:
+            out.append((0, Decimal(0), Decimal(0)))
+            continue
+        out.append(
+            (
+                n,
+                Decimal(int(worth[b])).scaleb(-places, context=CONTEXT),
+                Decimal(int(charges[b])).scaleb(-places, context=CONTEXT),
+            )
+        )
+    return out
+
+
 def burden_table(
     comparison: pd.DataFrame,
     bands: Sequence[Decimal | int | str] = DEFAULT_BANDS,
@@ -377,7 +442,11 @@ def burden_table(
     """
     fn = "burden_table"
     frame = _frame(
-        fn, "comparison", comparison, _COMPARISON_NEEDS, "the frame returned by lvs_duty.compare"
+        fn,
+        "comparison",
+        comparison,
+        _comparison_needs(comparison),
+        "the frame returned by lvs_duty.compare",
     )
     if value not in ("goods_value", "customs_value"):
         raise ArgumentError(fn, "value", "'goods_value' or 'customs_value'", value)
@@ -385,19 +454,15 @@ def burden_table(
     lows: list[Decimal | None] = [None, *edges]
     highs: list[Decimal | None] = [*edges, None]
     rows: list[tuple[Any, ...]] = []
-    for option, group in frame.groupby("option", sort=False):
-        values = _column(fn, "comparison", group, value)
-        totals = _column(fn, "comparison", group, "total")
+    places = CURRENCIES.get(str(frame["currency"].iloc[0]), 2) if _minor(frame) else 0
+    for option, group in frame.groupby("option", sort=False, observed=True):
         unit = max(_unit_of(str(c)) for c in group["currency"].unique())
-        for low, high in zip(lows, highs, strict=True):
-            inside = [
-                (v, t)
-                for v, t in zip(values, totals, strict=True)
-                if (low is None or v > low) and (high is None or v <= high)
-            ]
-            n = len(inside)
-            worth = sum((v for v, _ in inside), Decimal(0))
-            charges = sum((t for _, t in inside), Decimal(0))
+        sums = (
+            _band_sums_minor(group, value, edges, places)
+            if _minor(frame)
+            else _band_sums(fn, group, value, lows, highs)
+        )
+        for low, high, (n, worth, charges) in zip(lows, highs, sums, strict=True):
             mean = (
                 CONTEXT.divide(charges, Decimal(n)).quantize(
                     unit, rounding="ROUND_HALF_EVEN", context=CONTEXT
@@ -450,7 +515,7 @@ def _draw_burden(
     function: str,
     ceiling: Decimal | None = None,
 ) -> str:
-    currency = _currency(function, "comparison", comparison["currency"])
+    currency = _currency(function, "comparison", comparison["currency"].unique())
     if show not in ("mean_burden", "effective_rate"):
         raise ArgumentError(function, "show", "'mean_burden' or 'effective_rate'", show)
     table = burden_table(comparison, bands, value=value)
@@ -524,7 +589,7 @@ def burden_by_value_band(
             fn,
             "comparison",
             comparison,
-            _COMPARISON_NEEDS,
+            _comparison_needs(comparison),
             "the frame returned by lvs_duty.compare",
         ),
         names,
@@ -824,7 +889,9 @@ def summary_dashboard(
             fn,
             "comparison",
             comparison,
-            (*_COMPARISON_NEEDS, "duty", "tax", "fees", "border_collection", "classifications"),
+            _comparison_needs(
+                comparison, "duty", "tax", "fees", "border_collection", "classifications"
+            ),
             "the frame returned by lvs_duty.compare",
         ),
         names,
@@ -858,7 +925,7 @@ def summary_dashboard(
     ax_work.set_title("Classification decisions and border collection events", fontsize="medium")
     shipments = _counts(fn, "summary", summary, "shipments")
     rules = (
-        ", ".join(dict.fromkeys(str(r).split("+")[0] for r in frame["rules"]))
+        ", ".join(dict.fromkeys(str(r).split("+")[0] for r in frame["rules"].unique()))
         if "rules" in frame.columns
         else ""
     )
