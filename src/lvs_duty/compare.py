@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ._frame_compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
+from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .money import CONTEXT
 from .rules import RuleSet
 from .shipment import Shipment
@@ -69,7 +69,7 @@ def compare(
 
     A shipment table (pandas or Dask) is assessed on the frame path; with
     ``amounts="minor"`` its amounts stay int64 minor units (see
-    :data:`lvs_duty._frame_compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
+    :data:`lvs_duty.frame.compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
     ordered by partition, then option, then shipment; its bad rows raise FrameError when
     it is computed.
     """
@@ -137,7 +137,7 @@ def _compare_frame(
         return out if amounts == "minor" else _as_decimal(out)
 
     if _is_dask(frame):
-        from ._frame_dask import map_shipments
+        from .frame.on_dask import map_shipments
 
         return map_shipments(frame, run)
     return run(frame)
@@ -192,7 +192,7 @@ def summarize(comparison: Any) -> pd.DataFrame:
             )
         if isinstance(comparison, pd.DataFrame):
             return combine_summaries([partial_summary(comparison)], SUMMARY_COLUMNS)
-        from ._frame_dask import summarize_dask
+        from .frame.on_dask import summarize_dask
 
         return summarize_dask(
             comparison, partial_summary, lambda parts: combine_summaries(parts, SUMMARY_COLUMNS)

@@ -4,7 +4,7 @@ One :class:`Kernel` assesses every shipment of a batch that falls in one rule ve
 scalar engine's order: convert, value and allocate transport, thresholds, duty per line, tax
 groups, minimum collectable, fees. All amounts are int64 minor units of the regime currency;
 line duties are exact numerators until their group is rounded; rounding is integer division
-by rounding mode (:func:`lvs_duty._frame_int.div_round`).
+by rounding mode (:func:`lvs_duty.frame.ints.div_round`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,21 @@ from typing import Any, get_args
 
 import numpy as np
 
-from ._frame_duty import DutyCharger
-from ._frame_input import Batch, Coded, hs_lut
-from ._frame_int import (
+from ..assess import longest_prefix
+from ..errors import ArgumentError
+from ..money import CURRENCIES, minor_digits
+from ..rules import (
+    CategoryDuty,
+    Condition,
+    DutyMethod,
+    ExcludedFrom,
+    MfnDuty,
+    RuleSet,
+    RuleVersion,
+)
+from .duty import DutyCharger
+from .input import Batch, Coded, hs_lut
+from .ints import (
     BIG,
     Bools,
     Guard,
@@ -29,19 +41,7 @@ from ._frame_int import (
     div_round,
     scaled,
 )
-from ._frame_tax import TaxSteps
-from .assess import longest_prefix
-from .errors import ArgumentError
-from .money import CURRENCIES, minor_digits
-from .rules import (
-    CategoryDuty,
-    Condition,
-    DutyMethod,
-    ExcludedFrom,
-    MfnDuty,
-    RuleSet,
-    RuleVersion,
-)
+from .tax import TaxSteps
 
 WHERE = ("border", "sale", "mixed")
 """Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
@@ -105,7 +105,7 @@ class Kernel(TaxSteps):
     """Assess the shipments of ``batch`` (all in ``version``) under ``rules``.
 
     Valuation, thresholds and duty are here; tax groups, minimums and fees come from
-    :class:`~lvs_duty._frame_tax.TaxSteps`.
+    :class:`~lvs_duty.frame.tax.TaxSteps`.
     """
 
     def __init__(

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._frame_batch import assess_batch
-from ._frame_input import read_batch
-from ._frame_int import Ints, div_round
-from ._frame_kernel import WHERE
-from .errors import FrameError
-from .money import CONTEXT, CURRENCIES
-from .rules import RuleSet
+from ..errors import FrameError
+from ..money import CONTEXT, CURRENCIES
+from ..rules import RuleSet
+from .batch import assess_batch
+from .input import read_batch
+from .ints import Ints, div_round
+from .kernel import WHERE
 
 MINOR_COLUMNS: tuple[str, ...] = (
     "shipment_id", "option", "rules", "currency", "goods_value_minor", "customs_value_minor",

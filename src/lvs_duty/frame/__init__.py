@@ -49,12 +49,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._frame_batch import assess_batch
-from ._frame_input import FAST_COLUMNS, Batch, read_batch
-from ._frame_kernel import WHERE, Outcome
-from .errors import ArgumentError, FrameError
-from .money import CURRENCIES, to_decimal
-from .rules import RuleSet
+from ..errors import ArgumentError, FrameError
+from ..money import CURRENCIES, to_decimal
+from ..rules import RuleSet
+from .batch import assess_batch
+from .input import FAST_COLUMNS, Batch, read_batch
+from .kernel import WHERE, Outcome
 
 Errors = Literal["raise", "flag"]
 
@@ -137,7 +137,7 @@ def assess_frame(
     _check("assess_frame", rules, errors, on)
     rates = check_fx("assess_frame", fx)
     if _is_dask(frame):
-        from ._frame_dask import assess_dask
+        from .on_dask import assess_dask
 
         return assess_dask(frame, rules, rates, on, errors)
     if not isinstance(frame, pd.DataFrame):

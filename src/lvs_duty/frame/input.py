@@ -21,11 +21,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, TypeAdapter, ValidationError
 
-from ._frame_int import Bools, Ints, Segments, digits, scaled
-from ._frame_problems import Problems
-from .errors import FrameError, RowProblem
-from .money import CURRENCIES
-from .shipment import (
+from ..errors import FrameError, RowProblem
+from ..money import CURRENCIES
+from ..shipment import (
     Amount,
     Country,
     Currency,
@@ -36,7 +34,9 @@ from .shipment import (
     Quantity,
     Rate,
 )
-from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
+from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
+from .ints import Bools, Ints, Segments, digits, scaled
+from .problems import Problems
 
 FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
     "value_minor": "value", "shipping_minor": "shipping", "insurance_minor": "insurance",

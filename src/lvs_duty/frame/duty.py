@@ -20,10 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._frame_input import Coded
-from ._frame_int import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
-from .assess import longest_prefix
-from .rules import (
+from ..assess import longest_prefix
+from ..rules import (
     Category,
     CategoryDuty,
     DutyMethod,
@@ -34,6 +32,8 @@ from .rules import (
     RuleSet,
     RuleVersion,
 )
+from .input import Coded
+from .ints import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
 
 Fail = Callable[[Ints, str, str], None]
 """Report lines (positions) that cannot be charged: column and what was expected."""

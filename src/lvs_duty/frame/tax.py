@@ -1,6 +1,6 @@
 """Tax steps of the frame path: rates, rounding groups, components, minimums and fees.
 
-A mixin of :class:`lvs_duty._frame_kernel.Kernel`, kept apart to keep each module short: it
+A mixin of :class:`lvs_duty.frame.kernel.Kernel`, kept apart to keep each module short: it
 follows steps 6 and 7 of :mod:`lvs_duty.assess` (tax rate per line, one rounding per group
 of duty point, tax point and rate or per line, components and ratios, minimum collectable
 on what is collected at the border, fees).
@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._frame_input import hs_lut
-from ._frame_int import Bools, Guard, Ints, Segments, bound, digits, quantize, scaled
-from .assess import longest_prefix
-from .rules import Condition, Fee, MinCollectable, RuleSet, RuleVersion, TaxComponent
+from ..assess import longest_prefix
+from ..rules import Condition, Fee, MinCollectable, RuleSet, RuleVersion, TaxComponent
+from .input import hs_lut
+from .ints import Bools, Guard, Ints, Segments, bound, digits, quantize, scaled
 
 if TYPE_CHECKING:
-    from ._frame_duty import DutyCharger
-    from ._frame_input import Batch
+    from .duty import DutyCharger
+    from .input import Batch
 
 _NONE, _EXEMPT, _SALE = 0, 1, 2
 
