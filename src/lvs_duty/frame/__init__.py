@@ -53,8 +53,9 @@ from ..errors import ArgumentError, FrameError
 from ..money import CURRENCIES, to_decimal
 from ..rules import RuleSet
 from .batch import assess_batch
+from .codes import WHERE
 from .input import FAST_COLUMNS, Batch, read_batch
-from .kernel import WHERE, Outcome
+from .kernel import Outcome
 
 Errors = Literal["raise", "flag"]
 

@@ -20,9 +20,9 @@ from ..errors import FrameError
 from ..money import CONTEXT, CURRENCIES
 from ..rules import RuleSet
 from .batch import assess_batch
+from .codes import WHERE
 from .input import read_batch
 from .ints import Ints, div_round
-from .kernel import WHERE
 
 MINOR_COLUMNS: tuple[str, ...] = (
     "shipment_id", "option", "rules", "currency", "goods_value_minor", "customs_value_minor",

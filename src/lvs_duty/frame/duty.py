@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..assess import longest_prefix
+from .. import decide
 from ..rules import (
     Category,
     CategoryDuty,
@@ -275,29 +274,22 @@ class DutyCharger:
         return held[1]
 
     def _classify(self, method: CategoryDuty) -> Ints:
-        cats = method.categories
-        by_name = {c.name: k for k, c in reversed(list(enumerate(cats)))}
-        default = -1
-        if method.default is not None:
-            default = next(k for k, c in enumerate(cats) if c.name == method.default)
-        # the MFN band (or the default) where no HS prefix matches, then the explicit name
-        banded = _lut(
-            [b if (b := _nearest_band(r, cats)) >= 0 else default for r in self.rate.coded.values],
-            self.rate.coded.codes,
-            default,
-        )
-        prefix = [_best_prefix(h, cats) for h in self.hs.values]
-        if any(p >= 0 for p in prefix):
-            by_hs = _lut(prefix, self.hs.codes)
-            out: Ints = np.where(by_hs >= 0, by_hs, banded)
-        else:
-            out = banded
-        if self.category.values:
-            named = _lut(
-                [by_name.get(v, -2) if isinstance(v, str) else -1 for v in self.category.values],
+        # each way of classification is decided once per distinct value of its column
+        by = {
+            "named": _lut(
+                [decide.category_named(method, v) for v in self.category.values],
                 self.category.codes,
-            )
-            out = np.where(named != -1, named, out)
+            ),
+            "hs": _lut(
+                [decide.category_by_hs(method, h)[0] for h in self.hs.values], self.hs.codes
+            ),
+            "band": _lut(
+                [decide.category_by_band(method, r) for r in self.rate.coded.values],
+                self.rate.coded.codes,
+            ),
+            "default": decide.category_default(method),
+        }
+        out: Ints = decide.classify(by, np.where)
         return out
 
     def _category_charge(self, category: Category, lines: Ints) -> None:
@@ -367,38 +359,9 @@ class DutyCharger:
         self.duty[index[first]] = amounts[band(top)]
 
 
-def _lut(values: list[int], codes: Ints, missing: int = -1) -> Ints:
+def _lut(values: list[int], codes: Ints, missing: int = decide.NO_CATEGORY) -> Ints:
     table: Ints = np.array([*values, missing], dtype=np.int64)
     return table[codes]
-
-
-def _best_prefix(hs_code: Any, categories: tuple[Category, ...]) -> int:
-    """The category with the longest HS prefix of the code (the first on a tie), or -1."""
-    best, best_len = -1, 0
-    code = hs_code if isinstance(hs_code, str) else None
-    for k, category in enumerate(categories):
-        length = longest_prefix(code, category.hs_prefixes)
-        if length > best_len:
-            best, best_len = k, length
-    return best
-
-
-def _nearest_band(rate: Any, categories: tuple[Category, ...]) -> int:
-    """The banded category whose rate is nearest the MFN rate (the first on a tie), or -1."""
-    if not isinstance(rate, Decimal):
-        return -1
-    best, gap = -1, Fraction(-1)
-    for k, c in enumerate(categories):
-        if c.rate is None or (c.mfn_min is None and c.mfn_max is None):
-            continue
-        if (c.mfn_min is not None and rate < c.mfn_min) or (
-            c.mfn_max is not None and rate > c.mfn_max
-        ):
-            continue
-        distance = abs(Fraction(rate) - Fraction(c.rate))
-        if gap < 0 or distance < gap:
-            best, gap = k, distance
-    return best
 
 
 __all__ = ["DutyCharger", "Exact"]

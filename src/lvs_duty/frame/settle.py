@@ -1,0 +1,66 @@
+"""Step 7 of the frame path: minimum collectable and fees, per shipment.
+
+Follows step 7 of :mod:`lvs_duty.assess`: a minimum waives only what is collected at the
+border; a fee is charged where :func:`lvs_duty.decide.fee_applies` says so.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import decide
+from ..rules import MinCollectable
+from .ints import Bools, Ints, bound
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+
+def waived(minimum: MinCollectable, minor: int, due: Ints) -> Bools:
+    """Per shipment, whether a non-zero amount due is within ``minimum`` (minor units)."""
+    limit = bound(Fraction(minimum.amount) * 10**minor, minimum.inclusive)
+    out: Bools = (due != 0) & (due <= limit)
+    return out
+
+
+def waive_minimums(kernel: Kernel, at: dict[str, Ints]) -> None:
+    """Waive border duty, border tax, or both together, under their minimum collectable."""
+    version = kernel.version
+    tax = version.tax
+    checks = (
+        (version.duty.min_collectable, ("duty_border",)),
+        (tax.min_collectable if tax is not None else None, ("tax_border",)),
+        (version.min_collectable, ("duty_border", "tax_border")),
+    )
+    for minimum, names in checks:
+        if minimum is None:
+            continue
+        due = at[names[0]] if len(names) == 1 else at[names[0]] + at[names[1]]
+        dropped = waived(minimum, kernel.minor, due)
+        for name in names:
+            at[name] = np.where(dropped, 0, at[name])
+
+
+def charge_fees(kernel: Kernel, border: Ints) -> Ints:
+    """Fees per shipment, line or item, on the shipments each fee applies to."""
+    b, seg, guard = kernel.b, kernel.seg, kernel.guard
+    fees = np.zeros(b.size, dtype=np.int64)
+    for fee, amount in kernel.fees:
+        # the decision for each (condition holds, collected at the border) pair
+        table = np.array(
+            [decide.fee_applies(fee, h, c) for h in (False, True) for c in (False, True)]
+        )
+        applies = table[kernel.match(fee.when).view(np.int8) * 2 + (border != 0)]
+        count = {
+            "shipment": np.ones(b.size, dtype=np.int64),
+            "line": seg.counts,
+            "item": seg.sum(b.quantity, guard),
+        }[fee.per]
+        fees += np.where(applies, guard.mul(count, amount, per_line=False), 0)
+    return fees
+
+
+__all__ = ["charge_fees", "waive_minimums", "waived"]
