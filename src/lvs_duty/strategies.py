@@ -30,9 +30,10 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess-
     ) from _missing
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import pandas as pd
@@ -85,6 +86,17 @@ _PREFIXES = (
     "10",
 )
 _EXCLUDED_FROM: tuple[str, ...] = get_args(ExcludedFrom)
+CONDITION_VALUES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "mode": _MODES,
+        "ship_from": _SHIP_FROM[:3],
+        "origin": _SHIP_FROM[1:4],
+        "destination": _DESTINATIONS,
+        "region": _REGIONS,
+    }
+)
+"""The values :func:`rule_sets` draws for each field of a ``when`` condition (and for regional
+tax keys): draw shipments from these, and from values outside them, to meet every branch."""
 _FIRST_DATE = dt.date(2015, 1, 1)
 _LAST_DATE = dt.date(2030, 12, 31)
 
@@ -818,6 +830,7 @@ def _decimal_between(low: int, high: int, places: int) -> SearchStrategy[Decimal
 def _rate() -> SearchStrategy[Decimal]:
     return st.one_of(
         st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.1"), Decimal("0.2")]),
+        st.sampled_from([Decimal("0.0725"), Decimal("0.065"), Decimal("0.125"), Decimal("1")]),
         _decimal_between(0, 1000, 3),
     )
 
@@ -884,12 +897,22 @@ def rule_sets(
     return draw_one()
 
 
-def _money_in(currency: str, most: int) -> SearchStrategy[Decimal]:
+def _money_in(currency: str, most: int, fine: bool = False) -> SearchStrategy[Decimal]:
+    """Amounts up to ``most`` (x the currency's scale).
+
+    ``fine`` adds amounts with a fraction of the minor unit (a threshold at 12.015, a specific
+    duty of 0.125), which rules may hold but fees and rounding quanta may not.
+    """
     digits = minor_digits(currency)
     scale = int(_scale(currency))
     whole = st.integers(0, most).map(lambda k: Decimal(k * scale))
     exact = st.integers(0, most * scale * 10**digits).map(lambda k: Decimal(k).scaleb(-digits))
-    return st.one_of(whole, exact)
+    if not fine:
+        return st.one_of(whole, exact)
+    finer = st.integers(0, most * scale * 10 ** (digits + 1)).map(
+        lambda k: Decimal(k).scaleb(-digits - 1)
+    )
+    return st.one_of(whole, exact, finer)
 
 
 def _condition() -> SearchStrategy[dict[str, Any]]:
@@ -920,9 +943,9 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
         if draw(st.booleans()):
             method["rate"] = draw(_rate())
             if draw(st.integers(0, 3)) == 0:
-                method["deduction"] = draw(_money_in(currency, 20))
+                method["deduction"] = draw(_money_in(currency, 20, fine=True))
         else:
-            method["amount"] = draw(_money_in(currency, 20))
+            method["amount"] = draw(_money_in(currency, 20, fine=True))
             method["per"] = draw(st.sampled_from(("shipment", "item", "subheading")))
     elif kind == "categories":
         count = draw(st.integers(1, 4))
@@ -937,7 +960,7 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
                     category["mfn_min"] = low
                     category["mfn_max"] = low + draw(_decimal_between(0, 200, 3))
             elif charge == "amount":
-                category["amount"] = draw(_money_in(currency, 20))
+                category["amount"] = draw(_money_in(currency, 20, fine=True))
                 category["per"] = draw(st.sampled_from(("item", "kg", "litre", "litre_alcohol")))
             else:
                 category["item_rate"] = True
@@ -952,7 +975,11 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
         edges = sorted(draw(st.lists(_decimal_between(1, 500, 3), max_size=3, unique=True)))
         amounts = sorted(
             draw(
-                st.lists(_money_in(currency, 300), min_size=len(edges) + 1, max_size=len(edges) + 1)
+                st.lists(
+                    _money_in(currency, 300, fine=True),
+                    min_size=len(edges) + 1,
+                    max_size=len(edges) + 1,
+                )
             )
         )
         bands: list[dict[str, Any]] = [
@@ -966,23 +993,24 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
 
 
 @st.composite
-def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
+def _tax(draw: st.DrawFn, basis: str, currency: str) -> dict[str, Any]:
     tax: dict[str, Any] = {"name": "VAT", "source": "law"}
     shape = draw(st.sampled_from(("rate", "regional", "components")))
     rate = draw(_rate())
+    if shape != "components" and draw(st.booleans()):
+        tax["categories"] = [
+            {
+                "name": f"reduced{i}",
+                "rate": draw(_rate()),
+                "source": "law",
+                "hs_prefixes": draw(
+                    st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
+                ),
+            }
+            for i in range(draw(st.integers(1, 2)))
+        ]
     if shape == "rate":
         tax["rate"] = rate
-        if draw(st.booleans()):
-            tax["categories"] = [
-                {
-                    "name": "reduced",
-                    "rate": draw(_rate()),
-                    "source": "law",
-                    "hs_prefixes": draw(
-                        st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
-                    ),
-                }
-            ]
     elif shape == "regional":
         key = draw(st.sampled_from(("region", "destination")))
         pool = _REGIONS if key == "region" else _DESTINATIONS
@@ -995,16 +1023,23 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
         first = draw(_decimal_between(0, int(rate * 1000), 3))
         tax["rate"] = rate
         tax["components"] = [
-            {"name": "national", "rate": first, "source": "law"},
+            {"name": "national", "rate": first, "source": "law", **draw(_quantum(currency))},
             {"name": "local", "rate": rate - first, "source": "law"},
         ]
     else:  # Japan's form: the local part an exact ratio of the rounded national part
         tax["rate"] = Decimal("0.1")
         tax["components"] = [
             {"name": "national", "rate": Decimal("0.078"), "source": "law"},
-            {"name": "local", "of": "national", "ratio": (22, 78), "source": "law"},
+            {
+                "name": "local",
+                "of": "national",
+                "ratio": (22, 78),
+                "source": "law",
+                **draw(_quantum(currency)),
+            },
         ]
-    parts = ["customs_value", "duty"] + ([] if basis == "CIF" else ["shipping", "insurance"])
+    parts = ["goods", "customs_value", "duty"]
+    parts += [] if basis == "CIF" else ["shipping", "insurance"]
     tax["base"] = draw(
         st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts), unique=True)
     )
@@ -1016,12 +1051,24 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
     return tax
 
 
+def _quantum(currency: str) -> SearchStrategy[dict[str, Decimal]]:
+    """Sometimes a component's own rounding quantum (whole minor units)."""
+    unit = Decimal(1).scaleb(-minor_digits(currency))
+    return st.one_of(st.just({}), st.sampled_from((unit, unit * 5, unit * 100)).map(_as_quantum))
+
+
+def _as_quantum(quantum: Decimal) -> dict[str, Decimal]:
+    return {"quantum": quantum}
+
+
 @st.composite
 def _version(
     draw: st.DrawFn, currency: str, kinds: tuple[str, ...], most_thresholds: int
 ) -> dict[str, Any]:
     basis = draw(st.sampled_from(("FOB", "CIF")))
-    factor = draw(st.sampled_from((Decimal(1), Decimal(1), Decimal("0.6"), Decimal("0.5"))))
+    factor = draw(
+        st.sampled_from((Decimal(1), Decimal(1), Decimal("0.6"), Decimal("0.5"), Decimal("0.333")))
+    )
     version: dict[str, Any] = {
         "valuation": {"basis": basis, "factor": factor, "source": "law"},
         "duty": {"general": draw(_method(currency, kinds))},
@@ -1032,7 +1079,7 @@ def _version(
             {
                 "name": f"t{i}",
                 "applies_to": draw(st.sampled_from(("duty", "tax"))),
-                "amount": draw(_money_in(currency, 1000)),
+                "amount": draw(_money_in(currency, 1000, fine=True)),
                 "inclusive": draw(st.booleans()),
                 "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
                 "scope": draw(st.sampled_from(("consignment", "item"))),
@@ -1044,7 +1091,7 @@ def _version(
     version["thresholds"] = thresholds
     if draw(st.booleans()):
         version["duty"]["low_value"] = {
-            "ceiling": draw(_money_in(currency, 1000)),
+            "ceiling": draw(_money_in(currency, 1000, fine=True)),
             "inclusive": draw(st.booleans()),
             "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
             "method": draw(_method(currency, kinds)),
@@ -1054,7 +1101,7 @@ def _version(
         {
             "name": f"s{i}",
             "when": draw(_condition()),
-            "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000))),
+            "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000, fine=True))),
             "inclusive": draw(st.booleans()),
             "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
             "method": draw(_method(currency, kinds)),
@@ -1063,14 +1110,23 @@ def _version(
         for i in range(draw(st.integers(0, 2)))
     ]
     if draw(st.booleans()):
-        version["duty"]["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
+        version["duty"]["min_collectable"] = draw(_minimum(currency))
     if draw(st.integers(0, 3)):
-        version["tax"] = draw(_tax(basis))
+        version["tax"] = draw(_tax(basis, currency))
         if draw(st.booleans()):
-            version["tax"]["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
+            version["tax"]["min_collectable"] = draw(_minimum(currency))
     if draw(st.booleans()):
-        version["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
-    version["fees"] = [
+        version["min_collectable"] = draw(_minimum(currency))
+    version["fees"] = draw(_fees(currency))
+    version["exclusions"] = draw(_exclusions())
+    version["rounding"] = draw(_rounding(currency))
+    return version
+
+
+@st.composite
+def _fees(draw: st.DrawFn, currency: str) -> list[dict[str, Any]]:
+    """Zero to two fees per shipment, line or item, by condition, some only with border duty."""
+    return [
         {
             "name": f"fee{i}",
             "amount": draw(_money_in(currency, 20)),
@@ -1081,7 +1137,12 @@ def _version(
         }
         for i in range(draw(st.integers(0, 2)))
     ]
-    version["exclusions"] = [
+
+
+@st.composite
+def _exclusions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Zero to two exclusions by HS prefix, from any relief or method."""
+    return [
         {
             "name": f"x{i}",
             "hs_prefixes": draw(
@@ -1099,23 +1160,35 @@ def _version(
         }
         for i in range(draw(st.integers(0, 2)))
     ]
+
+
+@st.composite
+def _rounding(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """Any rounding mode, quanta in whole minor units, per line or per shipment."""
     unit = Decimal(1).scaleb(-minor_digits(currency))
     quanta = st.sampled_from((None, unit, unit * 5, unit * 100))
-    version["rounding"] = {
+    return {
         "mode": draw(st.sampled_from(ROUNDING_MODES)),
         "quantum": draw(quanta),
         "per": draw(st.sampled_from(("shipment", "line"))),
         "duty_quantum": draw(quanta),
         "tax_base_quantum": draw(quanta),
     }
-    return version
 
 
-def _minimum(amount: Decimal) -> dict[str, Any]:
-    return {"amount": amount, "inclusive": True, "source": "law"}
+def _minimum(currency: str) -> SearchStrategy[dict[str, Any]]:
+    """A minimum collectable amount, inclusive or not."""
+    return st.fixed_dictionaries(
+        {
+            "amount": _money_in(currency, 5, fine=True),
+            "inclusive": st.booleans(),
+            "source": st.just("law"),
+        }
+    )
 
 
 __all__ = [
+    "CONDITION_VALUES",
     "DUTY_KINDS",
     "hs_codes",
     "items",
