@@ -882,19 +882,55 @@ def rule_sets(
             if i < count - 1 or draw(st.booleans()):
                 start = start + dt.timedelta(days=draw(st.integers(1, 1500)))
                 version["valid_to"] = start
+            version.update(draw(_words(("label", "note"))))
             data.append(version)
-        return RuleSet.build(
-            {
-                "code": "GEN",
-                "name": "Generated regime",
-                "currency": cur,
-                "sources": {"law": {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}},
-                "versions": data,
-            },
-            file="<rule_sets()>",
-        )
+        source = {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}
+        source.update(draw(_words(("url", "note"))))
+        regime = {
+            "code": "GEN",
+            "name": "Generated regime",
+            "currency": cur,
+            "sources": {"law": source},
+            "versions": data,
+            **draw(_words(("description",))),
+        }
+        if draw(st.booleans()):
+            regime["category_tables"] = {"table": draw(_category_table(cur))}
+        _doubt(draw, regime)
+        return RuleSet.build(regime, file="<rule_sets()>")
 
     return draw_one()
+
+
+def _words(fields: tuple[str, ...]) -> SearchStrategy[dict[str, str]]:
+    """Sometimes a free-text value (a label, note, description or URL) for each field."""
+    return st.fixed_dictionaries(
+        {}, optional={f: st.just(f"https://example.org/{f}" if f == "url" else f) for f in fields}
+    )
+
+
+def _doubt(draw: st.DrawFn, node: object) -> None:
+    """Mark some sourced values unconfirmed or annotated with a note, all through ``node``."""
+    if isinstance(node, list):
+        for child in node:
+            _doubt(draw, child)
+    if not isinstance(node, dict):
+        return
+    for child in node.values():
+        _doubt(draw, child)
+    if "source" in node and node["source"] == "law" and draw(st.integers(0, 5)) == 0:
+        node["unconfirmed"] = True
+        node["note"] = "drawn"
+
+
+@st.composite
+def _category_table(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """A named category table shipped with the regime (for options.category_tariff)."""
+    method = draw(_method(currency, ("categories",)))
+    table = {k: v for k, v in method.items() if k != "kind"}
+    if draw(st.booleans()):
+        table["ceiling"] = draw(_money_in(currency, 1000))
+    return table
 
 
 def _money_in(currency: str, most: int, fine: bool = False) -> SearchStrategy[Decimal]:
@@ -967,6 +1003,8 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
             category["hs_prefixes"] = draw(
                 st.lists(st.sampled_from(_PREFIXES), max_size=2, unique=True)
             )
+            if draw(st.booleans()):
+                category["source"] = "law"
             categories.append(category)
         method["categories"] = categories
         if draw(st.booleans()):
@@ -1173,6 +1211,7 @@ def _rounding(draw: st.DrawFn, currency: str) -> dict[str, Any]:
         "per": draw(st.sampled_from(("shipment", "line"))),
         "duty_quantum": draw(quanta),
         "tax_base_quantum": draw(quanta),
+        **({"source": "law"} if draw(st.booleans()) else {}),
     }
 
 
