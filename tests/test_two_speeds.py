@@ -76,6 +76,7 @@ def edges(rules: RuleSet) -> list[D]:
         found |= {s.ceiling for s in v.duty.special if s.ceiling is not None}
         if v.duty.low_value is not None:
             found.add(v.duty.low_value.ceiling)
+        found |= {a for f in v.fees for a in (f.min_value, f.max_value) if a is not None}
     out = set()
     for amount in found:
         base = amount.quantize(unit, rounding="ROUND_FLOOR")

@@ -33,6 +33,7 @@ from .rules import (
     CategoryDuty,
     DutyMethod,
     ExcludedFrom,
+    Fee,
     FlatDuty,
     FreeDuty,
     MfnDuty,
@@ -600,20 +601,41 @@ def _charge_fees(case: _Case, border: Decimal) -> Decimal:
     for fee in case.version.fees:
         if not decide.fee_applies(fee, decide.matches(fee.when, case.shipment), border != 0):
             continue
-        count = {"shipment": 1, "line": len(lines), "item": sum(ln.item.quantity for ln in lines)}[
-            fee.per
-        ]
+        if decide.fee_measured_on(fee) == "shipment":
+            counted = lines if fee.admits(case.measure(fee.measure)) else []
+        else:
+            counted = [
+                ln
+                for ln in lines
+                if fee.admits(_measure(fee.measure, ln.value, ln.customs_value, ln.cif))
+            ]
+        count = {"shipment": min(len(counted), 1), "line": len(counted)}.get(
+            fee.per, sum(ln.item.quantity for ln in counted)
+        )
+        if count == 0:
+            continue
         fees += fee.amount * count
         case.steps.append(
             Step(
                 "fee",
-                f"Fee {fee.name!r}: {_money(fee.amount, case.cur)} per {fee.per} "
-                f"x {count} = {_money(fee.amount * count, case.cur)}.",
+                f"Fee {fee.name!r}{_fee_band(fee, case.cur)}: {_money(fee.amount, case.cur)} per "
+                f"{fee.per} x {count} = {_money(fee.amount * count, case.cur)}.",
                 case.src(fee.source),
                 fee.unconfirmed,
             )
         )
     return fees
+
+
+def _fee_band(fee: Fee, cur: str) -> str:
+    """A fee's value band in words (empty when it has none)."""
+    if fee.min_value is None and fee.max_value is None:
+        return ""
+    low = "" if fee.min_value is None else f" from {_money(fee.min_value, cur)}"
+    sign = "up to" if fee.inclusive else "below"
+    high = "" if fee.max_value is None else f" {sign} {_money(fee.max_value, cur)}"
+    where = "consignment" if decide.fee_measured_on(fee) == "shipment" else "line"
+    return f" ({fee.measure.replace('_', ' ')} of the {where}{low}{high})"
 
 
 def _settle(case: _Case, taxed: _Taxed) -> Assessment:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from .rules import (
     CategoryDuty,
@@ -256,6 +256,15 @@ def fee_applies(fee: Fee, condition_holds: bool, collected_at_border: bool) -> b
     return condition_holds and (collected_at_border or not fee.border_only)
 
 
+def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
+    """Which value a fee's value band is tested on.
+
+    The consignment's for a fee per shipment, each line's for a fee per line or per item (a
+    line outside the band is not counted).
+    """
+    return "shipment" if fee.per == "shipment" else "line"
+
+
 __all__ = [
     "CLASSIFICATION_ORDER",
     "CONDITION_FIELDS",
@@ -275,6 +284,7 @@ __all__ = [
     "exclusions",
     "fallback",
     "fee_applies",
+    "fee_measured_on",
     "first_threshold",
     "longest_prefix",
     "matches",

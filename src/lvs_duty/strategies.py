@@ -1172,9 +1172,27 @@ def _fees(draw: st.DrawFn, currency: str) -> list[dict[str, Any]]:
             "when": draw(_condition()),
             "border_only": draw(st.booleans()),
             "source": "law",
+            **draw(_fee_band(currency)),
         }
         for i in range(draw(st.integers(0, 2)))
     ]
+
+
+@st.composite
+def _fee_band(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """Sometimes a value band for a fee: a floor, a ceiling or both, on any measure."""
+    band: dict[str, Any] = {}
+    if draw(st.booleans()):
+        return band
+    low = draw(st.one_of(st.none(), _money_in(currency, 300, fine=True)))
+    high = draw(st.one_of(st.none(), _money_in(currency, 1000, fine=True)))
+    if low is not None:
+        band["min_value"] = low
+    if high is not None:
+        band["max_value"] = high if low is None else max(low, high)
+    band["inclusive"] = draw(st.booleans())
+    band["measure"] = draw(st.sampled_from(("goods", "customs_value", "cif")))
+    return band
 
 
 @st.composite

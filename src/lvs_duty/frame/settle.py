@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import decide
-from ..rules import MinCollectable
+from ..rules import Fee, MinCollectable
 from .ints import Bools, Ints, bound
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ def waive_minimums(kernel: Kernel, at: dict[str, Ints]) -> None:
 
 
 def charge_fees(kernel: Kernel, border: Ints) -> Ints:
-    """Fees per shipment, line or item, on the shipments each fee applies to."""
-    b, seg, guard = kernel.b, kernel.seg, kernel.guard
+    """Fees per shipment, line or item (in its value band), where each fee applies."""
+    b, guard = kernel.b, kernel.guard
     fees = np.zeros(b.size, dtype=np.int64)
     for fee, amount in kernel.fees:
         # the decision for each (condition holds, collected at the border) pair
@@ -54,13 +54,35 @@ def charge_fees(kernel: Kernel, border: Ints) -> Ints:
             [decide.fee_applies(fee, h, c) for h in (False, True) for c in (False, True)]
         )
         applies = table[kernel.match(fee.when).view(np.int8) * 2 + (border != 0)]
-        count = {
+        fees += np.where(applies, guard.mul(_count(kernel, fee), amount, per_line=False), 0)
+    return fees
+
+
+def _count(kernel: Kernel, fee: Fee) -> Ints:
+    """Per shipment, how many times a fee is charged: once, per line or per item in its band."""
+    b, seg, guard = kernel.b, kernel.seg, kernel.guard
+    banded = fee.min_value is not None or fee.max_value is not None
+    if not banded:
+        return {
             "shipment": np.ones(b.size, dtype=np.int64),
             "line": seg.counts,
             "item": seg.sum(b.quantity, guard),
         }[fee.per]
-        fees += np.where(applies, guard.mul(count, amount, per_line=False), 0)
-    return fees
+    on_shipment = decide.fee_measured_on(fee) == "shipment"
+    value = (kernel.ship_measure if on_shipment else kernel.line_measure)[fee.measure]
+    within = np.ones(len(value), dtype=bool)
+    scale = 10**kernel.minor
+    if fee.min_value is not None:  # value >= min: above the largest whole amount below it
+        within &= value > bound(Fraction(fee.min_value) * scale, False)
+    if fee.max_value is not None:
+        within &= value <= bound(Fraction(fee.max_value) * scale, fee.inclusive)
+    if on_shipment:
+        out: Ints = within.astype(np.int64)
+        return out
+    per_line = within.astype(np.int64)
+    if fee.per == "item":
+        per_line = per_line * b.quantity
+    return seg.sum(per_line, guard)
 
 
 __all__ = ["charge_fees", "waive_minimums", "waived"]
