@@ -28,7 +28,7 @@ from .compare import SUMMARY_COLUMNS, compare, summarize
 from .countries import COUNTRIES
 from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, quantize
+from .money import CONTEXT, minor_unit, quantize, whole_units
 from .rules import Condition, RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
@@ -148,12 +148,6 @@ def _rules_arg(fn: str, rules: object) -> RuleSet:
             fn, "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
         )
     return rules
-
-
-def _units(amount: Decimal, unit: Decimal) -> int:
-    return int(
-        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
-    )
 
 
 def _money(currency: str, amount: Decimal) -> str:
@@ -374,7 +368,7 @@ def notches(
     if not any(weights):
         weights = [Decimal(item.quantity) for item in shipment.items]
     path = _Path(regime, shipment, weights, date, unit, {})
-    high = _units(top, unit)
+    high = whole_units(top, unit)
     if high < 1:
         raise ArgumentError(fn, "max_value", f"at least one minor unit of {cur}", max_value)
 

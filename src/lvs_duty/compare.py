@@ -120,7 +120,7 @@ def compare(
 
 
 def _is_dask(frame: object) -> bool:
-    from .frame import _is_dask as is_dask
+    from .frame import is_dask
 
     return is_dask(frame)
 

@@ -50,6 +50,7 @@ from .money import (
     from_minor,
     minor_digits,
     quantize,
+    whole_units,
 )
 from .rules import (
     CategoryDuty,
@@ -543,7 +544,7 @@ def _values_near(
     offset = draw(st.sampled_from((0, -1, 1)))
     quantity = lines[0].quantity if target.scope == "item" else 1
     edge = CONTEXT.multiply(target.amount, Decimal(quantity))
-    aim = max(0, _units_of(edge, unit) + offset)
+    aim = max(0, whole_units(edge, unit) + offset)
     n = len(lines)
     if target.scope == "consignment":
         weights = [draw(st.integers(1, 9)) for _ in range(n)]
@@ -555,7 +556,7 @@ def _values_near(
         rough = _split(int(CONTEXT.divide(Decimal(goods_aim), factor)), weights)
         others = _valued_sum(rough[1:], factor, mode)
         return [_solve(goods_aim, others, factor, mode), *rough[1:]], shipping, insurance
-    rest = [_units_of(line.value, unit) for line in lines[1:]]
+    rest = [whole_units(line.value, unit) for line in lines[1:]]
     if measured_goods:
         return [aim, *rest], shipping, insurance
     first = _solve(aim, 0, factor, mode)
@@ -567,12 +568,6 @@ def _values_near(
             )
             first = _solve(aim, share, factor, mode)
     return [first, *rest], shipping, insurance
-
-
-def _units_of(amount: Decimal, unit: Decimal) -> int:
-    return int(
-        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
-    )
 
 
 def shipments(
@@ -731,8 +726,8 @@ def _regime_shipments(
                     lines,
                     version,
                     unit,
-                    _units_of(shipping, unit),
-                    _units_of(insurance, unit),
+                    whole_units(shipping, unit),
+                    whole_units(insurance, unit),
                 )
             )
             lines = [

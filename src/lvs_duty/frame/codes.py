@@ -6,6 +6,10 @@ tax point; :data:`WHERE` names the collection codes of the result.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from ..decide import RELIEFS
 
 NO_RELIEF, EXEMPT, SALE = (RELIEFS.index(r) for r in (None, "exempt", "sale"))
@@ -20,6 +24,13 @@ POINT_OF_RELIEF = (AT_BORDER, NOT_COLLECTED, AT_SALE)
 WHERE = ("border", "sale", "mixed")
 """Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
 
+
+def categorical(codes: Any, names: list[Any]) -> Any:
+    """A categorical column from integer codes (-1 missing) and the names they stand for."""
+    maker: Any = pd.Categorical.from_codes
+    return maker(codes, categories=names)
+
+
 __all__ = [
     "AT_BORDER",
     "AT_SALE",
@@ -29,4 +40,5 @@ __all__ = [
     "POINT_OF_RELIEF",
     "SALE",
     "WHERE",
+    "categorical",
 ]

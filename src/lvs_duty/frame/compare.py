@@ -20,7 +20,7 @@ from ..errors import FrameError
 from ..money import CONTEXT, CURRENCIES
 from ..rules import RuleSet
 from .batch import assess_batch
-from .codes import WHERE
+from .codes import WHERE, categorical
 from .input import read_batch
 from .ints import Ints, div_round
 
@@ -31,11 +31,6 @@ MINOR_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 """Columns of ``compare(frame, options, amounts="minor")``: amounts in int64 minor units,
 ``effective_rate_bp`` the total / goods value in basis points (0.0001), rounded half-even."""
-
-
-def _categorical(codes: Any, names: list[str]) -> Any:
-    maker: Any = pd.Categorical.from_codes
-    return maker(codes, categories=names)
 
 
 def effective_bp(total: Ints, goods: Ints) -> Ints:
@@ -108,9 +103,9 @@ def compare_minor(
     ids = batch.ids
     data: dict[str, Any] = {
         "shipment_id": np.concatenate([ids] * count) if count > 1 else ids,
-        "option": _categorical(where["option"], names),
-        "rules": _categorical(where["rules"], codes),
-        "currency": _categorical(where["currency"], currencies),
+        "option": categorical(where["option"], names),
+        "rules": categorical(where["rules"], codes),
+        "currency": categorical(where["currency"], currencies),
         **{
             c: amounts[c]
             for c in (
@@ -123,8 +118,8 @@ def compare_minor(
                 "effective_rate_bp",
             )
         },
-        "duty_collection": _categorical(where["duty_collection"], list(WHERE)),
-        "tax_collection": _categorical(where["tax_collection"], list(WHERE)),
+        "duty_collection": categorical(where["duty_collection"], list(WHERE)),
+        "tax_collection": categorical(where["tax_collection"], list(WHERE)),
         "border_collection": border,
         "classifications": amounts["classifications"],
     }
