@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -274,7 +275,8 @@ class DutyCharger:
         return held[1]
 
     def _classify(self, method: CategoryDuty) -> Ints:
-        # each way of classification is decided once per distinct value of its column
+        # each way of classification is decided once per distinct value of its column; a way
+        # that places no line at all stays a scalar, so it costs no pass over the lines
         by = {
             "named": _lut(
                 [decide.category_named(method, v) for v in self.category.values],
@@ -289,8 +291,11 @@ class DutyCharger:
             ),
             "default": decide.category_default(method),
         }
-        out: Ints = decide.classify(by, np.where)
-        return out
+        out = decide.classify(by, _where)
+        if isinstance(out, int):
+            return np.full(len(self.cv), out, dtype=np.int64)
+        chosen: Ints = out
+        return chosen
 
     def _category_charge(self, category: Category, lines: Ints) -> None:
         where = f"category {category.name!r}"
@@ -359,9 +364,22 @@ class DutyCharger:
         self.duty[index[first]] = amounts[band(top)]
 
 
-def _lut(values: list[int], codes: Ints, missing: int = decide.NO_CATEGORY) -> Ints:
-    table: Ints = np.array([*values, missing], dtype=np.int64)
+def _lut(values: list[int], codes: Ints) -> Ints | int:
+    """A per-line array from one value per distinct cell (missing cells: no category).
+
+    The scalar :data:`~lvs_duty.decide.NO_CATEGORY` when no cell has a category.
+    """
+    if all(v == decide.NO_CATEGORY for v in values):
+        return decide.NO_CATEGORY
+    table: Ints = np.array([*values, decide.NO_CATEGORY], dtype=np.int64)
     return table[codes]
+
+
+def _where(take: Any, chosen: Any, otherwise: Any) -> Any:
+    """``numpy.where``, short-circuited when the condition is one scalar."""
+    if isinstance(take, (bool, np.bool_)):
+        return chosen if take else otherwise
+    return np.where(take, chosen, otherwise)
 
 
 __all__ = ["DutyCharger", "Exact"]

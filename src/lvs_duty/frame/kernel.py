@@ -419,6 +419,8 @@ class Kernel:
         excluded from: :func:`lvs_duty.decide.duty_method` is asked once per case present.
         """
         duty = self.version.duty
+        if duty.low_value is None and not duty.special:
+            return [((False, None, frozenset()), charged)]
         key = np.zeros(len(self.sid), dtype=np.int64)
         if duty.low_value is not None:
             low = duty.low_value
@@ -437,10 +439,12 @@ class Kernel:
         specials = len(duty.special) + 1
         if duty.special:
             key += 2 * (self.lines(special) + 1)
+        # an exclusion from a method the version does not have cannot change the method
         kinds: tuple[ExcludedFrom, ...] = ("low_value_duty", "special_duty")
+        relevant = (duty.low_value is not None, bool(duty.special))
         for bit, kind in enumerate(kinds):
             flags = excluded[kind]
-            if flags is not None:
+            if flags is not None and relevant[bit]:
                 key += (2 * specials << bit) * flags
         present = [int(k) for k in np.flatnonzero(np.bincount(key[charged], minlength=1))]
         cases: list[DutyCase] = []
