@@ -33,6 +33,18 @@ MINOR_COLUMNS: tuple[str, ...] = (
 ``effective_rate_bp`` the total / goods value in basis points (0.0001), rounded half-even."""
 
 
+_AMOUNT_COLUMNS = (
+    "goods_value_minor",
+    "customs_value_minor",
+    "duty_minor",
+    "tax_minor",
+    "fees_minor",
+    "total_minor",
+    "effective_rate_bp",
+)
+"""The int64 amount columns of a comparison, in order."""
+
+
 def effective_bp(total: Ints, goods: Ints) -> Ints:
     """Total / goods in basis points, rounded half-even (0 for free goods), in integers."""
     out = np.zeros(len(total), dtype=np.int64)
@@ -58,17 +70,7 @@ def compare_minor(
     codes = list(dict.fromkeys(r.code for r in options.values()))
     currencies = list(dict.fromkeys(r.currency for r in options.values()))
     amounts = {
-        c: np.empty(size * count, dtype=np.int64)
-        for c in (
-            "goods_value_minor",
-            "customs_value_minor",
-            "duty_minor",
-            "tax_minor",
-            "fees_minor",
-            "total_minor",
-            "effective_rate_bp",
-            "classifications",
-        )
+        c: np.empty(size * count, dtype=np.int64) for c in (*_AMOUNT_COLUMNS, "classifications")
     }
     where = {
         c: np.empty(size * count, dtype=np.int8)
@@ -106,18 +108,7 @@ def compare_minor(
         "option": categorical(where["option"], names),
         "rules": categorical(where["rules"], codes),
         "currency": categorical(where["currency"], currencies),
-        **{
-            c: amounts[c]
-            for c in (
-                "goods_value_minor",
-                "customs_value_minor",
-                "duty_minor",
-                "tax_minor",
-                "fees_minor",
-                "total_minor",
-                "effective_rate_bp",
-            )
-        },
+        **{c: amounts[c] for c in _AMOUNT_COLUMNS},
         "duty_collection": categorical(where["duty_collection"], list(WHERE)),
         "tax_collection": categorical(where["tax_collection"], list(WHERE)),
         "border_collection": border,
