@@ -49,6 +49,7 @@ from .money import (
     RoundingMode,
     from_minor,
     minor_digits,
+    minor_unit,
     quantize,
     whole_units,
 )
@@ -700,16 +701,7 @@ def _regime_shipments(
 
     @st.composite
     def draw_one(draw: st.DrawFn) -> Shipment:
-        if on is not None:
-            version, date = rules.at(on), on
-        else:
-            version = draw(st.sampled_from(rules.versions))
-            last = (
-                version.valid_to - dt.timedelta(days=1)
-                if version.valid_to
-                else max(version.valid_from, _LAST_DATE)
-            )
-            date = draw(st.dates(version.valid_from, last))
+        version, date = _version_and_date(draw, rules, on)
         plan = plans[id(version)]
         focus = None
         if near and plan.targets and draw(st.integers(0, 3)) != 3:
@@ -720,21 +712,9 @@ def _regime_shipments(
         shipping = draw(st.one_of(st.just(Decimal(0)), transport))
         insurance = draw(st.one_of(st.just(Decimal(0)), transport))
         if focus is not None:
-            units, ship_units, ins_units = draw(
-                _values_near(
-                    focus,
-                    lines,
-                    version,
-                    unit,
-                    whole_units(shipping, unit),
-                    whole_units(insurance, unit),
-                )
+            lines, shipping, insurance = _aimed(
+                draw, focus, lines, version, cur, shipping, insurance
             )
-            lines = [
-                line.model_copy(update={"value": from_minor(v, cur)})
-                for line, v in zip(lines, units, strict=True)
-            ]
-            shipping, insurance = from_minor(ship_units, cur), from_minor(ins_units, cur)
         dest = destination or _pick(
             draw,
             cond.destination,
@@ -761,6 +741,49 @@ def _regime_shipments(
         )
 
     return draw_one()
+
+
+def _version_and_date(
+    draw: st.DrawFn, rules: RuleSet, on: dt.date | None
+) -> tuple[RuleVersion, dt.date]:
+    """The version a shipment falls in and its date: ``on``'s, or any day of a drawn version."""
+    if on is not None:
+        return rules.at(on), on
+    version = draw(st.sampled_from(rules.versions))
+    last = (
+        version.valid_to - dt.timedelta(days=1)
+        if version.valid_to
+        else max(version.valid_from, _LAST_DATE)
+    )
+    return version, draw(st.dates(version.valid_from, last))
+
+
+def _aimed(
+    draw: st.DrawFn,
+    focus: _Target,
+    lines: list[Item],
+    version: RuleVersion,
+    cur: str,
+    shipping: Decimal,
+    insurance: Decimal,
+) -> tuple[list[Item], Decimal, Decimal]:
+    """Lines, shipping and insurance re-valued to sit at, just under or just over ``focus``."""
+    unit = minor_unit(cur)
+    units, ship_units, ins_units = draw(
+        _values_near(
+            focus,
+            lines,
+            version,
+            unit,
+            whole_units(shipping, unit),
+            whole_units(insurance, unit),
+        )
+    )
+    valued = [
+        line.model_copy(update={"value": from_minor(v, cur)})
+        for line, v in zip(lines, units, strict=True)
+    ]
+    return valued, from_minor(ship_units, cur), from_minor(ins_units, cur)
 
 
 def _lines_for(rules: RuleSet, version: RuleVersion) -> SearchStrategy[Item]:
