@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from . import decide
 from ._args import amount_arg, date_arg
 from .assess import allocate, assess
 from .compare import SUMMARY_COLUMNS, compare, summarize
@@ -92,12 +93,8 @@ def measures(shipment: Shipment, version: RuleVersion, currency: str) -> Measure
 
 def admitted(threshold: Threshold, shipment: Shipment, measured: Measures) -> list[bool]:
     """Whether each line is within the threshold (all alike for a consignment threshold)."""
-    if threshold.scope == "consignment":
-        return [threshold.admits(measured.consignment[threshold.measure])] * len(shipment.items)
-    return [
-        threshold.admits(m[threshold.measure], item.quantity)
-        for m, item in zip(measured.lines, shipment.items, strict=True)
-    ]
+    quantities = [item.quantity for item in shipment.items]
+    return decide.admitted(threshold, measured.consignment, measured.lines, quantities)
 
 
 EXACT_QUANTUM = Decimal("1E-30")

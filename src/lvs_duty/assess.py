@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
 from . import decide
 from .decide import first_threshold, matches
@@ -36,6 +36,7 @@ from .rules import (
     Fee,
     FlatDuty,
     FreeDuty,
+    Measure,
     MfnDuty,
     MinCollectable,
     RateBandDuty,
@@ -50,6 +51,7 @@ from .rules import (
 from .shipment import Item, Shipment
 
 ZERO = Decimal(0)
+MEASURES: tuple[Measure, ...] = get_args(Measure)
 Point = Literal["border", "sale"]
 
 
@@ -120,6 +122,11 @@ class _Line:
     tax_rate: Decimal = ZERO
     tax_record: TaxCategory | RegionalRate | None = None
     match: tuple[Category, str] | None = None  # the category and why, once classified
+
+    @property
+    def measures(self) -> dict[str, Decimal]:
+        """The line's values a per-item threshold or a fee band is tested on."""
+        return {"goods": self.value, "customs_value": self.customs_value, "cif": self.cif}
 
 
 def allocate(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
@@ -358,23 +365,20 @@ def _apply_thresholds(case: _Case) -> None:
                 )
             )
             continue
+        admitted = decide.admitted(
+            threshold,
+            {k: case.measure(k) for k in MEASURES},
+            [ln.measures for ln in lines],
+            [ln.item.quantity for ln in lines],
+        )
         if threshold.scope == "consignment":
             measured = case.measure(threshold.measure)
-            ok = threshold.admits(measured)
-            admitted = [ok] * len(lines)
             test = (
                 f"{threshold.measure.replace('_', ' ')} {_money(measured, cur)} "
                 f"{threshold.comparison} {_money(threshold.amount, cur)}? "
-                f"{'yes' if ok else 'no'}"
+                f"{'yes' if admitted[0] else 'no'}"
             )
         else:
-            admitted = [
-                threshold.admits(
-                    _measure(threshold.measure, ln.value, ln.customs_value, ln.cif),
-                    ln.item.quantity,
-                )
-                for ln in lines
-            ]
             within = [str(ln.index + 1) for ln, a in zip(lines, admitted, strict=True) if a]
             test = (
                 f"per item {threshold.comparison} {_money(threshold.amount, cur)}: lines "
@@ -604,11 +608,7 @@ def _charge_fees(case: _Case, border: Decimal) -> Decimal:
         if decide.fee_measured_on(fee) == "shipment":
             counted = lines if fee.admits(case.measure(fee.measure)) else []
         else:
-            counted = [
-                ln
-                for ln in lines
-                if fee.admits(_measure(fee.measure, ln.value, ln.customs_value, ln.cif))
-            ]
+            counted = [ln for ln in lines if fee.admits(ln.measures[fee.measure])]
         count = {"shipment": min(len(counted), 1), "line": len(counted)}.get(
             fee.per, sum(ln.item.quantity for ln in counted)
         )

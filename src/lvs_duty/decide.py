@@ -12,7 +12,7 @@ A new rule feature is one function here plus its arithmetic in each engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal, get_args
@@ -92,6 +92,25 @@ def relief(threshold: Threshold | None, admitted: bool, excluded: bool) -> Relie
     if threshold is None or not admitted or excluded:
         return None
     return threshold.relief
+
+
+def admitted(
+    threshold: Threshold,
+    consignment: Mapping[str, Decimal],
+    lines: Sequence[Mapping[str, Decimal]],
+    quantities: Sequence[int],
+) -> list[bool]:
+    """Which lines a threshold admits.
+
+    All alike on the consignment's value, or each line on its own value against the amount x
+    its quantity (per-item scope). ``consignment`` and each of ``lines`` map a measure
+    (goods, customs_value, cif) to a value.
+    """
+    if threshold.scope == "consignment":
+        return [threshold.admits(consignment[threshold.measure])] * len(lines)
+    return [
+        threshold.admits(m[threshold.measure], q) for m, q in zip(lines, quantities, strict=True)
+    ]
 
 
 def longest_prefix(hs_code: object, prefixes: tuple[str, ...]) -> int:
@@ -272,6 +291,7 @@ __all__ = [
     "NO_CATEGORY",
     "RELIEFS",
     "UNKNOWN",
+    "admitted",
     "allows",
     "candidate_thresholds",
     "category_by_band",

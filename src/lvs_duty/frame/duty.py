@@ -245,7 +245,7 @@ class DutyCharger:
 
     def _categories(self, method: CategoryDuty, mask: Bools) -> None:
         chosen = self.classify(method)
-        unknown = np.flatnonzero(mask & (chosen == -2))
+        unknown = np.flatnonzero(mask & (chosen == decide.UNKNOWN))
         names = ", ".join(c.name for c in method.categories)
         self.fail(unknown, "category", f"expected one of {names}")
         classified = mask & (chosen >= 0)
