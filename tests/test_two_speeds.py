@@ -1,10 +1,9 @@
 """Two speeds, one answer: assess_frame equals assess to the cent, for every shipment and field.
 
-Random rule sets exercise every feature of the rule schema (version choice by date, fx,
-valuation factor, CIF, thresholds with conditions, scopes, measures and reliefs, exclusions,
-low-value methods, every duty method, regional, category and component taxes, every rounding
-mode and quantum, per-line rounding, minimums, fees); random shipments sit at, just under and
-just over every amount in the rule set. Then every bundled regime and its GEA options.
+Random rule sets from :func:`lvs_duty.strategies.rule_sets` (the one generator, which draws
+every field of the rule schema: tests/test_schema_coverage.py holds it to that) meet random
+shipments that sit at, just under and just over every amount in the rule set, dated around every
+version boundary. Then every bundled regime and its GEA options.
 """
 
 from __future__ import annotations
@@ -15,16 +14,16 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lvs_duty
 from lvs_duty import Item, LvsDutyError, RuleSet, Shipment, assess, shipments_to_frame
 from lvs_duty.countries import COUNTRIES
-from lvs_duty.errors import RuleFileError
 from lvs_duty.frame import AMOUNTS, assess_frame, to_decimal_frame
-from lvs_duty.money import ROUNDING_MODES, minor_unit
+from lvs_duty.money import minor_unit
 from lvs_duty.options import gea_options
+from lvs_duty.strategies import CONDITION_VALUES, rule_sets
 
 # Hundreds of examples in CI; LVS_FRAME_EXAMPLES lowers it for a quick local run.
 EXAMPLES = int(os.environ.get("LVS_FRAME_EXAMPLES", "300"))
@@ -49,320 +48,20 @@ HS = [
     "640399",
     "64",
     "950300",
+    "851712",
+    "620342",
+    "330300",
+    "100630",
     None,
 ]
 RATES = ["0", "0.05", "0.065", "0.18", "0.0725", "0.2", "1", "0.125"]
+# every value rule_sets() puts in a condition or a regional key, and one it never does
 CONDITION_FIELDS = {
-    "mode": ["post", "courier"],
-    "ship_from": ["US", "MX", "CN", "GB"],
-    "origin": ["CN", "US"],
-    "destination": ["CA", "FR", "JP"],
-    "region": ["ON", "NS", "AB"],
+    name: [*pool, *extra]
+    for (name, pool), extra in zip(
+        CONDITION_VALUES.items(), ([], ["JP"], ["JP"], ["CA", "JP"], ["AB"]), strict=True
+    )
 }
-SOURCE = "law"
-
-# --- rule sets --------------------------------------------------------------------------------
-
-
-def money(draw: st.DrawFn, digits: int, top: int = 400) -> str:
-    """An amount in the regime currency, sometimes with a fraction of the minor unit."""
-    whole = draw(st.integers(0, top))
-    if digits == 0:
-        return str(draw(st.sampled_from([whole, whole * 10, whole * 100])))
-    cents = draw(st.sampled_from(["00", "01", "50", "99"]))
-    extra = draw(st.sampled_from(["", "", "", "5"]))
-    return f"{whole}.{cents}{extra}"
-
-
-@st.composite
-def conditions(draw: st.DrawFn) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, pool in CONDITION_FIELDS.items():
-        if draw(st.integers(0, 3)) == 0:
-            out[key] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True))
-    if draw(st.integers(0, 4)) == 0:
-        out["gift"] = draw(st.booleans())
-    return out
-
-
-@st.composite
-def categories(draw: st.DrawFn, digits: int) -> list[dict[str, Any]]:
-    out = []
-    for k in range(draw(st.integers(1, 4))):
-        charge = draw(
-            st.sampled_from(["rate", "rate", "item_rate", "item", "kg", "litre", "litre_alcohol"])
-        )
-        row: dict[str, Any] = {"name": f"c{k}"}
-        if charge == "rate":
-            row["rate"] = draw(st.sampled_from(RATES))
-        elif charge == "item_rate":
-            row["item_rate"] = True
-        else:
-            row["amount"] = draw(st.sampled_from(["0.5", "3", "0.125", "76", "1.01"]))
-            row["per"] = charge
-        if draw(st.booleans()):
-            row["hs_prefixes"] = draw(
-                st.lists(
-                    st.sampled_from(["61", "6109", "610910", "22", "2203", "85", "24", "49"]),
-                    max_size=2,
-                    unique=True,
-                )
-            )
-        if "rate" in row and draw(st.booleans()):
-            low = draw(st.sampled_from(["0", "0.03", "0.05", "0.15"]))
-            high = draw(st.sampled_from(["0.05", "0.13", "0.25", "1"]))
-            if D(low) <= D(high):
-                row["mfn_min"], row["mfn_max"] = low, high
-        out.append(row)
-    del digits
-    return out
-
-
-@st.composite
-def duty_methods(draw: st.DrawFn, digits: int) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["mfn", "free", "flat", "categories", "rate_bands"]))
-    method: dict[str, Any] = {"kind": kind, "source": SOURCE}
-    if kind == "flat":
-        if draw(st.booleans()):
-            method["rate"] = draw(st.sampled_from(RATES))
-            if draw(st.booleans()):
-                method["deduction"] = draw(st.sampled_from(["1", "0.005", "3.50", "20"]))
-        else:
-            method["amount"] = draw(st.sampled_from(["3", "2.50", "0.125", "10"]))
-            method["per"] = draw(st.sampled_from(["shipment", "item", "subheading"]))
-    elif kind == "categories":
-        cats = draw(categories(digits))
-        method["categories"] = cats
-        if draw(st.booleans()):
-            method["default"] = draw(st.sampled_from([c["name"] for c in cats]))
-    elif kind == "rate_bands":
-        bands: list[dict[str, Any]] = []
-        for below in sorted(
-            draw(st.lists(st.sampled_from(["0.05", "0.065", "0.15"]), max_size=2, unique=True)),
-            key=D,
-        ):
-            bands.append(
-                {
-                    "below": below,
-                    "inclusive": draw(st.booleans()),
-                    "amount": draw(st.sampled_from(["0", "1.5", "0.125", "10"])),
-                }
-            )
-        bands.append({"amount": draw(st.sampled_from(["3", "20", "4.005"]))})
-        method["bands"] = bands
-        method["per"] = draw(st.sampled_from(["shipment", "item"]))
-    return method
-
-
-@st.composite
-def taxes(draw: st.DrawFn, basis: str, digits: int) -> dict[str, Any]:
-    tax: dict[str, Any] = {"name": "VAT", "source": SOURCE}
-    style = draw(st.sampled_from(["plain", "plain", "keyed", "components"]))
-    rate = draw(st.sampled_from(["0.05", "0.2", "0.10", "0.0725", "0.125", "0"]))
-    if style == "components":
-        first = draw(st.sampled_from(["0.078", "0.05", "0.1"]))
-        second = draw(st.sampled_from(["0.022", "0.025", "0"]))
-        tax["rate"] = str(D(first) + D(second))
-        quantum = "100" if digits == 0 else draw(st.sampled_from(["0.01", "1", "0.05"]))
-        tax["components"] = [
-            {
-                "name": "national",
-                "rate": first,
-                "source": SOURCE,
-                **({"quantum": quantum} if draw(st.booleans()) else {}),
-            },
-            {"name": "local", "rate": second, "source": SOURCE},
-        ]
-        if draw(st.booleans()):  # a ratio of the rounded national part, as Japan's 22/78
-            tax["rate"] = "0.1"
-            tax["components"] = [
-                {
-                    "name": "national",
-                    "rate": "0.078",
-                    "source": SOURCE,
-                    **({"quantum": quantum} if draw(st.booleans()) else {}),
-                },
-                {
-                    "name": "local",
-                    "of": "national",
-                    "ratio": [22, 78],
-                    "source": SOURCE,
-                    **({"quantum": quantum} if draw(st.booleans()) else {}),
-                },
-            ]
-    else:
-        if style == "keyed":
-            tax["rate_key"] = draw(st.sampled_from(["region", "destination"]))
-            keys = CONDITION_FIELDS[tax["rate_key"]]
-            tax["rates"] = [
-                {
-                    "key": k,
-                    "rate": draw(st.sampled_from(["0.13", "0.15", "0.14", "0.2"])),
-                    "source": SOURCE,
-                }
-                for k in draw(st.lists(st.sampled_from(keys), min_size=1, unique=True))
-            ]
-            if draw(st.booleans()):
-                tax["rate"] = rate
-        else:
-            tax["rate"] = rate
-        if draw(st.booleans()):
-            tax["categories"] = [
-                {"name": "books", "rate": "0", "hs_prefixes": ["49"], "source": SOURCE},
-                {"name": "food", "rate": "0.055", "hs_prefixes": ["2203", "64"], "source": SOURCE},
-            ][: draw(st.integers(1, 2))]
-    parts = ["goods", "customs_value", "duty", "shipping", "insurance"]
-    base = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=4, unique=True))
-    if basis == "CIF" and "customs_value" in base:
-        base = [p for p in base if p not in ("shipping", "insurance")]
-    tax["base"] = base
-    tax["sale_base"] = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=3, unique=True))
-    if draw(st.integers(0, 3)) == 0:
-        tax["min_collectable"] = {
-            "amount": money(draw, digits, 10),
-            "inclusive": draw(st.booleans()),
-            "source": SOURCE,
-        }
-    return tax
-
-
-@st.composite
-def versions(draw: st.DrawFn, digits: int, start: dt.date, end: dt.date | None) -> dict[str, Any]:
-    basis = draw(st.sampled_from(["FOB", "CIF"]))
-    version: dict[str, Any] = {
-        "valid_from": start,
-        "valuation": {
-            "basis": basis,
-            "source": SOURCE,
-            "factor": draw(st.sampled_from(["1", "1", "0.6", "0.333", "0.75"])),
-        },
-        "duty": {"general": draw(duty_methods(digits))},
-    }
-    if end is not None:
-        version["valid_to"] = end
-    unit = "1" if digits == 0 else "0.01"
-    rounding: dict[str, Any] = {
-        "mode": draw(st.sampled_from(ROUNDING_MODES)),
-        "per": draw(st.sampled_from(["shipment", "shipment", "line"])),
-    }
-    if draw(st.integers(0, 3)) == 0:
-        rounding["quantum"] = draw(st.sampled_from([unit, "100" if digits == 0 else "0.05"]))
-    if draw(st.integers(0, 3)) == 0:
-        rounding["duty_quantum"] = draw(st.sampled_from(["1", "100" if digits == 0 else "0.10"]))
-    if draw(st.integers(0, 4)) == 0:
-        rounding["tax_base_quantum"] = draw(st.sampled_from(["1", "10", "1000"]))
-    version["rounding"] = rounding
-    thresholds = []
-    for k in range(draw(st.integers(0, 4))):
-        thresholds.append(
-            {
-                "name": f"t{k}",
-                "applies_to": draw(st.sampled_from(["duty", "tax"])),
-                "amount": money(draw, digits, 200),
-                "inclusive": draw(st.booleans()),
-                "measure": draw(st.sampled_from(["goods", "customs_value", "cif"])),
-                "scope": draw(st.sampled_from(["consignment", "consignment", "item"])),
-                "relief": draw(st.sampled_from(["exempt", "sale"])),
-                "when": draw(conditions()),
-                "source": SOURCE,
-            }
-        )
-    version["thresholds"] = thresholds
-    if draw(st.booleans()):
-        version["exclusions"] = [
-            {
-                "name": f"x{k}",
-                "source": SOURCE,
-                "hs_prefixes": draw(
-                    st.lists(
-                        st.sampled_from(["22", "2203", "24", "8703", "61"]),
-                        min_size=1,
-                        max_size=2,
-                        unique=True,
-                    )
-                ),
-                "excluded_from": draw(
-                    st.lists(
-                        st.sampled_from(
-                            ["duty_relief", "tax_relief", "low_value_duty", "special_duty"]
-                        ),
-                        min_size=1,
-                        unique=True,
-                    )
-                ),
-            }
-            for k in range(draw(st.integers(1, 2)))
-        ]
-    if draw(st.booleans()):
-        version["duty"]["low_value"] = {
-            "ceiling": money(draw, digits, 300),
-            "inclusive": draw(st.booleans()),
-            "measure": draw(st.sampled_from(["goods", "customs_value", "cif"])),
-            "method": draw(duty_methods(digits)),
-            "source": SOURCE,
-        }
-    if draw(st.integers(0, 2)) == 0:
-        version["duty"]["special"] = [
-            {
-                "name": f"sp{k}",
-                "when": draw(conditions()),
-                "method": draw(duty_methods(digits)),
-                "measure": draw(st.sampled_from(["goods", "customs_value", "cif"])),
-                "inclusive": draw(st.booleans()),
-                "source": SOURCE,
-                **({"ceiling": money(draw, digits, 300)} if draw(st.booleans()) else {}),
-            }
-            for k in range(draw(st.integers(1, 2)))
-        ]
-    if draw(st.integers(0, 3)) == 0:
-        version["duty"]["min_collectable"] = {
-            "amount": money(draw, digits, 5),
-            "inclusive": draw(st.booleans()),
-            "source": SOURCE,
-        }
-    if draw(st.integers(0, 4)) > 0:
-        version["tax"] = draw(taxes(basis, digits))
-    if draw(st.integers(0, 3)) == 0:
-        version["min_collectable"] = {
-            "amount": money(draw, digits, 8),
-            "inclusive": draw(st.booleans()),
-            "source": SOURCE,
-        }
-    fees = []
-    for k in range(draw(st.integers(0, 2))):
-        fees.append(
-            {
-                "name": f"f{k}",
-                "amount": "5" if digits == 0 else draw(st.sampled_from(["2.00", "0.35", "10"])),
-                "per": draw(st.sampled_from(["shipment", "item", "line"])),
-                "when": draw(conditions()),
-                "border_only": draw(st.booleans()),
-                "source": SOURCE,
-            }
-        )
-    version["fees"] = fees
-    return version
-
-
-@st.composite
-def rule_sets(draw: st.DrawFn) -> RuleSet:
-    currency = draw(st.sampled_from(["CAD", "CAD", "EUR", "JPY"]))
-    digits = 0 if currency == "JPY" else 2
-    split = draw(st.booleans())
-    first_end = dt.date(2024, 1, 1) if split else None
-    data = {
-        "code": "RND",
-        "name": "Random regime",
-        "currency": currency,
-        "sources": {SOURCE: {"title": "Random Act"}},
-        "versions": [draw(versions(digits, dt.date(2020, 1, 1), first_end))]
-        + ([draw(versions(digits, dt.date(2024, 1, 1), None))] if split else []),
-    }
-    try:
-        return RuleSet.build(data)
-    except RuleFileError:
-        assume(False)
-        raise
 
 
 # --- shipments --------------------------------------------------------------------------------
@@ -377,6 +76,7 @@ def edges(rules: RuleSet) -> list[D]:
         found |= {s.ceiling for s in v.duty.special if s.ceiling is not None}
         if v.duty.low_value is not None:
             found.add(v.duty.low_value.ceiling)
+        found |= {a for f in v.fees for a in (f.min_value, f.max_value) if a is not None}
     out = set()
     for amount in found:
         base = amount.quantize(unit, rounding="ROUND_FLOOR")
@@ -426,17 +126,7 @@ def shipments(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
         if draw(st.integers(0, 4))
         else draw(st.sampled_from(["USD", "EUR", "JPY", "CAD"]))
     )
-    day = draw(
-        st.sampled_from(
-            [
-                dt.date(2019, 12, 31),
-                dt.date(2020, 1, 1),
-                dt.date(2023, 12, 31),
-                dt.date(2024, 1, 1),
-                dt.date(2026, 3, 1),
-            ]
-        )
-    )
+    day = draw(st.sampled_from(around_versions(rules)))
     unit = minor_unit(currency)
     return Shipment(
         draw(st.sampled_from(CONDITION_FIELDS["destination"])),
@@ -445,13 +135,24 @@ def shipments(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
         [draw(items(rules, near, currency)) for _ in range(draw(st.integers(1, 4)))],
         ship_from=draw(st.sampled_from([*CONDITION_FIELDS["ship_from"], None])),
         origin=draw(st.sampled_from([*CONDITION_FIELDS["origin"], None])),
-        mode=draw(st.sampled_from(["post", "courier"])),
+        mode=draw(st.sampled_from(CONDITION_FIELDS["mode"])),
         region=draw(st.sampled_from([*CONDITION_FIELDS["region"], None])),
         gift=draw(st.booleans()),
         shipping=draw(st.sampled_from([0, 1, 999, 2500])) * unit,
         insurance=draw(st.sampled_from([0, 0, 1, 333])) * unit,
         id=f"s{index}",
     )
+
+
+def around_versions(rules: RuleSet) -> list[dt.date]:
+    """Each version's first and last day and the days either side (before the first: refused)."""
+    one = dt.timedelta(days=1)
+    days = set()
+    for v in rules.versions:
+        days |= {v.valid_from - one, v.valid_from, v.valid_from + 400 * one}
+        if v.valid_to is not None:
+            days |= {v.valid_to - one, v.valid_to}
+    return sorted(days)
 
 
 FX = {"USD": D("1.3579"), "EUR": D("1.4712"), "JPY": D("0.0091"), "CAD": D("0.6811")}

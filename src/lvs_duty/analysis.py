@@ -22,14 +22,17 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from . import decide
 from ._args import amount_arg, date_arg
 from .assess import allocate, assess
 from .compare import SUMMARY_COLUMNS, compare, summarize
 from .countries import COUNTRIES
+from .decide import first_threshold as applicable
+from .decide import matches as holds
 from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, quantize
-from .rules import Condition, RuleSet, RuleVersion, Source, Threshold
+from .money import CONTEXT, minor_unit, quantize, whole_units
+from .rules import RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
 NotchKind = Literal[
@@ -88,35 +91,10 @@ def measures(shipment: Shipment, version: RuleVersion, currency: str) -> Measure
     )
 
 
-def holds(condition: Condition, shipment: Shipment) -> bool:
-    """Whether a rule's ``when`` condition holds for a shipment."""
-    pairs = (
-        (condition.mode, shipment.mode),
-        (condition.ship_from, shipment.ship_from),
-        (condition.origin, shipment.origin),
-        (condition.destination, shipment.destination),
-        (condition.region, shipment.region),
-    )
-    if any(allowed is not None and actual not in allowed for allowed, actual in pairs):
-        return False
-    return condition.gift is None or condition.gift == shipment.gift
-
-
-def applicable(version: RuleVersion, shipment: Shipment, kind: str) -> Threshold | None:
-    """The first ``kind`` ("duty" or "tax") threshold of a version whose condition holds."""
-    return next(
-        (t for t in version.thresholds if t.applies_to == kind and holds(t.when, shipment)), None
-    )
-
-
 def admitted(threshold: Threshold, shipment: Shipment, measured: Measures) -> list[bool]:
     """Whether each line is within the threshold (all alike for a consignment threshold)."""
-    if threshold.scope == "consignment":
-        return [threshold.admits(measured.consignment[threshold.measure])] * len(shipment.items)
-    return [
-        threshold.admits(m[threshold.measure], item.quantity)
-        for m, item in zip(measured.lines, shipment.items, strict=True)
-    ]
+    quantities = [item.quantity for item in shipment.items]
+    return decide.admitted(threshold, measured.consignment, measured.lines, quantities)
 
 
 EXACT_QUANTUM = Decimal("1E-30")
@@ -148,12 +126,6 @@ def _rules_arg(fn: str, rules: object) -> RuleSet:
             fn, "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
         )
     return rules
-
-
-def _units(amount: Decimal, unit: Decimal) -> int:
-    return int(
-        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
-    )
 
 
 def _money(currency: str, amount: Decimal) -> str:
@@ -311,6 +283,122 @@ def _with_amount(rules: RuleSet, index: int, path: tuple[Any, ...], amount: Deci
     return RuleSet.model_validate(data)
 
 
+def _top_units(fn: str, version: RuleVersion, unit: Decimal, cur: str, max_value: object) -> int:
+    """The highest value searched, in minor units.
+
+    ``max_value``, or twice the largest threshold or ceiling amount (at least 100 units of the
+    currency).
+    """
+    amounts = [t.amount for t in version.thresholds]
+    if version.duty.low_value is not None:
+        amounts.append(version.duty.low_value.ceiling)
+    amounts.extend(sp.ceiling for sp in version.duty.special if sp.ceiling is not None)
+    if max_value is None:
+        top = max(
+            [CONTEXT.multiply(a, Decimal(2)) for a in amounts]
+            + [Decimal(100) if unit < 1 else Decimal(10_000)]
+        )
+    else:
+        top = amount_arg(fn, "max_value", max_value)
+        if top <= 0:
+            raise ArgumentError(fn, "max_value", "a positive amount", max_value)
+    high = whole_units(top, unit)
+    if high < 1:
+        raise ArgumentError(fn, "max_value", f"at least one minor unit of {cur}", max_value)
+    return high
+
+
+def _threshold_edges(path: _Path, version: RuleVersion, at_index: int, high: int) -> list[_Edge]:
+    """The edges of the duty and tax thresholds that apply (per line for per-item ones)."""
+    regime, shipment = path.rules, path.basket
+    cur = regime.currency
+    found: list[_Edge] = []
+    probe = path.at(0)
+    for kind in ("duty", "tax"):
+        threshold = applicable(version, probe, kind)
+        if threshold is None:
+            continue
+        index = version.thresholds.index(threshold)
+        label = (
+            f"{kind} threshold {threshold.name!r} ({threshold.measure} "
+            f"{threshold.comparison} {_money(cur, threshold.amount)}"
+            f"{', per item' if threshold.scope == 'item' else ''})"
+        )
+        lines = range(len(shipment.items)) if threshold.scope == "item" else [None]
+        for line in lines:
+            edge = _threshold_edge(path, version, threshold, line, cur, high)
+            if edge is None:
+                continue
+
+            def counterfactual(
+                b: int,
+                base: RuleSet,
+                t: Threshold = threshold,
+                i: int = index,
+                j: int | None = line,
+            ) -> RuleSet:
+                m = measures(path.at(b + 1), version, cur)
+                value = (
+                    m.consignment[t.measure]
+                    if j is None
+                    else _CEILING.divide(m.lines[j][t.measure], Decimal(shipment.items[j].quantity))
+                )
+                return _with_amount(base, at_index, ("thresholds", i, "amount"), value)
+
+            kind_name: NotchKind = "duty threshold" if kind == "duty" else "tax threshold"
+            where = "" if line is None else f", line {line + 1}"
+            found.append((edge, kind_name, label + where, counterfactual))
+    return found
+
+
+def _ceiling_edges(path: _Path, version: RuleVersion, at_index: int, high: int) -> list[_Edge]:
+    """The edges of the low-value ceiling and of the special-duty ceilings that apply."""
+    cur = path.rules.currency
+    probe = path.at(0)
+    found: list[_Edge] = []
+    low = version.duty.low_value
+    if low is not None:
+        edge = _last_true(_under(path, version, low.admits, low.measure, cur), 0, high)
+        if edge is not None:
+
+            def ceiling_cf(b: int, base: RuleSet) -> RuleSet:
+                m = measures(path.at(b + 1), version, cur).consignment[low.measure]
+                return _with_amount(base, at_index, ("duty", "low_value", "ceiling"), m)
+
+            sign = "<=" if low.inclusive else "<"
+            found.append(
+                (
+                    edge,
+                    "low-value ceiling",
+                    f"low-value duty ceiling ({low.measure} {sign} {_money(cur, low.ceiling)})",
+                    ceiling_cf,
+                )
+            )
+    for i, special in enumerate(version.duty.special):
+        if special.ceiling is None or not holds(special.when, probe):
+            continue
+        edge = _last_true(_under(path, version, special.admits, special.measure, cur), 0, high)
+        if edge is not None:
+
+            def special_cf(
+                b: int, base: RuleSet, i: int = i, measure: str = special.measure
+            ) -> RuleSet:
+                m = measures(path.at(b + 1), version, cur).consignment[measure]
+                return _with_amount(base, at_index, ("duty", "special", i, "ceiling"), m)
+
+            sign = "<=" if special.inclusive else "<"
+            found.append(
+                (
+                    edge,
+                    "special-duty ceiling",
+                    f"special duty {special.name!r} "
+                    f"ceiling ({special.measure} {sign} {_money(cur, special.ceiling)})",
+                    special_cf,
+                )
+            )
+    return found
+
+
 def notches(
     rules: RuleSet,
     basket: Shipment | Item,
@@ -357,104 +445,14 @@ def notches(
         ) from None
     unit = regime.minor_unit
     cur = regime.currency
-    amounts = [t.amount for t in version.thresholds]
-    if version.duty.low_value is not None:
-        amounts.append(version.duty.low_value.ceiling)
-    amounts.extend(sp.ceiling for sp in version.duty.special if sp.ceiling is not None)
-    if max_value is None:
-        top = max(
-            [CONTEXT.multiply(a, Decimal(2)) for a in amounts]
-            + [Decimal(100) if unit < 1 else Decimal(10_000)]
-        )
-    else:
-        top = amount_arg(fn, "max_value", max_value)
-        if top <= 0:
-            raise ArgumentError(fn, "max_value", "a positive amount", max_value)
+    high = _top_units(fn, version, unit, cur, max_value)
     weights = [item.value for item in shipment.items]
     if not any(weights):
         weights = [Decimal(item.quantity) for item in shipment.items]
     path = _Path(regime, shipment, weights, date, unit, {})
-    high = _units(top, unit)
-    if high < 1:
-        raise ArgumentError(fn, "max_value", f"at least one minor unit of {cur}", max_value)
-
-    found: list[_Edge] = []
     at_index = regime.versions.index(version)
-    probe = path.at(0)
-    for kind in ("duty", "tax"):
-        threshold = applicable(version, probe, kind)
-        if threshold is None:
-            continue
-        index = version.thresholds.index(threshold)
-        label = (
-            f"{kind} threshold {threshold.name!r} ({threshold.measure} "
-            f"{threshold.comparison} {_money(cur, threshold.amount)}"
-            f"{', per item' if threshold.scope == 'item' else ''})"
-        )
-        lines = range(len(shipment.items)) if threshold.scope == "item" else [None]
-        for line in lines:
-            edge = _threshold_edge(path, version, threshold, line, cur, high)
-            if edge is None:
-                continue
-
-            def counterfactual(
-                b: int,
-                base: RuleSet,
-                t: Threshold = threshold,
-                i: int = index,
-                j: int | None = line,
-            ) -> RuleSet:
-                m = measures(path.at(b + 1), version, cur)
-                value = (
-                    m.consignment[t.measure]
-                    if j is None
-                    else _CEILING.divide(m.lines[j][t.measure], Decimal(shipment.items[j].quantity))
-                )
-                return _with_amount(base, at_index, ("thresholds", i, "amount"), value)
-
-            kind_name: NotchKind = "duty threshold" if kind == "duty" else "tax threshold"
-            where = "" if line is None else f", line {line + 1}"
-            found.append((edge, kind_name, label + where, counterfactual))
-    low = version.duty.low_value
-    if low is not None:
-        edge = _last_true(_under(path, version, low.admits, low.measure, cur), 0, high)
-        if edge is not None:
-
-            def ceiling_cf(b: int, base: RuleSet) -> RuleSet:
-                m = measures(path.at(b + 1), version, cur).consignment[low.measure]
-                return _with_amount(base, at_index, ("duty", "low_value", "ceiling"), m)
-
-            sign = "<=" if low.inclusive else "<"
-            found.append(
-                (
-                    edge,
-                    "low-value ceiling",
-                    f"low-value duty ceiling ({low.measure} {sign} {_money(cur, low.ceiling)})",
-                    ceiling_cf,
-                )
-            )
-    for i, special in enumerate(version.duty.special):
-        if special.ceiling is None or not holds(special.when, probe):
-            continue
-        edge = _last_true(_under(path, version, special.admits, special.measure, cur), 0, high)
-        if edge is not None:
-
-            def special_cf(
-                b: int, base: RuleSet, i: int = i, measure: str = special.measure
-            ) -> RuleSet:
-                m = measures(path.at(b + 1), version, cur).consignment[measure]
-                return _with_amount(base, at_index, ("duty", "special", i, "ceiling"), m)
-
-            sign = "<=" if special.inclusive else "<"
-            found.append(
-                (
-                    edge,
-                    "special-duty ceiling",
-                    f"special duty {special.name!r} "
-                    f"ceiling ({special.measure} {sign} {_money(cur, special.ceiling)})",
-                    special_cf,
-                )
-            )
+    found = _threshold_edges(path, version, at_index, high)
+    found += _ceiling_edges(path, version, at_index, high)
     found.extend(_collection_edges(path, version, sorted({f[0] for f in found}), high, cur))
     out = []
     for b in sorted({f[0] for f in found}):

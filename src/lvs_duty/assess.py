@@ -21,18 +21,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
+from . import decide
+from .decide import first_threshold, matches
 from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownCategoryError
 from .explain import Assessment, Collection, LineAssessment, Step
 from .money import CONTEXT, RoundingMode, minor_unit, quantize, quantize_fraction, to_decimal
 from .rules import (
     Category,
     CategoryDuty,
-    Condition,
     DutyMethod,
+    ExcludedFrom,
+    Fee,
     FlatDuty,
     FreeDuty,
+    Measure,
     MfnDuty,
     MinCollectable,
     RateBandDuty,
@@ -43,79 +47,43 @@ from .rules import (
     SpecialDuty,
     TaxCategory,
     TaxRule,
-    Threshold,
 )
 from .shipment import Item, Shipment
 
 ZERO = Decimal(0)
+MEASURES: tuple[Measure, ...] = get_args(Measure)
 Point = Literal["border", "sale"]
-
-
-def matches(condition: Condition, shipment: Shipment) -> bool:
-    """Whether a rule's ``when`` condition holds for a shipment."""
-    checks: tuple[tuple[tuple[str, ...] | None, str | None], ...] = (
-        (condition.mode, shipment.mode),
-        (condition.ship_from, shipment.ship_from),
-        (condition.origin, shipment.origin),
-        (condition.destination, shipment.destination),
-        (condition.region, shipment.region),
-    )
-    for allowed, actual in checks:
-        if allowed is not None and actual not in allowed:
-            return False
-    return condition.gift is None or condition.gift == shipment.gift
-
-
-def first_threshold(version: RuleVersion, shipment: Shipment, kind: str) -> Threshold | None:
-    """The first duty or tax threshold whose condition matches the shipment."""
-    for threshold in version.thresholds:
-        if threshold.applies_to == kind and matches(threshold.when, shipment):
-            return threshold
-    return None
-
-
-def longest_prefix(hs_code: str | None, prefixes: tuple[str, ...]) -> int:
-    """Length of the longest of ``prefixes`` that ``hs_code`` starts with (0 when none)."""
-    if hs_code is None:
-        return 0
-    return max((len(p) for p in prefixes if hs_code.startswith(p)), default=0)
 
 
 def classify(item: Item, method: CategoryDuty, location: str) -> tuple[Category | None, str]:
     """The category of a line, and how it was chosen.
 
-    Order: the item's explicit category; the longest matching HS prefix; the MFN band (the
-    nearest category rate among bands that admit the line's MFN rate); the default category.
+    In the order of :data:`lvs_duty.decide.CLASSIFICATION_ORDER`: the item's explicit
+    category; the longest matching HS prefix; the MFN band (the nearest category rate among
+    bands that admit the line's MFN rate); the default category.
     """
-    names = [c.name for c in method.categories]
-    if item.category is not None:
-        chosen = method.by_name(item.category)
-        if chosen is None:
-            raise UnknownCategoryError(location, item.category, names)
-        return chosen, "named on the item"
-    best, best_len = None, 0
-    for category in method.categories:
-        length = longest_prefix(item.hs_code, category.hs_prefixes)
-        if length > best_len:
-            best, best_len = category, length
-    if best is not None:
-        return best, f"HS {item.hs_code} matches prefix of length {best_len}"
-    if item.duty_rate is not None:
-        mfn = item.duty_rate
-        banded = [
-            c
-            for c in method.categories
-            if c.rate is not None
-            and (c.mfn_min is not None or c.mfn_max is not None)
-            and (c.mfn_min is None or c.mfn_min <= mfn)
-            and (c.mfn_max is None or mfn <= c.mfn_max)
-        ]
-        if banded:
-            nearest = min(banded, key=lambda c: abs(mfn - (c.rate or ZERO)))
-            return nearest, f"MFN rate {_pct(mfn)} falls in its band"
-    if method.default is not None:
-        return method.by_name(method.default), "default category"
-    return None, "no category matches"
+    named = decide.category_named(method, item.category)
+    if named == decide.UNKNOWN:
+        raise UnknownCategoryError(
+            location, item.category or "", [c.name for c in method.categories]
+        )
+    by_hs, length = decide.category_by_hs(method, item.hs_code)
+    by = {
+        "named": named,
+        "hs": by_hs,
+        "band": decide.category_by_band(method, item.duty_rate),
+        "default": decide.category_default(method),
+    }
+    how = decide.classified_by(by)
+    if how is None:
+        return None, "no category matches"
+    why = {
+        "named": "named on the item",
+        "hs": f"HS {item.hs_code} matches prefix of length {length}",
+        "band": f"MFN rate {_pct(item.duty_rate or ZERO)} falls in its band",
+        "default": "default category",
+    }[how]
+    return method.categories[by[how]], why
 
 
 def _shown(amount: Decimal, unit: Decimal) -> Decimal:
@@ -144,7 +112,7 @@ class _Line:
     insurance: Decimal
     customs_value: Decimal
     cif: Decimal
-    excluded: frozenset[str]
+    excluded: frozenset[ExcludedFrom]
     duty_relief: str | None = None
     tax_relief: str | None = None
     duty: Decimal = ZERO
@@ -154,6 +122,11 @@ class _Line:
     tax_rate: Decimal = ZERO
     tax_record: TaxCategory | RegionalRate | None = None
     match: tuple[Category, str] | None = None  # the category and why, once classified
+
+    @property
+    def measures(self) -> dict[str, Decimal]:
+        """The line's values a per-item threshold or a fee band is tested on."""
+        return {"goods": self.value, "customs_value": self.customs_value, "cif": self.cif}
 
 
 def allocate(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
@@ -246,16 +219,52 @@ def assess(
         return _assess(shipment, rules, fx, on or shipment.date)
 
 
+@dataclass
+class _Case:
+    """One shipment being assessed: its rule version, lines, totals and explanation so far."""
+
+    shipment: Shipment
+    rules: RuleSet
+    version: RuleVersion
+    steps: list[Step]
+    lines: list[_Line]
+    goods: Decimal = ZERO
+    customs_value: Decimal = ZERO
+    cif: Decimal = ZERO
+
+    @property
+    def cur(self) -> str:
+        return self.rules.currency
+
+    @property
+    def unit(self) -> Decimal:
+        return minor_unit(self.rules.currency)
+
+    def src(self, refs: tuple[str, ...]) -> tuple[Source, ...]:
+        return self.rules.source_of(refs)
+
+    def measure(self, kind: str) -> Decimal:
+        """A consignment amount a threshold or ceiling is tested on."""
+        return _measure(kind, self.goods, self.customs_value, self.cif)
+
+
+@dataclass
+class _Taxed:
+    """What step 6 leaves for step 7: amounts by point of collection and the per-line figures."""
+
+    duty_at: dict[Point, Decimal]
+    tax_at: dict[Point, Decimal]
+    tax_base: Decimal
+    duty_assessed: Decimal
+    tax_assessed: Decimal
+    line_results: dict[int, tuple[Decimal, Decimal, Decimal]]
+
+
 def _assess(
     shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None, on: dt.date
 ) -> Assessment:
-    version = rules.at(on)
-    cur = rules.currency
-    rounding = version.rounding
-    unit = minor_unit(cur)
-    quantum = rounding.quantum or unit
-    duty_quantum = rounding.duty_quantum or quantum
-    mode = rounding.mode
+    """The seven steps of the module docstring, each a function below."""
+    version = rules.at(on)  # 1.
     steps: list[Step] = [
         Step(
             "rules",
@@ -263,25 +272,28 @@ def _assess(
             f"{version.period}" + (f", {version.label}" if version.label else ""),
         )
     ]
-    src = rules.source_of
+    values, shipping, insurance = _convert(shipment, rules, version, fx, steps)  # 2.
+    case = _Case(shipment, rules, version, steps, [])
+    _value(case, values, shipping, insurance)  # 3.
+    _apply_thresholds(case)  # 4.
+    _charge_duties(case)  # 5.
+    taxed = _charge_tax(case)  # 6.
+    return _settle(case, taxed)  # 7.
 
-    values, shipping, insurance = _convert(shipment, rules, version, fx, steps)
 
-    # 3. valuation
+def _value(case: _Case, values: list[Decimal], shipping: Decimal, insurance: Decimal) -> None:
+    """Step 3: customs value per line (FOB or CIF, after the factor), transport spread by value."""
+    version, unit, mode = case.version, case.unit, case.version.rounding.mode
     valuation = version.valuation
     factor = valuation.factor
     valued = values if factor == 1 else [quantize(v * factor, unit, mode) for v in values]
     ship_shares = allocate(shipping, valued, unit)
     ins_shares = allocate(insurance, valued, unit)
     cif_basis = valuation.basis == "CIF"
-    lines: list[_Line] = []
-    for i, item in enumerate(shipment.items):
+    for i, item in enumerate(case.shipment.items):
         cif_i = valued[i] + ship_shares[i] + ins_shares[i]
-        excluded: set[str] = set()
-        for exclusion in version.exclusions:
-            if longest_prefix(item.hs_code, exclusion.hs_prefixes):
-                excluded.update(exclusion.excluded_from)
-        lines.append(
+        excluded = decide.exclusions(version, item.hs_code)
+        case.lines.append(
             _Line(
                 i,
                 item,
@@ -291,76 +303,82 @@ def _assess(
                 ins_shares[i],
                 cif_i if cif_basis else valued[i],
                 cif_i,
-                frozenset(excluded),
+                excluded,
             )
         )
-    goods = sum(values, ZERO)
-    customs_value = sum((line.customs_value for line in lines), ZERO)
-    cif = sum(valued, ZERO) + shipping + insurance
+    case.goods = sum(values, ZERO)
+    case.customs_value = sum((line.customs_value for line in case.lines), ZERO)
+    case.cif = sum(valued, ZERO) + shipping + insurance
     factor_text = f" x factor {factor}" if factor != 1 else ""
     transport = (
         f" + shipping {_shown(shipping, unit)} + insurance {_shown(insurance, unit)}"
         if cif_basis
         else ""
     )
-    steps.append(
+    case.steps.append(
         Step(
             "valuation",
             f"Customs value ({valuation.basis}): goods "
-            f"{_shown(goods, unit)}"
-            f"{factor_text}{transport} = {_money(_shown(customs_value, unit), cur)}.",
-            src(valuation.source),
+            f"{_shown(case.goods, unit)}"
+            f"{factor_text}{transport} = {_money(_shown(case.customs_value, unit), case.cur)}.",
+            case.src(valuation.source),
             valuation.unconfirmed,
         )
     )
-    for exclusion in version.exclusions:
+    _explain_exclusions(case)
+
+
+def _explain_exclusions(case: _Case) -> None:
+    for exclusion in case.version.exclusions:
         hit = [
-            line.index for line in lines if longest_prefix(line.item.hs_code, exclusion.hs_prefixes)
+            line.index
+            for line in case.lines
+            if decide.longest_prefix(line.item.hs_code, exclusion.hs_prefixes)
         ]
         if hit:
             which = ", ".join(str(h + 1) for h in hit)
-            steps.append(
+            case.steps.append(
                 Step(
                     "exclusion",
                     f"Line{'s' if len(hit) > 1 else ''} {which}: "
                     f"{exclusion.name}, excluded from "
                     f"{', '.join(exclusion.excluded_from)}.",
-                    src(exclusion.source),
+                    case.src(exclusion.source),
                     exclusion.unconfirmed,
                 )
             )
 
-    # 4. thresholds
+
+def _apply_thresholds(case: _Case) -> None:
+    """Step 4: test the first matching duty and tax thresholds and set each line's relief."""
+    cur, lines = case.cur, case.lines
     for kind in ("duty", "tax"):
-        if kind == "tax" and version.tax is None:
-            steps.append(Step("threshold", "No import tax in this regime."))
+        if kind == "tax" and case.version.tax is None:
+            case.steps.append(Step("threshold", "No import tax in this regime."))
             continue
-        threshold = first_threshold(version, shipment, kind)
+        threshold = decide.first_threshold(case.version, case.shipment, kind)
         relief_key = f"{kind}_relief"
         if threshold is None:
-            steps.append(
+            case.steps.append(
                 Step(
                     "threshold", f"No {kind} threshold applies: {kind} is due from the first cent."
                 )
             )
             continue
+        admitted = decide.admitted(
+            threshold,
+            {k: case.measure(k) for k in MEASURES},
+            [ln.measures for ln in lines],
+            [ln.item.quantity for ln in lines],
+        )
         if threshold.scope == "consignment":
-            measured = _measure(threshold.measure, goods, customs_value, cif)
-            ok = threshold.admits(measured)
-            admitted = [ok] * len(lines)
+            measured = case.measure(threshold.measure)
             test = (
                 f"{threshold.measure.replace('_', ' ')} {_money(measured, cur)} "
                 f"{threshold.comparison} {_money(threshold.amount, cur)}? "
-                f"{'yes' if ok else 'no'}"
+                f"{'yes' if admitted[0] else 'no'}"
             )
         else:
-            admitted = [
-                threshold.admits(
-                    _measure(threshold.measure, ln.value, ln.customs_value, ln.cif),
-                    ln.item.quantity,
-                )
-                for ln in lines
-            ]
             within = [str(ln.index + 1) for ln, a in zip(lines, admitted, strict=True) if a]
             test = (
                 f"per item {threshold.comparison} {_money(threshold.amount, cur)}: lines "
@@ -368,59 +386,64 @@ def _assess(
             )
         outcome = {"exempt": "relieved (not charged)", "sale": "charged at the point of sale"}
         for line, ok in zip(lines, admitted, strict=True):
-            if ok and relief_key not in line.excluded:
-                setattr(line, relief_key, threshold.relief)
+            relief = decide.relief(threshold, ok, relief_key in line.excluded)
+            setattr(line, relief_key, relief)
         relieved = any(getattr(ln, relief_key) for ln in lines)
-        steps.append(
+        case.steps.append(
             Step(
                 "threshold",
                 f"{kind.capitalize()} threshold {threshold.name!r} "
                 f"({threshold.when.describe()}): {test}: {kind} "
                 f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
-                src(threshold.source),
+                case.src(threshold.source),
                 threshold.unconfirmed,
             )
         )
 
-    # 5. duty per line
-    low = version.duty.low_value
-    in_low = False
-    if low is not None:
-        measured = _measure(low.measure, goods, customs_value, cif)
-        in_low = low.admits(measured)
-        sign = "<=" if low.inclusive else "<"
-        verdict = (
-            "yes: the low-value method applies" if in_low else "no: the general tariff applies"
+
+def _low_value(case: _Case) -> bool:
+    """Whether the consignment is under the low-value duty ceiling (with its step)."""
+    low = case.version.duty.low_value
+    if low is None:
+        return False
+    cur = case.cur
+    measured = case.measure(low.measure)
+    in_low = low.admits(measured)
+    sign = "<=" if low.inclusive else "<"
+    verdict = "yes: the low-value method applies" if in_low else "no: the general tariff applies"
+    case.steps.append(
+        Step(
+            "low-value duty",
+            f"Low-value duty ceiling: {low.measure.replace('_', ' ')} "
+            f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? {verdict}.",
+            case.src(low.source),
+            low.unconfirmed,
         )
-        measure_name = low.measure.replace("_", " ")
-        steps.append(
-            Step(
-                "low-value duty",
-                f"Low-value duty ceiling: {measure_name} "
-                f"{_money(measured, cur)} {sign} {_money(low.ceiling, cur)}? "
-                f"{verdict}.",
-                src(low.source),
-                low.unconfirmed,
-            )
-        )
-    special = _first_special(version, shipment, goods, customs_value, cif, steps, rules)
-    # One group per method and shipment, so a per-shipment amount or rate band is charged once.
-    # A line no category of a table matches (and no default) joins the general method's group
-    # before anything is charged (or the MFN group, when the table is the general method).
+    )
+    return in_low
+
+
+def _charge_duties(case: _Case) -> None:
+    """Step 5: each line's duty method (by :func:`lvs_duty.decide.duty_method`), then charge.
+
+    One group per method and shipment, so a per-shipment amount or rate band is charged once.
+    A line no category of a table matches (and no default) joins the method
+    :func:`lvs_duty.decide.fallback` names before anything is charged.
+    """
+    version = case.version
+    in_low = _low_value(case)
+    special = _first_special(case)
     charged: dict[int, list[_Line]] = {}
     methods: dict[int, DutyMethod] = {}
     fell: dict[int, tuple[CategoryDuty, list[_Line]]] = {}
-    mfn_for: dict[int, MfnDuty] = {}
-    for line in lines:
+    fallbacks: dict[int, DutyMethod] = {}
+    for line in case.lines:
         if line.duty_relief == "exempt":
             line.duty_basis = "relieved by the duty threshold"
             continue
-        if low is not None and in_low and "low_value_duty" not in line.excluded:
-            method = low.method
-        elif special is not None and "special_duty" not in line.excluded:
-            method = special.method
-        else:
-            method = version.duty.general
+        method = decide.duty_method(
+            version, in_low, None if special is None else special.method, line.excluded
+        )
         while isinstance(method, CategoryDuty):
             category, why = classify(line.item, method, f"items[{line.index}]")
             if category is not None:
@@ -428,50 +451,56 @@ def _assess(
                 break
             fell.setdefault(id(method), (method, []))[1].append(line)
             table = method
-            method = version.duty.general
-            if method is table:
-                method = mfn_for.setdefault(id(table), MfnDuty(kind="mfn", source=table.source))
+            method = fallbacks.setdefault(id(table), decide.fallback(version, table))
         methods[id(method)] = method
         charged.setdefault(id(method), []).append(line)
-    targets = {id(version.duty.general), *(id(m) for m in mfn_for.values())} if fell else set()
+    targets = {id(m) for m in fallbacks.values()}
     for method_id, group in charged.items():
         if method_id not in targets:
-            _charge_duty(methods[method_id], group, version, rules, steps)
+            _charge_duty(methods[method_id], group, version, case.rules, case.steps)
     for table, fallback in fell.values():
-        steps.append(
+        case.steps.append(
             Step(
                 "duty",
                 f"Lines {_nums(fallback)}: no category and no default: the general tariff applies.",
-                src(table.source),
+                case.src(table.source),
             )
         )
     for method_id, group in charged.items():
         if method_id in targets:
-            _charge_duty(methods[method_id], group, version, rules, steps)
+            _charge_duty(methods[method_id], group, version, case.rules, case.steps)
 
-    # 6. tax rates, groups, rounding
-    tax = version.tax
-    for line in lines:
-        if tax is None or line.tax_relief == "exempt":
-            continue
-        line.tax_rate, line.tax_record = _tax_rate(line, shipment, rules, version)
+
+def _tax_groups(case: _Case) -> list[list[_Line]]:
+    """Lines grouped for rounding: by duty point, tax point and tax rate, or one per line."""
+    tax, per_line = case.version.tax, case.version.rounding.per == "line"
     groups: dict[tuple[object, ...], list[_Line]] = {}
-    for line in lines:
-        # lines group by where their duty and tax are collected and their tax rate; a line
-        # whose duty happens to be zero (MFN free) still groups with its dutiable neighbours
+    for line in case.lines:
+        if tax is not None and line.tax_relief != "exempt":
+            line.tax_rate, line.tax_record = _tax_rate(line, case)
+        # a line whose duty happens to be zero (MFN free) still groups with its dutiable
+        # neighbours
         duty_point = _point(line.duty_relief, True)
         tax_point = None if tax is None else _point(line.tax_relief, True)
         key: tuple[object, ...] = (
-            (line.index,) if rounding.per == "line" else (duty_point, tax_point, line.tax_rate)
+            (line.index,) if per_line else (duty_point, tax_point, line.tax_rate)
         )
         groups.setdefault(key, []).append(line)
+    return list(groups.values())
 
+
+def _charge_tax(case: _Case) -> _Taxed:
+    """Step 6: round duty per group, build each tax base, apply the rate, round per group."""
+    version, tax = case.version, case.version.tax
+    rounding = version.rounding
+    quantum = rounding.quantum or case.unit
+    duty_quantum, mode = rounding.duty_quantum or quantum, rounding.mode
     duty_at: dict[Point, Decimal] = {"border": ZERO, "sale": ZERO}
     tax_at: dict[Point, Decimal] = {"border": ZERO, "sale": ZERO}
     tax_base_total = ZERO
     line_results: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
     rounded: list[tuple[list[_Line], Decimal, Point | None]] = []
-    for group in groups.values():
+    for group in _tax_groups(case):
         exact_duty = sum((ln.duty for ln in group), ZERO)
         group_duty = quantize(exact_duty, duty_quantum, mode)
         duty_point = _point(group[0].duty_relief, exact_duty != 0)
@@ -497,11 +526,10 @@ def _assess(
                 base += levied
             if rounding.tax_base_quantum is not None:
                 base = quantize(base, rounding.tax_base_quantum, mode)
-            rate = group[0].tax_rate
             if tax.components:
                 group_tax = _components(tax, base, quantum, mode)
             else:
-                group_tax = quantize(base * rate, quantum, mode)
+                group_tax = quantize(base * group[0].tax_rate, quantum, mode)
             tax_at[tax_point] += group_tax
             tax_base_total += base
         for ln in group:
@@ -513,11 +541,39 @@ def _assess(
                 line_results[ln.index] = (ln.duty, line_base, line_base * ln.tax_rate)
             else:
                 line_results[ln.index] = (ln.duty, ZERO, ZERO)
+    taxed = _Taxed(
+        duty_at,
+        tax_at,
+        tax_base_total,
+        duty_at["border"] + duty_at["sale"],
+        tax_at["border"] + tax_at["sale"],
+        line_results,
+    )
+    _explain_rounding(case, taxed)
+    if duty_waived and duty_minimum is not None:
+        in_base = tax is not None and "duty" in tax.base
+        case.steps.append(
+            _minimum_step(
+                "Duty",
+                duty_at["border"],
+                duty_minimum,
+                case.cur,
+                case.src,
+                ", so not in the tax base." if in_base else ".",
+            )
+        )
+        duty_at["border"] = ZERO
+    if tax is not None:
+        _explain_tax(tax_at, tax_base_total, case.lines, tax, case.rules, case.steps)
+    return taxed
 
-    duty_assessed = duty_at["border"] + duty_at["sale"]
-    tax_assessed = tax_at["border"] + tax_at["sale"]
+
+def _explain_rounding(case: _Case, taxed: _Taxed) -> None:
+    rounding, tax = case.version.rounding, case.version.tax
+    quantum = rounding.quantum or case.unit
+    duty_quantum = rounding.duty_quantum or quantum
     rounding_text = (
-        f"Rounded {mode} to {duty_quantum} (duty)"
+        f"Rounded {rounding.mode} to {duty_quantum} (duty)"
         + (f" and {quantum} (tax)" if tax is not None else "")
         + (
             f", tax base to {rounding.tax_base_quantum}"
@@ -532,86 +588,104 @@ def _assess(
             else ", once per shipment."
         )
     )
-    steps.append(
+    case.steps.append(
         Step(
             "rounding",
-            f"{rounding_text} Duty {_money(_shown(duty_assessed, unit), cur)}.",
-            src(rounding.source),
+            f"{rounding_text} Duty {_money(_shown(taxed.duty_assessed, case.unit), case.cur)}.",
+            case.src(rounding.source),
             rounding.unconfirmed,
         )
     )
-    if duty_waived and duty_minimum is not None:
-        in_base = tax is not None and "duty" in tax.base
-        steps.append(
-            _minimum_step(
-                "Duty",
-                duty_at["border"],
-                duty_minimum,
-                cur,
-                src,
-                ", so not in the tax base." if in_base else ".",
-            )
-        )
-        duty_at["border"] = ZERO
-    if tax is not None:
-        _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
 
-    # 7. minimum collectable (a border-collection rule: what the seller collects at sale is
-    # never waived), fees, total
-    duty_at, tax_at = _waive_minimums(version, duty_at, tax_at, cur, steps, src)
-    duty_total = duty_at["border"] + duty_at["sale"]
-    tax_total = tax_at["border"] + tax_at["sale"]
-    border = duty_at["border"] + tax_at["border"]
+
+def _charge_fees(case: _Case, border: Decimal) -> Decimal:
+    """The fees a shipment pays: each fee :func:`lvs_duty.decide.fee_applies` to, x its count."""
     fees = ZERO
-    for fee in version.fees:
-        if not matches(fee.when, shipment) or (fee.border_only and border == 0):
+    lines = case.lines
+    for fee in case.version.fees:
+        if not decide.fee_applies(fee, decide.matches(fee.when, case.shipment), border != 0):
             continue
-        count = {"shipment": 1, "line": len(lines), "item": sum(ln.item.quantity for ln in lines)}[
-            fee.per
-        ]
+        if decide.fee_measured_on(fee) == "shipment":
+            counted = lines if fee.admits(case.measure(fee.measure)) else []
+        else:
+            counted = [ln for ln in lines if fee.admits(ln.measures[fee.measure])]
+        count = {"shipment": min(len(counted), 1), "line": len(counted)}.get(
+            fee.per, sum(ln.item.quantity for ln in counted)
+        )
+        if count == 0:
+            continue
         fees += fee.amount * count
-        steps.append(
+        case.steps.append(
             Step(
                 "fee",
-                f"Fee {fee.name!r}: {_money(fee.amount, cur)} per {fee.per} "
-                f"x {count} = {_money(fee.amount * count, cur)}.",
-                src(fee.source),
+                f"Fee {fee.name!r}{_fee_band(fee, case.cur)}: {_money(fee.amount, case.cur)} per "
+                f"{fee.per} x {count} = {_money(fee.amount * count, case.cur)}.",
+                case.src(fee.source),
                 fee.unconfirmed,
             )
         )
+    return fees
+
+
+def _fee_band(fee: Fee, cur: str) -> str:
+    """A fee's value band in words (empty when it has none)."""
+    if fee.min_value is None and fee.max_value is None:
+        return ""
+    low = "" if fee.min_value is None else f" from {_money(fee.min_value, cur)}"
+    sign = "up to" if fee.inclusive else "below"
+    high = "" if fee.max_value is None else f" {sign} {_money(fee.max_value, cur)}"
+    where = "consignment" if decide.fee_measured_on(fee) == "shipment" else "line"
+    return f" ({fee.measure.replace('_', ' ')} of the {where}{low}{high})"
+
+
+def _settle(case: _Case, taxed: _Taxed) -> Assessment:
+    """Step 7: waive amounts under the minimum collectable, add fees, total.
+
+    The minimum collectable is a border-collection rule: what the seller collects at sale is
+    never waived.
+    """
+    duty_at, tax_at = _waive_minimums(
+        case.version, taxed.duty_at, taxed.tax_at, case.cur, case.steps, case.src
+    )
+    duty_total = duty_at["border"] + duty_at["sale"]
+    tax_total = tax_at["border"] + tax_at["sale"]
+    border = duty_at["border"] + tax_at["border"]
+    fees = _charge_fees(case, border)
     total = duty_total + tax_total + fees
+    unit, tax = case.unit, case.version.tax
 
     def fix(amount: Decimal) -> Decimal:
         return _shown(amount, unit)
 
+    results = taxed.line_results
     line_out = tuple(
         LineAssessment(
             index=ln.index,
             hs_code=ln.item.hs_code,
             value=ln.value,
             customs_value=ln.customs_value,
-            duty=line_results[ln.index][0],
+            duty=results[ln.index][0],
             duty_basis=ln.duty_basis,
             duty_collection=_point(ln.duty_relief, ln.duty != 0),
             category=ln.category,
             classified=ln.classified,
             tax_rate=ln.tax_rate,
-            tax_base=line_results[ln.index][1],
-            tax=line_results[ln.index][2],
+            tax_base=results[ln.index][1],
+            tax=results[ln.index][2],
             tax_collection=None if tax is None else _point(ln.tax_relief, True),
         )
-        for ln in lines
+        for ln in case.lines
     )
     return Assessment(
-        shipment_id=shipment.id,
-        rules=rules.code,
-        version=version.period,
-        currency=cur,
-        goods_value=fix(goods),
-        customs_value=fix(customs_value),
-        tax_base=fix(tax_base_total),
-        duty_assessed=fix(duty_assessed),
-        tax_assessed=fix(tax_assessed),
+        shipment_id=case.shipment.id,
+        rules=case.rules.code,
+        version=case.version.period,
+        currency=case.cur,
+        goods_value=fix(case.goods),
+        customs_value=fix(case.customs_value),
+        tax_base=fix(taxed.tax_base),
+        duty_assessed=fix(taxed.duty_assessed),
+        tax_assessed=fix(taxed.tax_assessed),
         duty=fix(duty_total),
         tax=fix(tax_total),
         fees=fix(fees),
@@ -620,9 +694,9 @@ def _assess(
         tax_collection=_where(tax_at),
         collected_at_border=fix(border),
         collected_at_sale=fix(duty_at["sale"] + tax_at["sale"]),
-        classifications=sum(1 for ln in lines if ln.classified),
+        classifications=sum(1 for ln in case.lines if ln.classified),
         lines=line_out,
-        steps=tuple(steps),
+        steps=tuple(case.steps),
     )
 
 
@@ -686,33 +760,26 @@ def _minimum_step(
     )
 
 
-def _first_special(
-    version: RuleVersion,
-    shipment: Shipment,
-    goods: Decimal,
-    customs_value: Decimal,
-    cif: Decimal,
-    steps: list[Step],
-    rules: RuleSet,
-) -> SpecialDuty | None:
+def _first_special(case: _Case) -> SpecialDuty | None:
     """The first special duty method whose condition and ceiling hold, with its step."""
-    for special in version.duty.special:
-        if not matches(special.when, shipment):
+    cur = case.cur
+    for special in case.version.duty.special:
+        if not decide.matches(special.when, case.shipment):
             continue
-        measured = _measure(special.measure, goods, customs_value, cif)
+        measured = case.measure(special.measure)
         if special.admits(measured):
             limit = (
                 ""
                 if special.ceiling is None
-                else f", {special.measure.replace('_', ' ')} {_money(measured, rules.currency)}"
+                else f", {special.measure.replace('_', ' ')} {_money(measured, cur)}"
                 f" {'<=' if special.inclusive else '<'} "
-                f"{_money(special.ceiling, rules.currency)}"
+                f"{_money(special.ceiling, cur)}"
             )
-            steps.append(
+            case.steps.append(
                 Step(
                     "special duty",
                     f"Special duty {special.name!r} applies ({special.when.describe()}{limit}).",
-                    rules.source_of(special.source),
+                    case.src(special.source),
                     special.unconfirmed,
                 )
             )
@@ -744,34 +811,25 @@ def _base(parts: tuple[str, ...], line: _Line, duty: Decimal) -> Decimal:
     return sum((amounts[p] for p in parts), ZERO)
 
 
-def _tax_rate(
-    line: _Line, shipment: Shipment, rules: RuleSet, version: RuleVersion
-) -> tuple[Decimal, TaxCategory | RegionalRate | None]:
+def _tax_rate(line: _Line, case: _Case) -> tuple[Decimal, TaxCategory | RegionalRate | None]:
     """The tax rate of a line, and the category or regional rate it came from (if any)."""
-    tax = version.tax
+    tax = case.version.tax
     assert tax is not None
-    best, best_len = None, 0
-    for category in tax.categories:
-        length = longest_prefix(line.item.hs_code, category.hs_prefixes)
-        if length > best_len:
-            best, best_len = category, length
-    if best is not None:
-        return best.rate, best
-    if tax.rate_key is not None:
-        key = shipment.region if tax.rate_key == "region" else shipment.destination
-        for regional in tax.rates:
-            if regional.key == key:
-                return regional.rate, regional
-        if tax.rate is None:
-            raise RateUnavailableError(
-                f"Shipment {shipment.id or ''}".strip(),
-                tax.rate_key,
-                f"one of {', '.join(r.key for r in tax.rates)} ({rules.code} {tax.name} "
-                f"has no default rate)",
-                key,
-            )
-    assert tax.rate is not None
-    return tax.rate, None
+    category = decide.tax_category(tax, line.item.hs_code)
+    if category is not None:
+        return category.rate, category
+    shipment = case.shipment
+    key = None if tax.rate_key is None else getattr(shipment, tax.rate_key)
+    rate, regional = decide.shipment_tax_rate(tax, key)
+    if rate is None:
+        raise RateUnavailableError(
+            f"Shipment {shipment.id or ''}".strip(),
+            tax.rate_key or "region",
+            f"one of {', '.join(r.key for r in tax.rates)} ({case.rules.code} {tax.name} "
+            f"has no default rate)",
+            key,
+        )
+    return rate, regional
 
 
 def _explain_tax(

@@ -25,6 +25,7 @@ from .errors import ArgumentError, LvsDutyError
 from .loading import available_rules, load_rules
 from .rules import RuleSet, RuleVersion, Sourced
 from .shipment import Item, Shipment
+from .show import field_lines
 from .tabular import read_shipments_csv
 
 
@@ -139,6 +140,7 @@ def show_rules(rules: RuleSet, on: dt.date | None = None) -> str:
         f"\nIn force {'on ' + on.isoformat() if on else 'in the latest version'}: {version.period}"
     )
     lines += _version_lines(version, rules)
+    lines += ["\nEvery field set in the rule file (this version):", *field_lines(rules, version)]
     lines.append("\nSources:")
     for key, source in rules.sources.items():
         lines.append(f"  [{key}] {source.title}" + (f" <{source.url}>" if source.url else ""))

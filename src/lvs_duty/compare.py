@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ._frame_compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .assess import assess
 from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError, LvsDutyError
+from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .money import CONTEXT, CURRENCIES, to_decimal
 from .rules import RuleSet
 from .shipment import Shipment
@@ -73,7 +73,7 @@ def compare(
 
     A shipment table (pandas or Dask) is assessed on the frame path; with
     ``amounts="minor"`` its amounts stay int64 minor units (see
-    :data:`lvs_duty._frame_compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
+    :data:`lvs_duty.frame.compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
     ordered by partition, then option, then shipment; its bad rows raise FrameError when
     it is computed.
     """
@@ -124,7 +124,7 @@ def compare(
 
 
 def _is_dask(frame: object) -> bool:
-    from .frame import _is_dask as is_dask
+    from .frame import is_dask
 
     return is_dask(frame)
 
@@ -141,7 +141,7 @@ def _compare_frame(
         return out if amounts == "minor" else _as_decimal(out)
 
     if _is_dask(frame):
-        from ._frame_dask import map_shipments
+        from .frame.on_dask import map_shipments
 
         return map_shipments(frame, run)
     return run(frame)
@@ -360,7 +360,7 @@ def _summary(comparison: Any) -> pd.DataFrame:
             )
         if isinstance(comparison, pd.DataFrame):
             return combine_summaries([partial_summary(comparison)], _COUNTED_COLUMNS)
-        from ._frame_dask import summarize_dask
+        from .frame.on_dask import summarize_dask
 
         return summarize_dask(
             comparison, partial_summary, lambda parts: combine_summaries(parts, _COUNTED_COLUMNS)

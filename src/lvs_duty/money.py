@@ -186,6 +186,13 @@ def from_minor(units: int, currency: str) -> Decimal:
     return Decimal(units).scaleb(-minor_digits(currency))
 
 
+def whole_units(amount: Decimal, unit: Decimal) -> int:
+    """How many whole ``unit`` fit in ``amount`` (rounded down), in the library's context."""
+    return int(
+        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
+    )
+
+
 __all__ = [
     "CONTEXT",
     "CURRENCIES",
@@ -199,4 +206,5 @@ __all__ = [
     "round_fraction",
     "to_decimal",
     "to_minor",
+    "whole_units",
 ]

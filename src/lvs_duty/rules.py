@@ -524,13 +524,41 @@ class TaxRule(Sourced):
 
 
 class Fee(Sourced):
-    """A fixed fee charged to the buyer (a handling fee, a carrier's clearance fee)."""
+    """A fixed fee charged to the buyer (a handling fee, a carrier's clearance fee).
+
+    ``min_value`` / ``max_value`` limit it to a value band (EU national parcel fees only up to
+    EUR 150): measured on the consignment for a fee per shipment, on each line's value for a
+    fee per line or per item (only the lines in the band count). The band is ``min_value <=
+    value`` and ``value <= max_value`` (``<`` when ``inclusive`` is false), on ``measure``.
+    """
 
     name: str = Field(min_length=1)
     amount: Money
     per: Literal["shipment", "item", "line"] = "shipment"
     when: Condition = Condition()
     border_only: bool = False
+    min_value: Money | None = None
+    max_value: Money | None = None
+    inclusive: bool = True
+    measure: Measure = "customs_value"
+
+    @model_validator(mode="after")
+    def _band(self) -> Fee:
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.max_value < self.min_value
+        ):
+            raise custom("fee_band", "max_value >= min_value", self.max_value, field="max_value")
+        return self
+
+    def admits(self, value: Decimal) -> bool:
+        """Whether a value (of the consignment or of a line, see ``per``) is in the fee's band."""
+        if self.min_value is not None and value < self.min_value:
+            return False
+        if self.max_value is None:
+            return True
+        return value <= self.max_value if self.inclusive else value < self.max_value
 
 
 class Exclusion(Sourced):

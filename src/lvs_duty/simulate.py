@@ -55,6 +55,7 @@ import pandas as pd
 from .calibration import calibration_report, fit_profile
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
+from .frame.codes import categorical
 from .money import CURRENCIES
 from .populations import EXTRA_COLUMNS, annual_totals, draw
 from .profiles import Profile, available_profiles, load_profile
@@ -119,16 +120,11 @@ BEVERAGES = {"220300": ("0.5", "0.05"), "220421": ("0.75", "0.13")}
 Layout = Literal["canonical", "minor"]
 
 
-def _categorical(codes: Any, names: list[Any]) -> Any:
-    maker: Any = pd.Categorical.from_codes
-    return maker(codes, categories=names)
-
-
 def _pick(rng: np.random.Generator, shares: dict[str, float], size: int) -> Any:
     names = list(shares)
     weights = np.array([shares[k] for k in names])
     codes = rng.choice(len(names), size=size, p=weights / weights.sum())
-    return _categorical(codes.astype(np.int16), names)
+    return categorical(codes.astype(np.int16), names)
 
 
 def _log_normal_minor(
@@ -241,29 +237,29 @@ def population(
     region = (
         _pick(rng, CA_REGIONS, n)
         if destination == "CA"
-        else _categorical(np.full(n, -1, dtype=np.int8), ["ON"])
+        else categorical(np.full(n, -1, dtype=np.int8), ["ON"])
     )
     gift = rng.random(n) < 0.03
 
     def per_row(c: Any) -> Any:
-        return _categorical(np.asarray(c.codes)[owner], list(c.categories))
+        return categorical(np.asarray(c.codes)[owner], list(c.categories))
 
     frame = pd.DataFrame(
         {
             "shipment_id": owner + 1,
-            "destination": _categorical(np.zeros(rows, dtype=np.int8), [destination]),
-            "date": _categorical(np.zeros(rows, dtype=np.int8), [date]),
-            "currency": _categorical(np.zeros(rows, dtype=np.int8), [currency]),
+            "destination": categorical(np.zeros(rows, dtype=np.int8), [destination]),
+            "date": categorical(np.zeros(rows, dtype=np.int8), [date]),
+            "currency": categorical(np.zeros(rows, dtype=np.int8), [currency]),
             "ship_from": per_row(ship_from),
             "origin": per_row(ship_from),
             "mode": per_row(mode),
             "region": per_row(region),
             "gift": gift[owner],
-            "hs_code": _categorical(hs.astype(np.int16), subheadings),
+            "hs_code": categorical(hs.astype(np.int16), subheadings),
             "quantity": quantity,
-            "duty_rate": _categorical(rate_code.astype(np.int8), [Decimal(r) for r in rate_names]),
-            "volume_l": _categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
-            "abv": _categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
+            "duty_rate": categorical(rate_code.astype(np.int8), [Decimal(r) for r in rate_names]),
+            "volume_l": categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
+            "abv": categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
         }
     )
     if layout == "minor":

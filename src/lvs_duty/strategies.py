@@ -30,9 +30,10 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess-
     ) from _missing
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import pandas as pd
@@ -48,7 +49,9 @@ from .money import (
     RoundingMode,
     from_minor,
     minor_digits,
+    minor_unit,
     quantize,
+    whole_units,
 )
 from .rules import (
     CategoryDuty,
@@ -85,6 +88,17 @@ _PREFIXES = (
     "10",
 )
 _EXCLUDED_FROM: tuple[str, ...] = get_args(ExcludedFrom)
+CONDITION_VALUES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "mode": _MODES,
+        "ship_from": _SHIP_FROM[:3],
+        "origin": _SHIP_FROM[1:4],
+        "destination": _DESTINATIONS,
+        "region": _REGIONS,
+    }
+)
+"""The values :func:`rule_sets` draws for each field of a ``when`` condition (and for regional
+tax keys): draw shipments from these, and from values outside them, to meet every branch."""
 _FIRST_DATE = dt.date(2015, 1, 1)
 _LAST_DATE = dt.date(2030, 12, 31)
 
@@ -531,7 +545,7 @@ def _values_near(
     offset = draw(st.sampled_from((0, -1, 1)))
     quantity = lines[0].quantity if target.scope == "item" else 1
     edge = CONTEXT.multiply(target.amount, Decimal(quantity))
-    aim = max(0, _units_of(edge, unit) + offset)
+    aim = max(0, whole_units(edge, unit) + offset)
     n = len(lines)
     if target.scope == "consignment":
         weights = [draw(st.integers(1, 9)) for _ in range(n)]
@@ -543,7 +557,7 @@ def _values_near(
         rough = _split(int(CONTEXT.divide(Decimal(goods_aim), factor)), weights)
         others = _valued_sum(rough[1:], factor, mode)
         return [_solve(goods_aim, others, factor, mode), *rough[1:]], shipping, insurance
-    rest = [_units_of(line.value, unit) for line in lines[1:]]
+    rest = [whole_units(line.value, unit) for line in lines[1:]]
     if measured_goods:
         return [aim, *rest], shipping, insurance
     first = _solve(aim, 0, factor, mode)
@@ -555,12 +569,6 @@ def _values_near(
             )
             first = _solve(aim, share, factor, mode)
     return [first, *rest], shipping, insurance
-
-
-def _units_of(amount: Decimal, unit: Decimal) -> int:
-    return int(
-        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
-    )
 
 
 def shipments(
@@ -693,16 +701,7 @@ def _regime_shipments(
 
     @st.composite
     def draw_one(draw: st.DrawFn) -> Shipment:
-        if on is not None:
-            version, date = rules.at(on), on
-        else:
-            version = draw(st.sampled_from(rules.versions))
-            last = (
-                version.valid_to - dt.timedelta(days=1)
-                if version.valid_to
-                else max(version.valid_from, _LAST_DATE)
-            )
-            date = draw(st.dates(version.valid_from, last))
+        version, date = _version_and_date(draw, rules, on)
         plan = plans[id(version)]
         focus = None
         if near and plan.targets and draw(st.integers(0, 3)) != 3:
@@ -713,21 +712,9 @@ def _regime_shipments(
         shipping = draw(st.one_of(st.just(Decimal(0)), transport))
         insurance = draw(st.one_of(st.just(Decimal(0)), transport))
         if focus is not None:
-            units, ship_units, ins_units = draw(
-                _values_near(
-                    focus,
-                    lines,
-                    version,
-                    unit,
-                    _units_of(shipping, unit),
-                    _units_of(insurance, unit),
-                )
+            lines, shipping, insurance = _aimed(
+                draw, focus, lines, version, cur, shipping, insurance
             )
-            lines = [
-                line.model_copy(update={"value": from_minor(v, cur)})
-                for line, v in zip(lines, units, strict=True)
-            ]
-            shipping, insurance = from_minor(ship_units, cur), from_minor(ins_units, cur)
         dest = destination or _pick(
             draw,
             cond.destination,
@@ -754,6 +741,49 @@ def _regime_shipments(
         )
 
     return draw_one()
+
+
+def _version_and_date(
+    draw: st.DrawFn, rules: RuleSet, on: dt.date | None
+) -> tuple[RuleVersion, dt.date]:
+    """The version a shipment falls in and its date: ``on``'s, or any day of a drawn version."""
+    if on is not None:
+        return rules.at(on), on
+    version = draw(st.sampled_from(rules.versions))
+    last = (
+        version.valid_to - dt.timedelta(days=1)
+        if version.valid_to
+        else max(version.valid_from, _LAST_DATE)
+    )
+    return version, draw(st.dates(version.valid_from, last))
+
+
+def _aimed(
+    draw: st.DrawFn,
+    focus: _Target,
+    lines: list[Item],
+    version: RuleVersion,
+    cur: str,
+    shipping: Decimal,
+    insurance: Decimal,
+) -> tuple[list[Item], Decimal, Decimal]:
+    """Lines, shipping and insurance re-valued to sit at, just under or just over ``focus``."""
+    unit = minor_unit(cur)
+    units, ship_units, ins_units = draw(
+        _values_near(
+            focus,
+            lines,
+            version,
+            unit,
+            whole_units(shipping, unit),
+            whole_units(insurance, unit),
+        )
+    )
+    valued = [
+        line.model_copy(update={"value": from_minor(v, cur)})
+        for line, v in zip(lines, units, strict=True)
+    ]
+    return valued, from_minor(ship_units, cur), from_minor(ins_units, cur)
 
 
 def _lines_for(rules: RuleSet, version: RuleVersion) -> SearchStrategy[Item]:
@@ -818,6 +848,7 @@ def _decimal_between(low: int, high: int, places: int) -> SearchStrategy[Decimal
 def _rate() -> SearchStrategy[Decimal]:
     return st.one_of(
         st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.1"), Decimal("0.2")]),
+        st.sampled_from([Decimal("0.0725"), Decimal("0.065"), Decimal("0.125"), Decimal("1")]),
         _decimal_between(0, 1000, 3),
     )
 
@@ -869,27 +900,73 @@ def rule_sets(
             if i < count - 1 or draw(st.booleans()):
                 start = start + dt.timedelta(days=draw(st.integers(1, 1500)))
                 version["valid_to"] = start
+            version.update(draw(_words(("label", "note"))))
             data.append(version)
-        return RuleSet.build(
-            {
-                "code": "GEN",
-                "name": "Generated regime",
-                "currency": cur,
-                "sources": {"law": {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}},
-                "versions": data,
-            },
-            file="<rule_sets()>",
-        )
+        source = {"title": "Generated rule (lvs_duty.strategies.rule_sets)"}
+        source.update(draw(_words(("url", "note"))))
+        regime = {
+            "code": "GEN",
+            "name": "Generated regime",
+            "currency": cur,
+            "sources": {"law": source},
+            "versions": data,
+            **draw(_words(("description",))),
+        }
+        if draw(st.booleans()):
+            regime["category_tables"] = {"table": draw(_category_table(cur))}
+        _doubt(draw, regime)
+        return RuleSet.build(regime, file="<rule_sets()>")
 
     return draw_one()
 
 
-def _money_in(currency: str, most: int) -> SearchStrategy[Decimal]:
+def _words(fields: tuple[str, ...]) -> SearchStrategy[dict[str, str]]:
+    """Sometimes a free-text value (a label, note, description or URL) for each field."""
+    return st.fixed_dictionaries(
+        {}, optional={f: st.just(f"https://example.org/{f}" if f == "url" else f) for f in fields}
+    )
+
+
+def _doubt(draw: st.DrawFn, node: object) -> None:
+    """Mark some sourced values unconfirmed or annotated with a note, all through ``node``."""
+    if isinstance(node, list):
+        for child in node:
+            _doubt(draw, child)
+    if not isinstance(node, dict):
+        return
+    for child in node.values():
+        _doubt(draw, child)
+    if "source" in node and node["source"] == "law" and draw(st.integers(0, 5)) == 0:
+        node["unconfirmed"] = True
+        node["note"] = "drawn"
+
+
+@st.composite
+def _category_table(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """A named category table shipped with the regime (for options.category_tariff)."""
+    method = draw(_method(currency, ("categories",)))
+    table = {k: v for k, v in method.items() if k != "kind"}
+    if draw(st.booleans()):
+        table["ceiling"] = draw(_money_in(currency, 1000))
+    return table
+
+
+def _money_in(currency: str, most: int, fine: bool = False) -> SearchStrategy[Decimal]:
+    """Amounts up to ``most`` (x the currency's scale).
+
+    ``fine`` adds amounts with a fraction of the minor unit (a threshold at 12.015, a specific
+    duty of 0.125), which rules may hold but fees and rounding quanta may not.
+    """
     digits = minor_digits(currency)
     scale = int(_scale(currency))
     whole = st.integers(0, most).map(lambda k: Decimal(k * scale))
     exact = st.integers(0, most * scale * 10**digits).map(lambda k: Decimal(k).scaleb(-digits))
-    return st.one_of(whole, exact)
+    if not fine:
+        return st.one_of(whole, exact)
+    finer = st.integers(0, most * scale * 10 ** (digits + 1)).map(
+        lambda k: Decimal(k).scaleb(-digits - 1)
+    )
+    return st.one_of(whole, exact, finer)
 
 
 def _condition() -> SearchStrategy[dict[str, Any]]:
@@ -920,9 +997,9 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
         if draw(st.booleans()):
             method["rate"] = draw(_rate())
             if draw(st.integers(0, 3)) == 0:
-                method["deduction"] = draw(_money_in(currency, 20))
+                method["deduction"] = draw(_money_in(currency, 20, fine=True))
         else:
-            method["amount"] = draw(_money_in(currency, 20))
+            method["amount"] = draw(_money_in(currency, 20, fine=True))
             method["per"] = draw(st.sampled_from(("shipment", "item", "subheading")))
     elif kind == "categories":
         count = draw(st.integers(1, 4))
@@ -937,13 +1014,15 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
                     category["mfn_min"] = low
                     category["mfn_max"] = low + draw(_decimal_between(0, 200, 3))
             elif charge == "amount":
-                category["amount"] = draw(_money_in(currency, 20))
+                category["amount"] = draw(_money_in(currency, 20, fine=True))
                 category["per"] = draw(st.sampled_from(("item", "kg", "litre", "litre_alcohol")))
             else:
                 category["item_rate"] = True
             category["hs_prefixes"] = draw(
                 st.lists(st.sampled_from(_PREFIXES), max_size=2, unique=True)
             )
+            if draw(st.booleans()):
+                category["source"] = "law"
             categories.append(category)
         method["categories"] = categories
         if draw(st.booleans()):
@@ -952,7 +1031,11 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
         edges = sorted(draw(st.lists(_decimal_between(1, 500, 3), max_size=3, unique=True)))
         amounts = sorted(
             draw(
-                st.lists(_money_in(currency, 300), min_size=len(edges) + 1, max_size=len(edges) + 1)
+                st.lists(
+                    _money_in(currency, 300, fine=True),
+                    min_size=len(edges) + 1,
+                    max_size=len(edges) + 1,
+                )
             )
         )
         bands: list[dict[str, Any]] = [
@@ -966,23 +1049,24 @@ def _method(draw: st.DrawFn, currency: str, kinds: tuple[str, ...]) -> dict[str,
 
 
 @st.composite
-def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
+def _tax(draw: st.DrawFn, basis: str, currency: str) -> dict[str, Any]:
     tax: dict[str, Any] = {"name": "VAT", "source": "law"}
     shape = draw(st.sampled_from(("rate", "regional", "components")))
     rate = draw(_rate())
+    if shape != "components" and draw(st.booleans()):
+        tax["categories"] = [
+            {
+                "name": f"reduced{i}",
+                "rate": draw(_rate()),
+                "source": "law",
+                "hs_prefixes": draw(
+                    st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
+                ),
+            }
+            for i in range(draw(st.integers(1, 2)))
+        ]
     if shape == "rate":
         tax["rate"] = rate
-        if draw(st.booleans()):
-            tax["categories"] = [
-                {
-                    "name": "reduced",
-                    "rate": draw(_rate()),
-                    "source": "law",
-                    "hs_prefixes": draw(
-                        st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True)
-                    ),
-                }
-            ]
     elif shape == "regional":
         key = draw(st.sampled_from(("region", "destination")))
         pool = _REGIONS if key == "region" else _DESTINATIONS
@@ -995,16 +1079,23 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
         first = draw(_decimal_between(0, int(rate * 1000), 3))
         tax["rate"] = rate
         tax["components"] = [
-            {"name": "national", "rate": first, "source": "law"},
+            {"name": "national", "rate": first, "source": "law", **draw(_quantum(currency))},
             {"name": "local", "rate": rate - first, "source": "law"},
         ]
     else:  # Japan's form: the local part an exact ratio of the rounded national part
         tax["rate"] = Decimal("0.1")
         tax["components"] = [
             {"name": "national", "rate": Decimal("0.078"), "source": "law"},
-            {"name": "local", "of": "national", "ratio": (22, 78), "source": "law"},
+            {
+                "name": "local",
+                "of": "national",
+                "ratio": (22, 78),
+                "source": "law",
+                **draw(_quantum(currency)),
+            },
         ]
-    parts = ["customs_value", "duty"] + ([] if basis == "CIF" else ["shipping", "insurance"])
+    parts = ["goods", "customs_value", "duty"]
+    parts += [] if basis == "CIF" else ["shipping", "insurance"]
     tax["base"] = draw(
         st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts), unique=True)
     )
@@ -1016,12 +1107,24 @@ def _tax(draw: st.DrawFn, basis: str) -> dict[str, Any]:
     return tax
 
 
+def _quantum(currency: str) -> SearchStrategy[dict[str, Decimal]]:
+    """Sometimes a component's own rounding quantum (whole minor units)."""
+    unit = Decimal(1).scaleb(-minor_digits(currency))
+    return st.one_of(st.just({}), st.sampled_from((unit, unit * 5, unit * 100)).map(_as_quantum))
+
+
+def _as_quantum(quantum: Decimal) -> dict[str, Decimal]:
+    return {"quantum": quantum}
+
+
 @st.composite
 def _version(
     draw: st.DrawFn, currency: str, kinds: tuple[str, ...], most_thresholds: int
 ) -> dict[str, Any]:
     basis = draw(st.sampled_from(("FOB", "CIF")))
-    factor = draw(st.sampled_from((Decimal(1), Decimal(1), Decimal("0.6"), Decimal("0.5"))))
+    factor = draw(
+        st.sampled_from((Decimal(1), Decimal(1), Decimal("0.6"), Decimal("0.5"), Decimal("0.333")))
+    )
     version: dict[str, Any] = {
         "valuation": {"basis": basis, "factor": factor, "source": "law"},
         "duty": {"general": draw(_method(currency, kinds))},
@@ -1032,7 +1135,7 @@ def _version(
             {
                 "name": f"t{i}",
                 "applies_to": draw(st.sampled_from(("duty", "tax"))),
-                "amount": draw(_money_in(currency, 1000)),
+                "amount": draw(_money_in(currency, 1000, fine=True)),
                 "inclusive": draw(st.booleans()),
                 "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
                 "scope": draw(st.sampled_from(("consignment", "item"))),
@@ -1044,7 +1147,7 @@ def _version(
     version["thresholds"] = thresholds
     if draw(st.booleans()):
         version["duty"]["low_value"] = {
-            "ceiling": draw(_money_in(currency, 1000)),
+            "ceiling": draw(_money_in(currency, 1000, fine=True)),
             "inclusive": draw(st.booleans()),
             "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
             "method": draw(_method(currency, kinds)),
@@ -1054,7 +1157,7 @@ def _version(
         {
             "name": f"s{i}",
             "when": draw(_condition()),
-            "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000))),
+            "ceiling": draw(st.one_of(st.none(), _money_in(currency, 3000, fine=True))),
             "inclusive": draw(st.booleans()),
             "measure": draw(st.sampled_from(("goods", "customs_value", "cif"))),
             "method": draw(_method(currency, kinds)),
@@ -1063,14 +1166,23 @@ def _version(
         for i in range(draw(st.integers(0, 2)))
     ]
     if draw(st.booleans()):
-        version["duty"]["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
+        version["duty"]["min_collectable"] = draw(_minimum(currency))
     if draw(st.integers(0, 3)):
-        version["tax"] = draw(_tax(basis))
+        version["tax"] = draw(_tax(basis, currency))
         if draw(st.booleans()):
-            version["tax"]["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
+            version["tax"]["min_collectable"] = draw(_minimum(currency))
     if draw(st.booleans()):
-        version["min_collectable"] = _minimum(draw(_money_in(currency, 5)))
-    version["fees"] = [
+        version["min_collectable"] = draw(_minimum(currency))
+    version["fees"] = draw(_fees(currency))
+    version["exclusions"] = draw(_exclusions())
+    version["rounding"] = draw(_rounding(currency))
+    return version
+
+
+@st.composite
+def _fees(draw: st.DrawFn, currency: str) -> list[dict[str, Any]]:
+    """Zero to two fees per shipment, line or item, by condition, some only with border duty."""
+    return [
         {
             "name": f"fee{i}",
             "amount": draw(_money_in(currency, 20)),
@@ -1078,10 +1190,33 @@ def _version(
             "when": draw(_condition()),
             "border_only": draw(st.booleans()),
             "source": "law",
+            **draw(_fee_band(currency)),
         }
         for i in range(draw(st.integers(0, 2)))
     ]
-    version["exclusions"] = [
+
+
+@st.composite
+def _fee_band(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """Sometimes a value band for a fee: a floor, a ceiling or both, on any measure."""
+    band: dict[str, Any] = {}
+    if draw(st.booleans()):
+        return band
+    low = draw(st.one_of(st.none(), _money_in(currency, 300, fine=True)))
+    high = draw(st.one_of(st.none(), _money_in(currency, 1000, fine=True)))
+    if low is not None:
+        band["min_value"] = low
+    if high is not None:
+        band["max_value"] = high if low is None else max(low, high)
+    band["inclusive"] = draw(st.booleans())
+    band["measure"] = draw(st.sampled_from(("goods", "customs_value", "cif")))
+    return band
+
+
+@st.composite
+def _exclusions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Zero to two exclusions by HS prefix, from any relief or method."""
+    return [
         {
             "name": f"x{i}",
             "hs_prefixes": draw(
@@ -1099,23 +1234,36 @@ def _version(
         }
         for i in range(draw(st.integers(0, 2)))
     ]
+
+
+@st.composite
+def _rounding(draw: st.DrawFn, currency: str) -> dict[str, Any]:
+    """Any rounding mode, quanta in whole minor units, per line or per shipment."""
     unit = Decimal(1).scaleb(-minor_digits(currency))
     quanta = st.sampled_from((None, unit, unit * 5, unit * 100))
-    version["rounding"] = {
+    return {
         "mode": draw(st.sampled_from(ROUNDING_MODES)),
         "quantum": draw(quanta),
         "per": draw(st.sampled_from(("shipment", "line"))),
         "duty_quantum": draw(quanta),
         "tax_base_quantum": draw(quanta),
+        **({"source": "law"} if draw(st.booleans()) else {}),
     }
-    return version
 
 
-def _minimum(amount: Decimal) -> dict[str, Any]:
-    return {"amount": amount, "inclusive": True, "source": "law"}
+def _minimum(currency: str) -> SearchStrategy[dict[str, Any]]:
+    """A minimum collectable amount, inclusive or not."""
+    return st.fixed_dictionaries(
+        {
+            "amount": _money_in(currency, 5, fine=True),
+            "inclusive": st.booleans(),
+            "source": st.just("law"),
+        }
+    )
 
 
 __all__ = [
+    "CONDITION_VALUES",
     "DUTY_KINDS",
     "hs_codes",
     "items",

@@ -63,7 +63,7 @@ def shipments_to_frame(shipments: Iterable[Shipment]) -> pd.DataFrame:
     return frame
 
 
-def _cell(value: Any) -> Any:
+def plain_cell(value: Any) -> Any:
     """A frame cell as a plain Python value: missing markers become None, numpy scalars unboxed."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -82,7 +82,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _coerce(column: str, value: Any) -> Any:
+def coerce_cell(column: str, value: Any) -> Any:
     """Strings read from CSV into the field types (quantity, gift); other values pass through."""
     if value is None:
         return None
@@ -120,7 +120,7 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     for label, values in zip(
         frame.index, frame[columns].itertuples(index=False, name=None), strict=True
     ):
-        row = {c: _coerce(c, _cell(v)) for c, v in zip(columns, values, strict=True)}
+        row = {c: coerce_cell(c, plain_cell(v)) for c, v in zip(columns, values, strict=True)}
         groups.setdefault(row["shipment_id"], []).append((label, row))
     shipments: list[Shipment] = []
     cases: list[RowProblem] = []
@@ -195,7 +195,9 @@ __all__ = [
     "COLUMNS",
     "ITEM_COLUMNS",
     "SHIPMENT_COLUMNS",
+    "coerce_cell",
     "frame_to_shipments",
+    "plain_cell",
     "read_shipments_csv",
     "shipment_label",
     "shipments_to_frame",

@@ -67,7 +67,7 @@ from .analysis import Measures, admitted, applicable, exact_rules, holds, measur
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit
+from .money import CONTEXT, minor_unit, whole_units
 from .rules import RuleSet, RuleVersion, Threshold
 from .shipment import Shipment
 
@@ -305,12 +305,6 @@ def _with_values(shipment: Shipment, units: list[int], unit: Decimal) -> Shipmen
     return shipment.model_copy(update={"items": lines})
 
 
-def _units(amount: Decimal, unit: Decimal) -> int:
-    return int(
-        CONTEXT.divide(amount, unit).to_integral_value(rounding="ROUND_FLOOR", context=CONTEXT)
-    )
-
-
 class _Checker:
     """Runs the invariants of one rule set; holds the rules, the date and what was met."""
 
@@ -495,7 +489,7 @@ class _Checker:
         def pairs(draw: st.DrawFn) -> tuple[Shipment, Shipment]:
             shipment = draw(self.shipments)
             weights = [draw(st.integers(1, 4)) for _ in shipment.items]
-            step = _units(shipment.goods_value, unit) // sum(weights)
+            step = whole_units(shipment.goods_value, unit) // sum(weights)
             rise = draw(st.one_of(st.integers(1, 3), st.integers(1, max(3, step))))
             low = _with_values(shipment, [w * step for w in weights], unit)
             high = _with_values(shipment, [w * (step + rise) for w in weights], unit)

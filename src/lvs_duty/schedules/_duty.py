@@ -21,8 +21,8 @@ from typing import Final, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .._frame_int import Bools, Guard, Ints, digits, scaled
 from ..errors import ArgumentError, RateUnavailableError
+from ..frame.ints import Bools, Guard, Ints, digits, scaled
 from ..money import CONTEXT, to_decimal
 from ._model import ScheduleLine
 

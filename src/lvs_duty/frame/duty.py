@@ -20,10 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._frame_input import Coded
-from ._frame_int import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
-from .assess import longest_prefix
-from .rules import (
+from .. import decide
+from ..rules import (
     Category,
     CategoryDuty,
     DutyMethod,
@@ -34,6 +32,8 @@ from .rules import (
     RuleSet,
     RuleVersion,
 )
+from .input import Coded
+from .ints import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
 
 Fail = Callable[[Ints, str, str], None]
 """Report lines (positions) that cannot be charged: column and what was expected."""
@@ -245,7 +245,7 @@ class DutyCharger:
 
     def _categories(self, method: CategoryDuty, mask: Bools) -> None:
         chosen = self.classify(method)
-        unknown = np.flatnonzero(mask & (chosen == -2))
+        unknown = np.flatnonzero(mask & (chosen == decide.UNKNOWN))
         names = ", ".join(c.name for c in method.categories)
         self.fail(unknown, "category", f"expected one of {names}")
         classified = mask & (chosen >= 0)
@@ -275,30 +275,27 @@ class DutyCharger:
         return held[1]
 
     def _classify(self, method: CategoryDuty) -> Ints:
-        cats = method.categories
-        by_name = {c.name: k for k, c in reversed(list(enumerate(cats)))}
-        default = -1
-        if method.default is not None:
-            default = next(k for k, c in enumerate(cats) if c.name == method.default)
-        # the MFN band (or the default) where no HS prefix matches, then the explicit name
-        banded = _lut(
-            [b if (b := _nearest_band(r, cats)) >= 0 else default for r in self.rate.coded.values],
-            self.rate.coded.codes,
-            default,
-        )
-        prefix = [_best_prefix(h, cats) for h in self.hs.values]
-        if any(p >= 0 for p in prefix):
-            by_hs = _lut(prefix, self.hs.codes)
-            out: Ints = np.where(by_hs >= 0, by_hs, banded)
-        else:
-            out = banded
-        if self.category.values:
-            named = _lut(
-                [by_name.get(v, -2) if isinstance(v, str) else -1 for v in self.category.values],
+        # each way of classification is decided once per distinct value of its column; a way
+        # that places no line at all stays a scalar, so it costs no pass over the lines
+        by = {
+            "named": _lut(
+                [decide.category_named(method, v) for v in self.category.values],
                 self.category.codes,
-            )
-            out = np.where(named != -1, named, out)
-        return out
+            ),
+            "hs": _lut(
+                [decide.category_by_hs(method, h)[0] for h in self.hs.values], self.hs.codes
+            ),
+            "band": _lut(
+                [decide.category_by_band(method, r) for r in self.rate.coded.values],
+                self.rate.coded.codes,
+            ),
+            "default": decide.category_default(method),
+        }
+        out = decide.classify(by, _where)
+        if isinstance(out, int):
+            return np.full(len(self.cv), out, dtype=np.int64)
+        chosen: Ints = out
+        return chosen
 
     def _category_charge(self, category: Category, lines: Ints) -> None:
         where = f"category {category.name!r}"
@@ -367,38 +364,22 @@ class DutyCharger:
         self.duty[index[first]] = amounts[band(top)]
 
 
-def _lut(values: list[int], codes: Ints, missing: int = -1) -> Ints:
-    table: Ints = np.array([*values, missing], dtype=np.int64)
+def _lut(values: list[int], codes: Ints) -> Ints | int:
+    """A per-line array from one value per distinct cell (missing cells: no category).
+
+    The scalar :data:`~lvs_duty.decide.NO_CATEGORY` when no cell has a category.
+    """
+    if all(v == decide.NO_CATEGORY for v in values):
+        return decide.NO_CATEGORY
+    table: Ints = np.array([*values, decide.NO_CATEGORY], dtype=np.int64)
     return table[codes]
 
 
-def _best_prefix(hs_code: Any, categories: tuple[Category, ...]) -> int:
-    """The category with the longest HS prefix of the code (the first on a tie), or -1."""
-    best, best_len = -1, 0
-    code = hs_code if isinstance(hs_code, str) else None
-    for k, category in enumerate(categories):
-        length = longest_prefix(code, category.hs_prefixes)
-        if length > best_len:
-            best, best_len = k, length
-    return best
-
-
-def _nearest_band(rate: Any, categories: tuple[Category, ...]) -> int:
-    """The banded category whose rate is nearest the MFN rate (the first on a tie), or -1."""
-    if not isinstance(rate, Decimal):
-        return -1
-    best, gap = -1, Fraction(-1)
-    for k, c in enumerate(categories):
-        if c.rate is None or (c.mfn_min is None and c.mfn_max is None):
-            continue
-        if (c.mfn_min is not None and rate < c.mfn_min) or (
-            c.mfn_max is not None and rate > c.mfn_max
-        ):
-            continue
-        distance = abs(Fraction(rate) - Fraction(c.rate))
-        if gap < 0 or distance < gap:
-            best, gap = k, distance
-    return best
+def _where(take: Any, chosen: Any, otherwise: Any) -> Any:
+    """``numpy.where``, short-circuited when the condition is one scalar."""
+    if isinstance(take, (bool, np.bool_)):
+        return chosen if take else otherwise
+    return np.where(take, chosen, otherwise)
 
 
 __all__ = ["DutyCharger", "Exact"]

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import FrameError, RowProblem
-from .rules import RuleSet
+from ..errors import FrameError, RowProblem
+from ..rules import RuleSet
 
 
 def _dask() -> tuple[Any, Any]:
@@ -93,7 +93,7 @@ def assess_dask(
     frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None, errors: str
 ) -> Any:
     """assess_frame over a dask frame, partition by partition."""
-    from .frame import assess_pandas
+    from . import assess_pandas
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
         return assess_pandas(part, rules, fx, on, errors)

@@ -4,7 +4,7 @@ One :class:`Kernel` assesses every shipment of a batch that falls in one rule ve
 scalar engine's order: convert, value and allocate transport, thresholds, duty per line, tax
 groups, minimum collectable, fees. All amounts are int64 minor units of the regime currency;
 line duties are exact numerators until their group is rounded; rounding is integer division
-by rounding mode (:func:`lvs_duty._frame_int.div_round`).
+by rounding mode (:func:`lvs_duty.frame.ints.div_round`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 
-from ._frame_duty import DutyCharger
-from ._frame_input import Batch, Coded, hs_lut
-from ._frame_int import (
+from .. import decide
+from ..errors import ArgumentError
+from ..money import CURRENCIES, minor_digits
+from ..rules import (
+    CategoryDuty,
+    Condition,
+    DutyMethod,
+    ExcludedFrom,
+    RuleSet,
+    RuleVersion,
+)
+from .codes import EXEMPT
+from .duty import DutyCharger
+from .input import Batch, Coded, hs_lut
+from .ints import (
     BIG,
     Bools,
     Guard,
@@ -29,23 +41,8 @@ from ._frame_int import (
     div_round,
     scaled,
 )
-from ._frame_tax import TaxSteps
-from .assess import longest_prefix
-from .errors import ArgumentError
-from .money import CURRENCIES, minor_digits
-from .rules import (
-    CategoryDuty,
-    Condition,
-    DutyMethod,
-    ExcludedFrom,
-    MfnDuty,
-    RuleSet,
-    RuleVersion,
-)
-
-WHERE = ("border", "sale", "mixed")
-"""Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
-_NONE, _EXEMPT, _SALE = 0, 1, 2
+from .settle import charge_fees, waive_minimums
+from .tax import TaxStep
 
 
 @dataclass
@@ -81,6 +78,11 @@ class Outcome:
             getattr(self, name)[ships] = getattr(other, name)
 
 
+DutyCase = tuple[tuple[bool, DutyMethod | None, frozenset[ExcludedFrom]], Bools]
+"""Lines whose duty method is picked alike: (under the low-value ceiling, special method,
+exclusions), and their mask."""
+
+
 def _whole(amount: Decimal, minor: int, what: str) -> int:
     """An amount that must be whole minor units (a quantum or fee), as an integer."""
     if digits(amount) > minor:
@@ -101,11 +103,11 @@ def _where(border: Ints, sale: Ints) -> Ints:
     return out
 
 
-class Kernel(TaxSteps):
+class Kernel:
     """Assess the shipments of ``batch`` (all in ``version``) under ``rules``.
 
-    Valuation, thresholds and duty are here; tax groups, minimums and fees come from
-    :class:`~lvs_duty._frame_tax.TaxSteps`.
+    Valuation, thresholds and duty are here; tax groups come from
+    :class:`~lvs_duty.frame.tax.TaxStep`, minimums and fees from :mod:`lvs_duty.frame.settle`.
     """
 
     def __init__(
@@ -160,17 +162,19 @@ class Kernel(TaxSteps):
     def match(self, condition: Condition) -> Bools:
         """Which shipments a rule's ``when`` condition holds for (a fresh array)."""
         ok: Bools | None = None
-        for name in type(condition).model_fields:
+        for name in decide.tested_fields(condition):
             allowed = getattr(condition, name)
-            if allowed is None:
-                continue
             key = (name, allowed)
             if key not in self._matched:  # thresholds for duty and tax often share a test
                 if name == "gift":
-                    self._matched[key] = self.b.gift == allowed
+                    self._matched[key] = np.array(
+                        [decide.allows(condition, name, g) for g in (False, True)]
+                    )[self.b.gift.view(np.int8)]
                 else:
                     coded: Coded = getattr(self.b, name)
-                    self._matched[key] = hs_lut([v in allowed for v in coded.values], coded, False)
+                    self._matched[key] = hs_lut(
+                        [decide.allows(condition, name, v) for v in coded.values], coded, False
+                    )
             ok = self._matched[key].copy() if ok is None else ok & self._matched[key]
         return np.ones(self.b.size, dtype=bool) if ok is None else ok
 
@@ -258,14 +262,14 @@ class Kernel(TaxSteps):
             "shipping": ship_share,
             "insurance": ins_share,
         }
-        at = self.tax_groups(charger, duty_relief, tax_relief, parts)
+        at = TaxStep(self).tax_groups(charger, duty_relief, tax_relief, parts)
         duty_assessed = at["duty_border"] + at["duty_sale"]
         tax_assessed = at["tax_border"] + at["tax_sale"]
-        self.waive_minimums(at)
+        waive_minimums(self, at)
         duty = at["duty_border"] + at["duty_sale"]
         tax = at["tax_border"] + at["tax_sale"]
         border = at["duty_border"] + at["tax_border"]
-        fees = self.charge_fees(border)
+        fees = charge_fees(self, border)
         return Outcome(
             goods_value=goods,
             customs_value=customs_value,
@@ -288,17 +292,10 @@ class Kernel(TaxSteps):
     def exclusions(self) -> dict[str, Bools | None]:
         """Per line, whether its HS code keeps it out of duty relief, tax relief, low-value duty."""
         hs = self.b.hs_code
-        kinds = get_args(ExcludedFrom)
+        kinds = decide.EXCLUSION_KINDS
         bits = [
-            sum(
-                1 << k
-                for k, kind in enumerate(kinds)
-                if any(
-                    kind in e.excluded_from and longest_prefix(_code(h), e.hs_prefixes)
-                    for e in self.version.exclusions
-                )
-            )
-            for h in hs.values
+            sum(1 << k for k, kind in enumerate(kinds) if kind in out)
+            for out in (decide.exclusions(self.version, h) for h in hs.values)
         ]
         if not any(bits):
             return dict.fromkeys(kinds)  # None: no line is excluded from anything
@@ -306,22 +303,21 @@ class Kernel(TaxSteps):
         return {kind: (flags & (1 << k)) != 0 for k, kind in enumerate(kinds)}
 
     def relief(self, kind: str, excluded: Bools | None) -> Any:
-        """Per line: 0 no relief, 1 exempt, 2 collected at sale, by the first matching threshold."""
-        thresholds = self.version.thresholds
-        mine = [j for j, t in enumerate(thresholds) if t.applies_to == kind]
+        """Per line: 0 no relief, 1 exempt, 2 collected at sale, by the threshold tested."""
+        candidates = decide.candidate_thresholds(self.version, kind)
         out = np.zeros(len(self.sid), dtype=np.int8)
-        if not mine:
+        if not candidates:
             return out
         chosen = np.full(self.b.size, -1, dtype=np.int8)
         used = []
-        for j in mine:
-            hit = self.match(thresholds[j].when)
+        for j, t in enumerate(candidates):  # the first whose condition holds
+            hit = self.match(t.when)
             hit &= chosen == -1
             if bool(hit.any()):
                 chosen[hit] = j
                 used.append(j)
         for j in used:
-            t = thresholds[j]
+            t = candidates[j]
             ships = chosen == j
             limit = Fraction(t.amount) * 10**self.minor
             if t.scope == "consignment":
@@ -330,10 +326,20 @@ class Kernel(TaxSteps):
             else:
                 per_qty = self.quantity_bound(limit, t.inclusive)
                 admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
+            # the relief of each (admitted, excluded) pair; a line not admitted has none, so
+            # adding the codes of the lines of each threshold is exact
+            codes = np.array(
+                [
+                    decide.RELIEFS.index(decide.relief(t, a, e))
+                    for a in (False, True)
+                    for e in (False, True)
+                ],
+                dtype=np.int8,
+            )
+            key = admitted.view(np.int8) * np.int8(2)
             if excluded is not None:
-                admitted &= ~excluded
-            # each line has one threshold of its kind: adding the relief codes is exact
-            out += admitted.view(np.int8) * np.int8(_EXEMPT if t.relief == "exempt" else _SALE)
+                key += excluded.view(np.int8)
+            out += codes[key]
         return out
 
     def quantity_bound(self, limit: Fraction, inclusive: bool) -> Ints | int:
@@ -377,11 +383,9 @@ class Kernel(TaxSteps):
             volume=b.volume_l,
             abv=b.abv,
         )
-        charged = relief != _EXEMPT
-        duty = version.duty
+        charged = relief != EXEMPT
         plan: dict[int, tuple[DutyMethod, Bools]] = {}
-
-        mfn_for: dict[int, MfnDuty] = {}
+        fallbacks: dict[int, DutyMethod] = {}
 
         def add(method: DutyMethod, mask: Bools) -> None:
             # the scalar engine charges one group per method object: merge identical ones
@@ -389,31 +393,41 @@ class Kernel(TaxSteps):
             plan[id(method)] = (method, before | mask)
 
         def assign(method: DutyMethod, mask: Bools) -> None:
-            # lines no category of a table matches join the general method's group (or the
-            # MFN group, when the table is the general method) before anything is charged.
-            # A loop, not recursion: a self-referencing closure would be a reference cycle
-            # that keeps every mask alive until the garbage collector runs.
+            # lines no category of a table matches join the fallback method's group before
+            # anything is charged. A loop, not recursion: a self-referencing closure would be
+            # a reference cycle that keeps every mask alive until the garbage collector runs.
             while isinstance(method, CategoryDuty):
-                unmatched = mask & (charger.classify(method) == -1)
+                unmatched = mask & (charger.classify(method) == decide.NO_CATEGORY)
                 if not bool(unmatched.any()):
                     break
                 add(method, mask & ~unmatched)
-                table, method, mask = method, duty.general, unmatched
-                if method is table:
-                    method = mfn_for.setdefault(id(table), MfnDuty(kind="mfn", source=table.source))
+                table, mask = method, unmatched
+                method = fallbacks.setdefault(id(table), decide.fallback(self.version, table))
             add(method, mask)
 
-        rest = charged
+        for (in_low, special, excluded_from), mask in self.duty_cases(charged, excluded):
+            method = decide.duty_method(self.version, in_low, special, excluded_from)
+            assign(method, mask)
+        for method, mask in plan.values():
+            charger.charge(method, mask)
+        return charger
+
+    def duty_cases(self, charged: Bools, excluded: dict[str, Bools | None]) -> list[DutyCase]:
+        """The charged lines split by what picks their duty method.
+
+        Under the low-value ceiling or not, the special method of their shipment, what they are
+        excluded from: :func:`lvs_duty.decide.duty_method` is asked once per case present.
+        """
+        duty = self.version.duty
+        if duty.low_value is None and not duty.special:
+            return [((False, None, frozenset()), charged)]
+        key = np.zeros(len(self.sid), dtype=np.int64)
         if duty.low_value is not None:
             low = duty.low_value
             in_low = self.ship_measure[low.measure] <= bound(
                 Fraction(low.ceiling) * 10**self.minor, low.inclusive
             )
-            use_low = rest & self.lines(in_low)
-            if excluded["low_value_duty"] is not None:
-                use_low &= ~excluded["low_value_duty"]
-            assign(low.method, use_low)
-            rest = rest & ~use_low
+            key += self.lines(in_low)
         special = np.full(self.b.size, -1, dtype=np.int64)
         for k, candidate in enumerate(duty.special):
             hit = (special == -1) & self.match(candidate.when)
@@ -422,23 +436,29 @@ class Kernel(TaxSteps):
                     Fraction(candidate.ceiling) * 10**self.minor, candidate.inclusive
                 )
             special[hit] = k
-        eligible = rest
-        if excluded["special_duty"] is not None:
-            eligible = rest & ~excluded["special_duty"]
-        for k, candidate in enumerate(duty.special):
-            use = eligible & self.lines(special == k)
-            assign(candidate.method, use)
-            rest = rest & ~use
-        assign(duty.general, rest)
-        for method, mask in plan.values():
-            charger.charge(method, mask)
-        return charger
+        specials = len(duty.special) + 1
+        if duty.special:
+            key += 2 * (self.lines(special) + 1)
+        # an exclusion from a method the version does not have cannot change the method
+        kinds: tuple[ExcludedFrom, ...] = ("low_value_duty", "special_duty")
+        relevant = (duty.low_value is not None, bool(duty.special))
+        for bit, kind in enumerate(kinds):
+            flags = excluded[kind]
+            if flags is not None and relevant[bit]:
+                key += (2 * specials << bit) * flags
+        present = [int(k) for k in np.flatnonzero(np.bincount(key[charged], minlength=1))]
+        cases: list[DutyCase] = []
+        for k in present:
+            s = (k // 2) % specials - 1
+            out = frozenset(
+                kind for bit, kind in enumerate(kinds) if (k // (2 * specials)) >> bit & 1
+            )
+            case = (bool(k % 2), None if s < 0 else duty.special[s].method, out)
+            mask: Bools = charged if len(present) == 1 else charged & (key == k)
+            cases.append((case, mask))
+        return cases
 
     # -- 6. tax rates, groups, rounding -------------------------------------------------------
 
 
-def _code(hs: object) -> str | None:
-    return hs if isinstance(hs, str) else None
-
-
-__all__ = ["WHERE", "Kernel", "Outcome"]
+__all__ = ["Kernel", "Outcome"]

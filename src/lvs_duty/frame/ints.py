@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ArgumentError
+from ..errors import ArgumentError
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]

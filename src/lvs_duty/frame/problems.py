@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._frame_int import Bools, Ints
-from .errors import RowProblem
+from ..errors import RowProblem
+from .ints import Bools, Ints
 
 
 class Problems:

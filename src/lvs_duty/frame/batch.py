@@ -13,10 +13,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._frame_input import Batch, hs_lut
-from ._frame_int import Ints, Segments
-from ._frame_kernel import Kernel, Outcome
-from .rules import RuleSet
+from ..rules import RuleSet
+from .input import Batch, hs_lut
+from .ints import Ints, Segments
+from .kernel import Kernel, Outcome
 
 
 def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:

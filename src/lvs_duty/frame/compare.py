@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._frame_batch import assess_batch
-from ._frame_input import read_batch
-from ._frame_int import Ints, div_round
-from ._frame_kernel import WHERE
-from .errors import FrameError
-from .money import CONTEXT, CURRENCIES
-from .rules import RuleSet
+from ..errors import FrameError
+from ..money import CONTEXT, CURRENCIES
+from ..rules import RuleSet
+from .batch import assess_batch
+from .codes import WHERE, categorical
+from .input import read_batch
+from .ints import Ints, div_round
 
 MINOR_COLUMNS: tuple[str, ...] = (
     "shipment_id", "option", "rules", "currency", "goods_value_minor", "customs_value_minor",
@@ -33,9 +33,16 @@ MINOR_COLUMNS: tuple[str, ...] = (
 ``effective_rate_bp`` the total / goods value in basis points (0.0001), rounded half-even."""
 
 
-def _categorical(codes: Any, names: list[str]) -> Any:
-    maker: Any = pd.Categorical.from_codes
-    return maker(codes, categories=names)
+_AMOUNT_COLUMNS = (
+    "goods_value_minor",
+    "customs_value_minor",
+    "duty_minor",
+    "tax_minor",
+    "fees_minor",
+    "total_minor",
+    "effective_rate_bp",
+)
+"""The int64 amount columns of a comparison, in order."""
 
 
 def effective_bp(total: Ints, goods: Ints) -> Ints:
@@ -63,17 +70,7 @@ def compare_minor(
     codes = list(dict.fromkeys(r.code for r in options.values()))
     currencies = list(dict.fromkeys(r.currency for r in options.values()))
     amounts = {
-        c: np.empty(size * count, dtype=np.int64)
-        for c in (
-            "goods_value_minor",
-            "customs_value_minor",
-            "duty_minor",
-            "tax_minor",
-            "fees_minor",
-            "total_minor",
-            "effective_rate_bp",
-            "classifications",
-        )
+        c: np.empty(size * count, dtype=np.int64) for c in (*_AMOUNT_COLUMNS, "classifications")
     }
     where = {
         c: np.empty(size * count, dtype=np.int8)
@@ -108,23 +105,12 @@ def compare_minor(
     ids = batch.ids
     data: dict[str, Any] = {
         "shipment_id": np.concatenate([ids] * count) if count > 1 else ids,
-        "option": _categorical(where["option"], names),
-        "rules": _categorical(where["rules"], codes),
-        "currency": _categorical(where["currency"], currencies),
-        **{
-            c: amounts[c]
-            for c in (
-                "goods_value_minor",
-                "customs_value_minor",
-                "duty_minor",
-                "tax_minor",
-                "fees_minor",
-                "total_minor",
-                "effective_rate_bp",
-            )
-        },
-        "duty_collection": _categorical(where["duty_collection"], list(WHERE)),
-        "tax_collection": _categorical(where["tax_collection"], list(WHERE)),
+        "option": categorical(where["option"], names),
+        "rules": categorical(where["rules"], codes),
+        "currency": categorical(where["currency"], currencies),
+        **{c: amounts[c] for c in _AMOUNT_COLUMNS},
+        "duty_collection": categorical(where["duty_collection"], list(WHERE)),
+        "tax_collection": categorical(where["tax_collection"], list(WHERE)),
         "border_collection": border,
         "classifications": amounts["classifications"],
     }

@@ -21,11 +21,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, TypeAdapter, ValidationError
 
-from ._frame_int import Bools, Ints, Segments, digits, scaled
-from ._frame_problems import Problems
-from .errors import FrameError, RowProblem
-from .money import CURRENCIES
-from .shipment import (
+from ..errors import FrameError, RowProblem
+from ..money import CURRENCIES
+from ..shipment import (
     Amount,
     Country,
     Currency,
@@ -36,7 +34,9 @@ from .shipment import (
     Quantity,
     Rate,
 )
-from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
+from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, coerce_cell, plain_cell
+from .ints import Bools, Ints, Segments, digits, scaled
+from .problems import Problems
 
 FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
     "value_minor": "value", "shipping_minor": "shipping", "insurance_minor": "insurance",
@@ -143,7 +143,7 @@ def _factor(series: pd.Series) -> Coded:
     else:
         raw, index = pd.factorize(series, use_na_sentinel=True)
         codes, uniques = raw.astype(np.int64), list(index)
-    cells = [_cell(u) for u in uniques]
+    cells = [plain_cell(u) for u in uniques]
     if any(c is None for c in cells):
         keep = [i for i, c in enumerate(cells) if c is not None]
         lut = np.full(len(cells) + 1, -1, dtype=codes.dtype)
@@ -161,7 +161,7 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
     messages: list[str] = []
     for i, cell in enumerate(coded.values):
         try:
-            values.append(adapter.validate_python(_coerce(column, cell)))
+            values.append(adapter.validate_python(coerce_cell(column, cell)))
         except ValidationError as exc:
             values.append(None)
             bad.append(i)
@@ -244,9 +244,9 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
     values = np.asarray(uniques)
     if values.dtype.kind not in "iu":
         cells = np.empty(len(values), dtype=object)
-        cells[:] = [None if _cell(u) is None else u for u in values]
+        cells[:] = [None if plain_cell(u) is None else u for u in values]
         values = cells
-    absent = np.array([_cell(u) is None for u in uniques] + [False], dtype=bool)
+    absent = np.array([plain_cell(u) is None for u in uniques] + [False], dtype=bool)
     return codes.astype(np.int64), values, absent[codes]
 
 

@@ -49,12 +49,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._frame_batch import assess_batch
-from ._frame_input import FAST_COLUMNS, Batch, read_batch
-from ._frame_kernel import WHERE, Outcome
-from .errors import ArgumentError, FrameError
-from .money import CURRENCIES, to_decimal
-from .rules import RuleSet
+from ..errors import ArgumentError, FrameError
+from ..money import CURRENCIES, to_decimal
+from ..rules import RuleSet
+from .batch import assess_batch
+from .codes import WHERE, categorical
+from .input import FAST_COLUMNS, Batch, read_batch
+from .kernel import Outcome
 
 Errors = Literal["raise", "flag"]
 
@@ -103,7 +104,8 @@ def _check(function: str, rules: object, errors: object, on: object) -> None:
         raise ArgumentError(function, "on", "a datetime.date or None", on)
 
 
-def _is_dask(frame: object) -> bool:
+def is_dask(frame: object) -> bool:
+    """Whether ``frame`` is a dask DataFrame (checked without importing dask)."""
     module = type(frame).__module__
     return module.startswith(("dask.", "dask_expr")) and hasattr(frame, "map_partitions")
 
@@ -136,8 +138,8 @@ def assess_frame(
     """
     _check("assess_frame", rules, errors, on)
     rates = check_fx("assess_frame", fx)
-    if _is_dask(frame):
-        from ._frame_dask import assess_dask
+    if is_dask(frame):
+        from .on_dask import assess_dask
 
         return assess_dask(frame, rules, rates, on, errors)
     if not isinstance(frame, pd.DataFrame):
@@ -171,7 +173,7 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
     size = batch.size
     data: dict[str, Any] = {
         "shipment_id": batch.ids,
-        "currency": _categorical(np.zeros(size, dtype=np.int8), [rules.currency]),
+        "currency": categorical(np.zeros(size, dtype=np.int8), [rules.currency]),
     }
     flag = errors == "flag"
     for name in AMOUNTS:
@@ -179,7 +181,7 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
         data[f"{name}_minor"] = pd.arrays.IntegerArray(values, bad.copy()) if flag else values
     for name in ("duty_collection", "tax_collection"):
         codes = np.where(bad, -1, getattr(outcome, name)).astype(np.int8)
-        data[name] = _categorical(codes, list(WHERE))
+        data[name] = categorical(codes, list(WHERE))
     border = outcome.collected_at_border > 0
     data["border_collection"] = pd.arrays.BooleanArray(border, bad.copy()) if flag else border
     data["classifications"] = (
@@ -187,7 +189,7 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
         if flag
         else outcome.classifications
     )
-    data["status"] = _categorical(bad.astype(np.int8), ["ok", "error"])
+    data["status"] = categorical(bad.astype(np.int8), ["ok", "error"])
     if flag:
         messages = batch.problems.first_message(size)
         error = np.full(size, None, dtype=object)
@@ -195,11 +197,6 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
             error[ship] = text
         data["error"] = pd.Series(error, dtype=object)  # None, not NaN, for "no error"
     return pd.DataFrame(data, copy=False)
-
-
-def _categorical(codes: Any, names: list[str]) -> Any:
-    maker: Any = pd.Categorical.from_codes
-    return maker(codes, categories=names)
 
 
 def _decimals(units: Any, places: int) -> Any:
@@ -284,6 +281,7 @@ __all__ = [
     "assess_frame",
     "assess_pandas",
     "check_fx",
+    "is_dask",
     "to_dask",
     "to_decimal_frame",
 ]

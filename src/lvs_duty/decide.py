@@ -1,0 +1,316 @@
+"""The rule decisions: *what applies* to a shipment or a line, with no arithmetic.
+
+Both engines ask this module, and only this module, which condition holds, which threshold is
+tested, which duty method and category a line falls to, which tax rate applies and which fees
+are charged. The scalar path (:mod:`lvs_duty.assess`) asks per line; the frame path
+(:mod:`lvs_duty.frame`) asks once per distinct value of a column (an HS code, a region, an MFN
+rate) and spreads the answer over the rows with a lookup table. Amounts, rounding and
+explanations stay in the engines.
+
+A new rule feature is one function here plus its arithmetic in each engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Literal, get_args
+
+from .rules import (
+    CategoryDuty,
+    Condition,
+    DutyMethod,
+    ExcludedFrom,
+    Fee,
+    MfnDuty,
+    RegionalRate,
+    Relief,
+    RuleVersion,
+    TaxCategory,
+    TaxRule,
+    Threshold,
+)
+from .shipment import Shipment
+
+CONDITION_FIELDS: tuple[str, ...] = tuple(Condition.model_fields)
+"""The shipment attributes a rule's ``when`` condition can test, in the model's order."""
+
+EXCLUSION_KINDS: tuple[ExcludedFrom, ...] = get_args(ExcludedFrom)
+"""What an exclusion can keep goods out of."""
+
+RELIEFS: tuple[Relief | None, ...] = (None, "exempt", "sale")
+"""Reliefs in the order the frame path numbers them (0 none, 1 exempt, 2 sale)."""
+
+UNKNOWN = -2
+"""Category index of a line naming a category the table does not have."""
+NO_CATEGORY = -1
+"""Category index of a line no category of the table takes (it falls back)."""
+
+
+# -- conditions -------------------------------------------------------------------------------
+
+
+def allows(condition: Condition, field: str, value: object) -> bool:
+    """Whether one attribute of a shipment passes one field of a ``when`` condition."""
+    allowed = getattr(condition, field)
+    if allowed is None:
+        return True
+    if field == "gift":
+        return bool(allowed == value)
+    return value in allowed
+
+
+def matches(condition: Condition, shipment: Shipment) -> bool:
+    """Whether a rule's ``when`` condition holds for a shipment (every field given matches)."""
+    return all(allows(condition, f, getattr(shipment, f)) for f in CONDITION_FIELDS)
+
+
+def tested_fields(condition: Condition) -> tuple[str, ...]:
+    """The fields a condition tests (an empty condition always holds)."""
+    return tuple(f for f in CONDITION_FIELDS if getattr(condition, f) is not None)
+
+
+# -- thresholds and exclusions ----------------------------------------------------------------
+
+
+def candidate_thresholds(version: RuleVersion, kind: str) -> tuple[Threshold, ...]:
+    """The duty or tax thresholds in the order they are tried.
+
+    The first whose condition holds is the one tested.
+    """
+    return tuple(t for t in version.thresholds if t.applies_to == kind)
+
+
+def first_threshold(version: RuleVersion, shipment: Shipment, kind: str) -> Threshold | None:
+    """The duty or tax threshold tested for a shipment (None: the charge is due in full)."""
+    return next((t for t in candidate_thresholds(version, kind) if matches(t.when, shipment)), None)
+
+
+def relief(threshold: Threshold | None, admitted: bool, excluded: bool) -> Relief | None:
+    """The relief a line gets: its threshold's, when admitted and not excluded from relief."""
+    if threshold is None or not admitted or excluded:
+        return None
+    return threshold.relief
+
+
+def admitted(
+    threshold: Threshold,
+    consignment: Mapping[str, Decimal],
+    lines: Sequence[Mapping[str, Decimal]],
+    quantities: Sequence[int],
+) -> list[bool]:
+    """Which lines a threshold admits.
+
+    All alike on the consignment's value, or each line on its own value against the amount x
+    its quantity (per-item scope). ``consignment`` and each of ``lines`` map a measure
+    (goods, customs_value, cif) to a value.
+    """
+    if threshold.scope == "consignment":
+        return [threshold.admits(consignment[threshold.measure])] * len(lines)
+    return [
+        threshold.admits(m[threshold.measure], q) for m, q in zip(lines, quantities, strict=True)
+    ]
+
+
+def longest_prefix(hs_code: object, prefixes: tuple[str, ...]) -> int:
+    """Length of the longest of ``prefixes`` that ``hs_code`` starts with (0 when none)."""
+    if not isinstance(hs_code, str):
+        return 0
+    return max((len(p) for p in prefixes if hs_code.startswith(p)), default=0)
+
+
+def exclusions(version: RuleVersion, hs_code: object) -> frozenset[ExcludedFrom]:
+    """What a line's HS code keeps it out of (duty relief, tax relief, low-value, special)."""
+    out: set[ExcludedFrom] = set()
+    for exclusion in version.exclusions:
+        if longest_prefix(hs_code, exclusion.hs_prefixes):
+            out.update(exclusion.excluded_from)
+    return frozenset(out)
+
+
+# -- duty method and category -----------------------------------------------------------------
+
+
+def duty_method(
+    version: RuleVersion,
+    in_low: bool,
+    special: DutyMethod | None,
+    excluded: frozenset[ExcludedFrom],
+) -> DutyMethod:
+    """The duty method of a line a threshold does not exempt, by precedence.
+
+    The low-value method under its ceiling, else the special method that applies to the
+    shipment (if any), else the general method; an exclusion skips the first two.
+    """
+    low = version.duty.low_value
+    if low is not None and in_low and "low_value_duty" not in excluded:
+        return low.method
+    if special is not None and "special_duty" not in excluded:
+        return special
+    return version.duty.general
+
+
+def fallback(version: RuleVersion, table: CategoryDuty) -> DutyMethod:
+    """Where the lines no category of ``table`` takes go.
+
+    The general method, or the MFN tariff when the table is itself the general method.
+    """
+    general = version.duty.general
+    if general is not table:
+        return general
+    return MfnDuty(kind="mfn", source=table.source)
+
+
+def category_named(method: CategoryDuty, name: object) -> int:
+    """Index of the category a line names, :data:`NO_CATEGORY` when none, :data:`UNKNOWN`."""
+    if not isinstance(name, str):
+        return NO_CATEGORY
+    return next((k for k, c in enumerate(method.categories) if c.name == name), UNKNOWN)
+
+
+def category_by_hs(method: CategoryDuty, hs_code: object) -> tuple[int, int]:
+    """The category with the longest HS prefix of the code (first on a tie), and its length.
+
+    (:data:`NO_CATEGORY`, 0) when none matches.
+    """
+    best, best_len = NO_CATEGORY, 0
+    for k, category in enumerate(method.categories):
+        length = longest_prefix(hs_code, category.hs_prefixes)
+        if length > best_len:
+            best, best_len = k, length
+    return best, best_len
+
+
+def category_by_band(method: CategoryDuty, mfn: object) -> int:
+    """The category whose MFN band admits the rate, else :data:`NO_CATEGORY`.
+
+    On an overlap, the nearest category rate (the first on a tie).
+    """
+    best, gap = NO_CATEGORY, Fraction(-1)
+    if not isinstance(mfn, Decimal):
+        return best
+    for k, c in enumerate(method.categories):
+        if c.rate is None or (c.mfn_min is None and c.mfn_max is None):
+            continue
+        if (c.mfn_min is not None and mfn < c.mfn_min) or (
+            c.mfn_max is not None and mfn > c.mfn_max
+        ):
+            continue
+        distance = abs(Fraction(mfn) - Fraction(c.rate))
+        if gap < 0 or distance < gap:
+            best, gap = k, distance
+    return best
+
+
+def category_default(method: CategoryDuty) -> int:
+    """Index of the table's default category, or :data:`NO_CATEGORY`."""
+    return NO_CATEGORY if method.default is None else category_named(method, method.default)
+
+
+CLASSIFICATION_ORDER: tuple[str, ...] = ("named", "hs", "band", "default")
+"""How a line finds its category, first first: the category it names, the longest HS prefix,
+the MFN band, the table's default (the keys of :func:`classify`'s ``by``)."""
+
+
+def classified_by(by: Mapping[str, int]) -> str | None:
+    """Which way of :data:`CLASSIFICATION_ORDER` chose a line's category (None: no category)."""
+    return next((how for how in CLASSIFICATION_ORDER if by[how] != NO_CATEGORY), None)
+
+
+def _pick(take: bool, chosen: int, otherwise: int) -> int:
+    return chosen if take else otherwise
+
+
+def classify(by: Mapping[str, Any], where: Callable[..., Any] = _pick) -> Any:
+    """The category index of a line, from the index each way of classification gives.
+
+    ``by`` maps each of :data:`CLASSIFICATION_ORDER`; the frame path passes index arrays and
+    ``numpy.where``.
+    """
+    out: Any = NO_CATEGORY
+    for how in reversed(CLASSIFICATION_ORDER):
+        out = where(by[how] != NO_CATEGORY, by[how], out)
+    return out
+
+
+# -- tax --------------------------------------------------------------------------------------
+
+
+def tax_category(tax: TaxRule, hs_code: object) -> TaxCategory | None:
+    """The tax category with the longest HS prefix of the code (first on a tie), if any."""
+    best, best_len = None, 0
+    for category in tax.categories:
+        length = longest_prefix(hs_code, category.hs_prefixes)
+        if length > best_len:
+            best, best_len = category, length
+    return best
+
+
+def regional_rate(tax: TaxRule, key: object) -> RegionalRate | None:
+    """The regional rate for a region or destination, if the tax has one for it."""
+    return next((r for r in tax.rates if r.key == key), None)
+
+
+def shipment_tax_rate(tax: TaxRule, key: object) -> tuple[Decimal | None, RegionalRate | None]:
+    """The tax rate of a shipment's lines no tax category takes, and its regional record.
+
+    Its regional rate, else the tax's own rate; (None, None) when that is missing too.
+    """
+    if tax.rate_key is not None:
+        regional = regional_rate(tax, key)
+        if regional is not None:
+            return regional.rate, regional
+    return tax.rate, None
+
+
+# -- fees -------------------------------------------------------------------------------------
+
+
+def fee_applies(fee: Fee, condition_holds: bool, collected_at_border: bool) -> bool:
+    """Whether a fee is charged on a shipment.
+
+    Its condition holds, and a fee charged only with a border collection has one.
+    """
+    return condition_holds and (collected_at_border or not fee.border_only)
+
+
+def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
+    """Which value a fee's value band is tested on.
+
+    The consignment's for a fee per shipment, each line's for a fee per line or per item (a
+    line outside the band is not counted).
+    """
+    return "shipment" if fee.per == "shipment" else "line"
+
+
+__all__ = [
+    "CLASSIFICATION_ORDER",
+    "CONDITION_FIELDS",
+    "EXCLUSION_KINDS",
+    "NO_CATEGORY",
+    "RELIEFS",
+    "UNKNOWN",
+    "admitted",
+    "allows",
+    "candidate_thresholds",
+    "category_by_band",
+    "category_by_hs",
+    "category_default",
+    "category_named",
+    "classified_by",
+    "classify",
+    "duty_method",
+    "exclusions",
+    "fallback",
+    "fee_applies",
+    "fee_measured_on",
+    "first_threshold",
+    "longest_prefix",
+    "matches",
+    "regional_rate",
+    "relief",
+    "shipment_tax_rate",
+    "tax_category",
+    "tested_fields",
+]
