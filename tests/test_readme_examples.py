@@ -1,8 +1,8 @@
 """Every ```python example of README.md runs, in order, in one namespace, as a reader would.
 
-``my_rules.toml`` is the worked example of data/tariff_categories/README.md, written to a
-temporary directory the examples run in (they save figures there too). A function an example
-defines as a hypothesis test (``test_*``) is called, so a property example must hold.
+``my_rules.toml`` is the worked example of data/tariff_categories/README.md, and
+``hts_2026.json`` the USITC fixture of tests/data/schedules, both written to a temporary
+directory the examples run in (they save figures there too). A function an example defines as a hypothesis test (``test_*``) is called, so a property example must hold.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def test_every_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.Mo
     matplotlib.use("Agg")
     (worked,) = blocks(ROOT / "data" / "tariff_categories" / "README.md", "toml")[-1:]
     (tmp_path / "my_rules.toml").write_text(worked, "utf-8")
+    # The schedules example reads a USITC export: a small hand-made one stands in for it.
+    sample = ROOT / "tests" / "data" / "schedules" / "hts_sample.json"
+    (tmp_path / "hts_2026.json").write_text(sample.read_text("utf-8"), "utf-8")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "readme"}
     for number, code in enumerate(blocks(ROOT / "README.md", "python"), start=1):
