@@ -143,6 +143,8 @@ def _factor(series: pd.Series) -> Coded:
     else:
         raw, index = pd.factorize(series, use_na_sentinel=True)
         codes, uniques = raw.astype(np.int64), list(index)
+        if series.dtype == object:
+            codes, uniques = _by_type(series, codes, uniques)
     cells = [_cell(u) for u in uniques]
     if any(c is None for c in cells):
         keep = [i for i, c in enumerate(cells) if c is not None]
@@ -151,6 +153,25 @@ def _factor(series: pd.Series) -> Coded:
         codes = lut[codes]  # -1 indexes the trailing -1
         cells = [cells[i] for i in keep]
     return Coded(codes, cells)
+
+
+def _by_type(series: pd.Series, codes: Ints, uniques: list[Any]) -> tuple[Ints, list[Any]]:
+    """Split the codes of equal cells of different types (200.0 == Decimal(200), 1 == True).
+
+    pandas factorizes by hash and equality, which would let the first cell's type decide for
+    every equal one: each cell's own type must decide.
+    """
+    types = np.fromiter(map(type, series), dtype=object, count=len(series))
+    kinds, kind_values = pd.factorize(types)
+    if len(kind_values) < 2:
+        return codes, uniques
+    present = codes >= 0
+    split, _ = pd.factorize(codes[present] * len(kind_values) + kinds[present])
+    values = series.to_numpy(dtype=object)[present]
+    _, firsts = np.unique(split, return_index=True)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    out[present] = split
+    return out, [values[i] for i in firsts.tolist()]
 
 
 def _validate(column: str, coded: Coded, problems: Problems) -> Coded:

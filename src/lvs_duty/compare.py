@@ -17,7 +17,7 @@ simulation of millions of parcels should use. ``summarize`` accepts either.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Literal
 
 import pandas as pd
@@ -179,6 +179,11 @@ def summarize(comparison: Any) -> pd.DataFrame:
     Decimal comparison, the minor-unit one (``amounts="minor"``) and a Dask comparison,
     which is reduced partition by partition.
     """
+    with localcontext(CONTEXT):
+        return _summarize(comparison)
+
+
+def _summarize(comparison: Any) -> pd.DataFrame:
     if _is_dask(comparison) or (
         isinstance(comparison, pd.DataFrame) and "total_minor" in comparison.columns
     ):

@@ -9,7 +9,7 @@ code or an empty item list raises :class:`~lvs_duty.errors.ShipmentError` naming
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ._validation import custom, problems_from
 from .countries import COUNTRIES
 from .errors import AmountTypeError, ReasonCode, ShipmentError
-from .money import CURRENCIES, minor_digits
+from .money import CONTEXT, CURRENCIES, minor_digits
 
 Mode = Literal["post", "courier"]
 
@@ -210,7 +210,7 @@ class Shipment(BaseModel):
         ]
         amounts += [(f"items[{i}]", "value", item.value) for i, item in enumerate(self.items)]
         for location, field, amount in amounts:
-            exponent = amount.normalize().as_tuple().exponent
+            exponent = amount.normalize(context=CONTEXT).as_tuple().exponent
             if isinstance(exponent, int) and -exponent > digits:
                 raise custom(
                     "amount_precision",
@@ -224,7 +224,8 @@ class Shipment(BaseModel):
     @property
     def goods_value(self) -> Decimal:
         """Total value of the goods (sum of the line values), excluding shipping and insurance."""
-        return sum((item.value for item in self.items), Decimal(0))
+        with localcontext(CONTEXT):
+            return sum((item.value for item in self.items), Decimal(0))
 
 
 __all__ = ["Item", "Mode", "Shipment"]

@@ -117,13 +117,17 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
         )
     columns = [c for c in COLUMNS if c in frame.columns]
     groups: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    blank: list[RowProblem] = []
     for label, values in zip(
         frame.index, frame[columns].itertuples(index=False, name=None), strict=True
     ):
         row = {c: _coerce(c, _cell(v)) for c, v in zip(columns, values, strict=True)}
+        if row["shipment_id"] is None:  # a blank id would merge unrelated parcels into one
+            blank.append(RowProblem(label, "shipment_id", "expected a shipment id", "None"))
+            continue
         groups.setdefault(row["shipment_id"], []).append((label, row))
     shipments: list[Shipment] = []
-    cases: list[RowProblem] = []
+    cases: list[RowProblem] = blank
     for shipment_id, rows in groups.items():
         first_label, first = rows[0]
         for label, row in rows[1:]:
