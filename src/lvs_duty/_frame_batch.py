@@ -16,7 +16,7 @@ import numpy as np
 from ._frame_input import Batch, hs_lut
 from ._frame_int import Ints, Segments
 from ._frame_kernel import Kernel, Outcome
-from .rules import RuleSet
+from .rules import RuleSet, coverage_problem
 
 
 def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
@@ -46,6 +46,28 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
             shown,
         )
     return out
+
+
+def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
+    """Report (and leave unassessed) shipments whose destination or region the rules do not cover.
+
+    Checked once per distinct (version, destination, region), with the scalar path's rule.
+    """
+    dest, region = batch.destination, batch.region
+    key = np.stack([versions, dest.codes.astype(np.int64), region.codes.astype(np.int64)])
+    combos, inverse = np.unique(key, axis=1, return_inverse=True)
+    for j, (k, d, r) in enumerate(combos.T.tolist()):
+        if k < 0 or d < 0 or not isinstance(dest.values[d], str):
+            continue
+        place = region.values[r] if r >= 0 else None
+        problem = coverage_problem(rules, rules.versions[k], dest.values[d], place)
+        if problem is None:
+            continue
+        ships = np.flatnonzero(inverse.reshape(-1) == j)
+        batch.problems.add(
+            batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
+        )
+        versions[ships] = -3
 
 
 def subset(batch: Batch, ships: Ints) -> Batch:
@@ -97,6 +119,7 @@ def assess_batch(
     out = Outcome.zeros(batch.size)
     bad = batch.problems.bad_shipments(batch.size)
     versions = version_index(batch, rules, on)
+    outside(batch, rules, versions)
     if bad.any():
         versions[bad] = -3  # already reported: not assessed
     used = np.bincount(versions + 3, minlength=len(rules.versions) + 3)[3:]

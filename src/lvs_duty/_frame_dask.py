@@ -64,8 +64,7 @@ def _edges(part: pd.DataFrame, number: int, before: Any) -> Any:
                 RowProblem(
                     part.index[0],
                     "shipment_id",
-                    problem
-                    + " (split with lvs_duty.frame.to_dask or index by shipment_id)",
+                    problem + " (split with lvs_duty.frame.to_dask or index by shipment_id)",
                     repr(first if continues else again[0]),
                 )
             ],

@@ -155,7 +155,7 @@ def _factor(series: pd.Series) -> Coded:
     return Coded(codes, cells)
 
 
-def _by_type(series: pd.Series, codes: Ints, uniques: list[Any]) -> tuple[Ints, list[Any]]:
+def _by_type(series: pd.Series, codes: Any, uniques: list[Any]) -> tuple[Any, list[Any]]:
     """Split the codes of equal cells of different types (200.0 == Decimal(200), 1 == True).
 
     pandas factorizes by hash and equality, which would let the first cell's type decide for

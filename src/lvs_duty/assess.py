@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
@@ -44,6 +44,7 @@ from .rules import (
     TaxCategory,
     TaxRule,
     Threshold,
+    check_coverage,
 )
 from .shipment import Item, Shipment
 
@@ -250,6 +251,7 @@ def _assess(
     shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None, on: dt.date
 ) -> Assessment:
     version = rules.at(on)
+    check_coverage(rules, version, shipment)
     cur = rules.currency
     rounding = version.rounding
     unit = minor_unit(cur)
@@ -555,6 +557,11 @@ def _assess(
         duty_at["border"] = ZERO
     if tax is not None:
         _explain_tax(tax_at, tax_base_total, lines, tax, rules, steps)
+        if tax.rate_key is not None and any(
+            ln.tax_record is None and ln.tax_relief != "exempt" for ln in lines
+        ):
+            given = shipment.region if tax.rate_key == "region" else shipment.destination
+            steps[-1] = replace(steps[-1], text=steps[-1].text + _default_rate(tax, given))
 
     # 7. minimum collectable (a border-collection rule: what the seller collects at sale is
     # never waived), fees, total
@@ -772,6 +779,16 @@ def _tax_rate(
             )
     assert tax.rate is not None
     return tax.rate, None
+
+
+def _default_rate(tax: TaxRule, key: str | None) -> str:
+    """The assumption behind a default rate, named (a missing region is never silent)."""
+    if key is None:
+        return (
+            f" Assumption: no {tax.rate_key} given, so the default rate {_pct(tax.rate or ZERO)} "
+            f"applies (a {tax.rate_key} with its own rate: {', '.join(r.key for r in tax.rates)})."
+        )
+    return f" {key} has no rate of its own: the default rate {_pct(tax.rate or ZERO)} applies."
 
 
 def _explain_tax(

@@ -58,6 +58,8 @@ from .rules import (
     RateBandDuty,
     RuleSet,
     RuleVersion,
+    covered_destinations,
+    known_regions,
 )
 from .shipment import Item, Shipment
 
@@ -414,6 +416,10 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
             required_destinations = tuple(k for k in keys if k in COUNTRIES)
         if tax.rate is None and tax.rate_key == "region":
             required_regions = tuple(k for k in keys if _is_region(k))
+    covered = covered_destinations(rules, version)
+    if covered is not None:  # a destination outside the rules is refused: draw only covered ones
+        required_destinations = tuple(sorted(covered))
+    known = known_regions(rules, version)
     destinations = {d for c in conditions for d in (c.destination or ())}
     home = rules.code.split("+")[0]
     if home in COUNTRIES:
@@ -423,6 +429,8 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
     regions = {r for c in conditions for r in (c.region or ()) if _is_region(r)}
     if tax is not None and tax.rate_key == "region":
         regions.update(k for k in keys if _is_region(k))
+    if known is not None and not required_regions and not known.issuperset(_REGIONS):
+        required_regions = tuple(sorted(regions or known))  # an unknown region is refused
     common = set.intersection(*category_sets) if category_sets else set()
     # a name every category method in force knows is safe to put on an item
     amounts = [t.amount for t in targets] or [Decimal(0)]
