@@ -16,7 +16,9 @@ import numpy as np
 from ._frame_input import Batch, hs_lut
 from ._frame_int import Ints, Segments
 from ._frame_kernel import Kernel, Outcome
-from .rules import RuleSet, coverage_problem
+from ._validation import shorten
+from .errors import ArgumentError
+from .rules import RuleSet, RuleVersion, coverage_problem
 
 
 def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
@@ -112,6 +114,57 @@ OVERFLOW = (
 )
 
 
+def run_isolated(
+    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+) -> Outcome:
+    """Run the kernel; if a value it cannot hold in int64 stops it, find and flag the shipments.
+
+    A shipment only the Decimal path can hold (a 19-digit rate, a 22-digit exchange rate) must
+    not make its valid neighbours fail: the batch is halved until each such shipment is alone,
+    and flagged. Past a few dozen such shipments (a rule set the frame path cannot hold), the
+    rest are flagged without more tries, so the cost stays bounded.
+    """
+    whole = _run(batch, rules, version, fx)
+    if not isinstance(whole, str):
+        return whole
+    out = Outcome.zeros(batch.size)
+    budget = [32]
+
+    def solve(ships: Ints, failure: str) -> None:
+        if len(ships) == 1 or budget[0] <= 0:
+            budget[0] -= 1
+            rows = batch.first_rows[ships]
+            batch.problems.add(rows, "value", OVERFLOW, shorten(failure, 120))
+            return
+        for half in (ships[: len(ships) // 2], ships[len(ships) // 2 :]):
+            result = _run(subset(batch, half), rules, version, fx)
+            if isinstance(result, str):
+                solve(half, result)
+            else:
+                out.put(half, result)
+
+    solve(np.arange(batch.size), whole)
+    return out
+
+
+def _run(
+    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+) -> Outcome | str:
+    """The kernel's outcome, its overflows flagged; or why int64 could not hold the batch."""
+    try:
+        kernel = Kernel(batch, rules, version, fx)
+        result = kernel.run()
+    except OverflowError as exc:
+        return str(exc)
+    except ArgumentError as exc:
+        if "int64" not in exc.expected:
+            raise  # about the rule set itself (a sub-minor quantum): the caller's to fix
+        return str(exc)
+    over = np.flatnonzero(kernel.guard.bad)
+    batch.problems.add(batch.first_rows[over], "value", OVERFLOW, "too large")
+    return result
+
+
 def assess_batch(
     batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None
 ) -> Outcome:
@@ -127,10 +180,7 @@ def assess_batch(
         whole = used[k] == batch.size
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
         part = batch if len(ships) == batch.size else subset(batch, ships)
-        kernel = Kernel(part, rules, rules.versions[k], fx)
-        result = kernel.run()
-        over = np.flatnonzero(kernel.guard.bad)
-        part.problems.add(part.first_rows[over], "value", OVERFLOW, "too large")
+        result = run_isolated(part, rules, rules.versions[k], fx)
         if len(ships) == batch.size:
             return result
         out.put(ships, result)

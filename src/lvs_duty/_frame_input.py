@@ -23,8 +23,9 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from ._frame_int import Bools, Ints, Segments, digits, scaled
 from ._frame_problems import Problems
+from ._validation import shorten
 from .errors import FrameError, RowProblem
-from .money import CURRENCIES
+from .money import CURRENCIES, MAX_QUANTITY
 from .shipment import (
     Amount,
     Country,
@@ -43,6 +44,11 @@ FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
 })  # fmt: skip
 """Columns of the fast layout: integer minor units of the shipment currency, for simulations."""
 
+_INT64_UNITS = {d: Decimal(2**59).scaleb(-d) for d in range(5)}  # the kernel's headroom
+OVERSIZE = (
+    "expected an amount small enough for exact int64 arithmetic (under 2**59 minor units; "
+    "use lvs_duty.assess for this shipment)"
+)
 _REGION = re.compile(r"^[A-Z0-9]{1,3}$")
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "destination": TypeAdapter(Country),
@@ -203,12 +209,16 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
 
 
 def _show(value: object) -> str:
-    return repr(value)
+    return shorten(repr(value))
 
 
 def _header(frame: pd.DataFrame, source: str) -> None:
     cases: list[RowProblem] = []
     columns = [str(c) for c in frame.columns]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:  # which of two 'value' columns would count is anyone's guess: refuse
+        cases = [RowProblem("(header)", c, "a column name used once", "repeated") for c in twice]
+        raise FrameError(cases, source)
     has_id = "shipment_id" in columns or frame.index.name == "shipment_id"
     for name in ("shipment_id", "destination", "date", "currency", "value"):
         present = has_id if name == "shipment_id" else name in columns
@@ -453,7 +463,7 @@ def _amount(
         fits = np.ones(len(coded.values) + 1, dtype=bool)
         for i, v in enumerate(coded.values):
             if isinstance(v, Decimal):
-                fits[i] = digits(v) <= d
+                fits[i] = digits(v) <= d and v < _INT64_UNITS[d]
                 lut[i] = scaled(v, d) if fits[i] else 0
         here = places == d
         out[here] = lut[codes[here]]
@@ -461,8 +471,13 @@ def _amount(
         problems.add(
             where[over],
             name,
-            f"expected at most {d} decimal places for the shipment currency",
-            [repr(coded.values[c]) for c in codes[over]],
+            [
+                f"expected at most {d} decimal places for the shipment currency"
+                if digits(coded.values[c]) > d
+                else OVERSIZE
+                for c in codes[over]
+            ],
+            [_show(coded.values[c]) for c in codes[over]],
         )
     return out
 
@@ -499,14 +514,14 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
     ):
         out = series.to_numpy(dtype=np.int64)
         out = out if ordered else out[rows]
-        if out.size == 0 or int(out.min()) >= 1:
+        if out.size == 0 or (int(out.min()) >= 1 and int(out.max()) <= MAX_QUANTITY):
             return out
         out = out.copy()
-        low = np.flatnonzero(out < 1)
+        low = np.flatnonzero((out < 1) | (out > MAX_QUANTITY))
         problems.add(
             rows[low],
             "quantity",
-            "expected a whole number of units, at least 1",
+            f"expected a whole number of units, at least 1 and at most {MAX_QUANTITY}",
             [str(v) for v in out[low]],
         )
         out[low] = 1

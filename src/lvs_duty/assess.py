@@ -25,7 +25,7 @@ from typing import Literal
 
 from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownCategoryError
 from .explain import Assessment, Collection, LineAssessment, Step
-from .money import CONTEXT, RoundingMode, minor_unit, quantize, quantize_fraction, to_decimal
+from .money import CONTEXT, RoundingMode, fx_rate, minor_unit, quantize, quantize_fraction
 from .rules import (
     Category,
     CategoryDuty,
@@ -194,9 +194,7 @@ def _convert(
     label = shipment.id or ""
     if fx is None or shipment.currency not in fx:
         raise CurrencyError(label, shipment.currency, rules.currency)
-    rate = to_decimal(fx[shipment.currency], f"fx[{shipment.currency!r}]")
-    if rate <= 0:
-        raise ArgumentError("assess", f"fx[{shipment.currency!r}]", "a positive rate", rate)
+    rate = fx_rate("assess", shipment.currency, fx[shipment.currency])
     unit, mode = minor_unit(rules.currency), version.rounding.mode
 
     def convert(amount: Decimal) -> Decimal:
@@ -243,6 +241,10 @@ def assess(
         raise ArgumentError(
             "assess", "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
         )
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
+        raise ArgumentError("assess", "on", "a datetime.date or None", on)
+    if fx is not None and not isinstance(fx, Mapping):
+        raise ArgumentError("assess", "fx", "a mapping of currency code to rate", type(fx).__name__)
     with localcontext(CONTEXT):
         return _assess(shipment, rules, fx, on or shipment.date)
 

@@ -53,7 +53,7 @@ from ._frame_batch import assess_batch
 from ._frame_input import FAST_COLUMNS, Batch, read_batch
 from ._frame_kernel import WHERE, Outcome
 from .errors import ArgumentError, FrameError
-from .money import CURRENCIES, to_decimal
+from .money import CURRENCIES, fx_rate
 from .rules import RuleSet
 
 Errors = Literal["raise", "flag"]
@@ -79,16 +79,7 @@ def check_fx(function: str, fx: object) -> dict[str, Fraction] | None:
         raise ArgumentError(function, "fx", "a mapping of currency code to rate", type(fx).__name__)
     out: dict[str, Fraction] = {}
     for key, value in fx.items():
-        name = f"fx[{key!r}]"
-        try:
-            rate = to_decimal(value, name)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                function, name, "a Decimal, int or str rate (not a float)", value
-            ) from None
-        if rate <= 0:
-            raise ArgumentError(function, name, "a positive rate", rate)
-        out[str(key)] = Fraction(rate)
+        out[str(key)] = Fraction(fx_rate(function, key, value))
     return out
 
 
@@ -99,7 +90,7 @@ def _check(function: str, rules: object, errors: object, on: object) -> None:
         )
     if errors not in ("raise", "flag"):
         raise ArgumentError(function, "errors", "'raise' or 'flag'", errors)
-    if on is not None and not isinstance(on, dt.date):
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise ArgumentError(function, "on", "a datetime.date or None", on)
 
 

@@ -13,6 +13,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
+from .errors import ArgumentError
+
 RoundingMode = Literal[
     "ROUND_HALF_UP",
     "ROUND_HALF_EVEN",
@@ -30,6 +32,41 @@ CONTEXT: Final = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 """The arithmetic context of every assessment: wide enough that products and sums are exact."""
+
+MAX_AMOUNT: Final = Decimal("1E+18")
+"""The largest amount lvs_duty supports, in units of any currency: 10^18.
+
+Every amount of a shipment or a rule file is at most this; larger ones are refused by name. It
+keeps every product and sum exact in :data:`CONTEXT`. The frame path holds less (int64 minor
+units, every intermediate under 2**59): it flags a larger shipment for :func:`lvs_duty.assess`.
+"""
+
+MAX_QUANTITY: Final = 10**9
+"""The largest number of units on one line (a billion)."""
+
+MAX_FX: Final = Decimal(10**9)
+"""The largest exchange rate accepted (regime-currency units per unit of the shipment's)."""
+
+
+def fx_rate(function: str, currency: object, value: object) -> Decimal:
+    """A caller's exchange rate as a finite positive Decimal, or ArgumentError naming it."""
+    name = f"fx[{currency!r}]"
+    try:
+        rate = to_decimal(value, name)
+    except TypeError:
+        raise ArgumentError(
+            function, name, "a Decimal, int or str rate (not a float)", value
+        ) from None
+    except ValueError:
+        raise ArgumentError(
+            function, name, "a decimal number, a finite, positive rate", value
+        ) from None
+    if rate <= 0:
+        raise ArgumentError(function, name, "a finite, positive rate", value)
+    if rate > MAX_FX:
+        raise ArgumentError(function, name, f"a rate of at most {MAX_FX}", value)
+    return rate
+
 
 #: ISO 4217 currencies lvs_duty knows, with their number of minor-unit digits.
 CURRENCIES: Final = MappingProxyType(
@@ -189,9 +226,13 @@ def from_minor(units: int, currency: str) -> Decimal:
 __all__ = [
     "CONTEXT",
     "CURRENCIES",
+    "MAX_AMOUNT",
+    "MAX_FX",
+    "MAX_QUANTITY",
     "ROUNDING_MODES",
     "RoundingMode",
     "from_minor",
+    "fx_rate",
     "minor_digits",
     "minor_unit",
     "quantize",

@@ -32,7 +32,7 @@ from pydantic import (
 from ._validation import custom, problems_from
 from .countries import COUNTRIES, subdivisions
 from .errors import NotInForceError, Problem, ReasonCode, RuleFileError, ShipmentError
-from .money import CURRENCIES, RoundingMode, minor_unit
+from .money import CURRENCIES, MAX_AMOUNT, RoundingMode, minor_unit
 from .shipment import Mode
 
 # ---------------------------------------------------------------------------------------------
@@ -64,10 +64,10 @@ def _rate(value: object) -> Decimal:
 
 
 def _money(value: object) -> Decimal:
-    what = "a non-negative decimal amount"
+    what = f"a non-negative decimal amount of at most {MAX_AMOUNT} (the largest supported)"
     result = _decimal(value, what)
-    if result < 0:
-        raise custom("negative_amount", what, value)
+    if not 0 <= result <= MAX_AMOUNT:
+        raise custom("negative_amount" if result < 0 else "amount_range", what, value)
     return result
 
 
@@ -133,6 +133,8 @@ def _regions(value: object) -> object:
 def _key(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
+
+_MAX_TERM = 10**6  # a tax ratio's terms (Japan's 22/78): exact, and small enough for int64
 
 Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
@@ -482,10 +484,12 @@ class TaxComponent(Sourced):
                 "",
                 field="rate",
             )
-        if self.ratio is not None and (self.ratio[1] <= 0 or self.ratio[0] < 0):
+        if self.ratio is not None and not (
+            0 <= self.ratio[0] <= _MAX_TERM and 0 < self.ratio[1] <= _MAX_TERM
+        ):
             raise custom(
                 "component_ratio",
-                "a ratio [numerator >= 0, denominator > 0]",
+                f"a ratio [numerator >= 0, denominator > 0], each at most {_MAX_TERM}",
                 list(self.ratio),
                 field="ratio",
             )

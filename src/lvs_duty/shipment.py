@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ._validation import custom, problems_from
 from .countries import COUNTRIES
 from .errors import AmountTypeError, ReasonCode, ShipmentError
-from .money import CONTEXT, CURRENCIES, minor_digits
+from .money import CONTEXT, CURRENCIES, MAX_AMOUNT, MAX_QUANTITY, minor_digits
 
 Mode = Literal["post", "courier"]
 
@@ -33,6 +33,10 @@ def _amount(value: object) -> Decimal:
         raise custom("amount_syntax", "a decimal number", value) from None
     if not result.is_finite() or result < 0:
         raise custom("negative_amount", "a non-negative, finite amount", value)
+    if result > MAX_AMOUNT:
+        raise custom(
+            "amount_range", f"an amount of at most {MAX_AMOUNT} (the largest supported)", value
+        )
     return result
 
 
@@ -83,8 +87,10 @@ def _items(value: object) -> object:
 
 
 def _quantity(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise custom("quantity", "a whole number of units, at least 1", value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
+        raise custom(
+            "quantity", f"a whole number of units, at least 1 and at most {MAX_QUANTITY}", value
+        )
     return value
 
 

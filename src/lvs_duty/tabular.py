@@ -103,6 +103,13 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     Every bad cell is reported at once in a :class:`~lvs_duty.errors.FrameError` whose
     ``failure_cases`` names row, column, problem and value; no row is dropped or reordered.
     """
+    names = [str(c) for c in frame.columns]
+    twice = sorted({c for c in names if names.count(c) > 1})
+    if twice:
+        raise FrameError(
+            [RowProblem("(header)", c, "a column name used once", "repeated") for c in twice],
+            source,
+        )
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise FrameError(
