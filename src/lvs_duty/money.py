@@ -13,6 +13,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
+import iso4217
+
 from .errors import ArgumentError
 
 RoundingMode = Literal[
@@ -68,16 +70,17 @@ def fx_rate(function: str, currency: object, value: object) -> Decimal:
     return rate
 
 
-#: ISO 4217 currencies lvs_duty knows, with their number of minor-unit digits.
+WITHDRAWN: Final = MappingProxyType({"BGN": 2, "HRK": 2})
+"""Codes withdrawn from ISO 4217 that dated rules and old shipments still need (the Bulgarian
+lev, replaced by the euro on 2026-01-01; the Croatian kuna, on 2023-01-01)."""
+
 CURRENCIES: Final = MappingProxyType(
-    {
-        "AED": 2, "AUD": 2, "BGN": 2, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
-        "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2,
-        "INR": 2, "ISK": 0, "JPY": 0, "KRW": 0, "MXN": 2, "MYR": 2, "NOK": 2, "NZD": 2,
-        "PHP": 2, "PLN": 2, "RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TRY": 2,
-        "TWD": 2, "USD": 2, "VND": 0, "ZAR": 2,
-    }
-)  # fmt: skip
+    {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None} | dict(WITHDRAWN)
+)
+"""ISO 4217 currencies (from the maintained ``iso4217`` package) and their minor-unit digits.
+
+Funds and metals without a minor unit (XAU, XDR) are left out: no parcel is valued in them.
+"""
 
 
 def minor_digits(currency: str) -> int:
@@ -90,8 +93,7 @@ def minor_digits(currency: str) -> int:
         return CURRENCIES[currency]
     except KeyError:
         raise ValueError(
-            f"currency: expected an ISO 4217 code lvs_duty knows ({', '.join(CURRENCIES)}), "
-            f"got {currency!r}"
+            f"currency: expected an ISO 4217 currency code, got {currency!r}"
         ) from None
 
 
@@ -230,6 +232,7 @@ __all__ = [
     "MAX_FX",
     "MAX_QUANTITY",
     "ROUNDING_MODES",
+    "WITHDRAWN",
     "RoundingMode",
     "from_minor",
     "fx_rate",

@@ -17,9 +17,10 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -33,7 +34,7 @@ from ._validation import custom, problems_from
 from .countries import COUNTRIES, subdivisions
 from .errors import NotInForceError, Problem, ReasonCode, RuleFileError, ShipmentError
 from .money import CURRENCIES, MAX_AMOUNT, RoundingMode, minor_unit
-from .shipment import Mode
+from .shipment import HS_CHAPTERS, Mode
 
 # ---------------------------------------------------------------------------------------------
 # Field types: exact decimals only, checked with messages a rule-file author can act on.
@@ -64,10 +65,14 @@ def _rate(value: object) -> Decimal:
 
 
 def _money(value: object) -> Decimal:
-    what = f"a non-negative decimal amount of at most {MAX_AMOUNT} (the largest supported)"
+    what = "a non-negative decimal amount"
     result = _decimal(value, what)
-    if not 0 <= result <= MAX_AMOUNT:
-        raise custom("negative_amount" if result < 0 else "amount_range", what, value)
+    if result < 0:
+        raise custom("negative_amount", what, value)
+    if result > MAX_AMOUNT:
+        raise custom(
+            "amount_range", f"an amount of at most {MAX_AMOUNT} (the largest supported)", value
+        )
     return result
 
 
@@ -85,6 +90,10 @@ def _hs_prefix(value: object) -> str:
     digits = value.replace(".", "").replace(" ", "")
     if not (digits.isascii() and digits.isdigit() and 2 <= len(digits) <= 10):
         raise custom("hs_prefix", "an HS chapter, heading or subheading of 2 to 10 digits", value)
+    if digits[:2] not in HS_CHAPTERS:
+        raise custom(
+            "hs_prefix", "an HS prefix whose chapter exists (01 to 97; 77 is reserved)", value
+        )
     return digits
 
 
@@ -152,6 +161,35 @@ Per = Literal["shipment", "item", "subheading", "kg", "litre", "litre_alcohol"]
 BasePart = Literal["goods", "customs_value", "duty", "shipping", "insurance"]
 Relief = Literal["exempt", "sale"]
 ExcludedFrom = Literal["duty_relief", "tax_relief", "low_value_duty", "special_duty"]
+
+
+class ReadOnlyDict(dict[str, Any]):
+    """A mapping of a frozen RuleSet: refuses every change, hashes and pickles by content."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            "RuleSet mappings are read-only: build a changed rule set instead "
+            "(RuleSet.build, model_copy(update=...) or lvs_duty.options)"
+        )
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    pop = _refuse
+    popitem = _refuse
+    clear = _refuse
+    update = _refuse
+    setdefault = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def _read_only(value: dict[str, Any]) -> dict[str, Any]:
+    return ReadOnlyDict(value)
 
 
 class _Frozen(BaseModel):
@@ -708,9 +746,13 @@ class RuleSet(_Frozen):
     name: str = Field(min_length=1)
     currency: Currency
     description: str = ""
-    sources: dict[str, Source] = Field(default_factory=dict)
+    sources: Annotated[dict[str, Source], AfterValidator(_read_only)] = Field(
+        default_factory=ReadOnlyDict
+    )
     versions: tuple[RuleVersion, ...] = Field(min_length=1)
-    category_tables: dict[str, CategoryTable] = Field(default_factory=dict)
+    category_tables: Annotated[dict[str, CategoryTable], AfterValidator(_read_only)] = Field(
+        default_factory=ReadOnlyDict
+    )
 
     @model_validator(mode="after")
     def _history_and_sources(self) -> RuleSet:

@@ -53,6 +53,12 @@ def _rate(value: object) -> Decimal | None:
     return result
 
 
+HS_CHAPTERS: frozenset[str] = frozenset(f"{n:02d}" for n in range(1, 98) if n != 77)
+"""The chapters of the Harmonized System: 01 to 97, chapter 77 being reserved and unused."""
+
+NO_CHAPTER = "an HS code whose chapter exists (01 to 97; 77 is reserved)"
+
+
 def _hs_code(value: object) -> str | None:
     if value is None:
         return None
@@ -61,6 +67,8 @@ def _hs_code(value: object) -> str | None:
     digits = value.replace(".", "").replace(" ", "")
     if not digits.isdigit() or not 2 <= len(digits) <= 10 or not digits.isascii():
         raise custom("hs_code", "an HS code of 2 to 10 digits (dots allowed)", value)
+    if digits[:2] not in HS_CHAPTERS:
+        raise custom("hs_code", NO_CHAPTER, value)
     return digits
 
 
@@ -76,7 +84,7 @@ def _optional_country(value: object) -> str | None:
 
 def _currency(value: object) -> str:
     if not isinstance(value, str) or value.upper() not in CURRENCIES:
-        raise custom("currency", f"an ISO 4217 currency code ({', '.join(CURRENCIES)})", value)
+        raise custom("currency", "an ISO 4217 currency code such as 'EUR'", value)
     return value.upper()
 
 
@@ -234,4 +242,4 @@ class Shipment(BaseModel):
             return sum((item.value for item in self.items), Decimal(0))
 
 
-__all__ = ["Item", "Mode", "Shipment"]
+__all__ = ["HS_CHAPTERS", "Item", "Mode", "Shipment"]

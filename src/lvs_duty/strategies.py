@@ -61,7 +61,7 @@ from .rules import (
     covered_destinations,
     known_regions,
 )
-from .shipment import Item, Shipment
+from .shipment import HS_CHAPTERS, Item, Shipment
 
 DUTY_KINDS: tuple[str, ...] = ("mfn", "free", "flat", "categories", "rate_bands")
 """The duty method kinds :func:`rule_sets` can draw."""
@@ -228,9 +228,13 @@ def hs_codes(
     low = _int_arg(fn, "min_digits", min_digits, 2, 10)
     high = _int_arg(fn, "max_digits", max_digits, 2, 10)
     _interval(fn, "min_digits", low, "max_digits", high)
-    if not pool:
+    if not pool:  # a chapter that exists, then any digits
         return st.integers(low, high).flatmap(
-            lambda n: st.text("0123456789", min_size=n, max_size=n)
+            lambda n: st.builds(
+                str.__add__,
+                st.sampled_from(sorted(HS_CHAPTERS)),
+                st.text("0123456789", min_size=n - 2, max_size=n - 2),
+            )
         )
     fits = tuple(p for p in pool if len(p) <= high)
     if not fits:
