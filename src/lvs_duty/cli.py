@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from .assess import assess
 from .compare import compare, summarize
 from .errors import ArgumentError, LvsDutyError
 from .loading import available_rules, load_rules
-from .rules import RuleSet, RuleVersion, Sourced, covered_destinations
+from .rules import RuleSet, RuleVersion, Sourced, covered_destinations, rule_file_schema
 from .shipment import Item, Shipment
 from .tabular import read_shipments_csv
 
@@ -335,6 +336,11 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "schema":
+        print(json.dumps(rule_file_schema(), indent=2), file=out)
+        return 0
+    if args.action == "check":
+        return _check(args, out)
     if args.action == "list" or args.code is None:
         for code in available_rules():
             rules = load_rules(code)
@@ -344,6 +350,23 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print(_printable(show_rules(load_rules(args.code), args.date)), file=out)
     return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    """``rules check FILE``: the loader's validation, then check_rules; status 1 if it fails."""
+    if args.code is None:
+        raise UsageError("rules check: expected a rule file (or bundled code) to check")
+    rules = load_rules(args.code)
+    print(
+        _printable(f"{args.code}: loads and validates ({len(rules.versions)} versions)"), file=out
+    )
+    try:
+        from .testing import check_rules
+    except ImportError:  # pragma: no cover - hypothesis is a test extra
+        raise UsageError("rules check: needs hypothesis: pip install 'lvs_duty[testing]'") from None
+    report = check_rules(rules, examples=args.examples, seed=0, on=args.date)
+    print(_printable(str(report)), file=out)
+    return 0 if report.ok else 1
 
 
 def _date(text: str) -> dt.date:
@@ -409,9 +432,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--id")
     a.set_defaults(run=_cmd_assess)
 
-    r = sub.add_parser("rules", help="list bundled regimes, or show one")
-    r.add_argument("action", choices=("list", "show"))
-    r.add_argument("code", nargs="?")
+    r = sub.add_parser(
+        "rules",
+        help="list bundled regimes, show one, check a rule file, or print the file format",
+    )
+    r.add_argument("action", choices=("list", "show", "check", "schema"))
+    r.add_argument("code", nargs="?", help="bundled regime code or rule file")
+    r.add_argument(
+        "--examples",
+        type=_count(1),
+        default=100,
+        help="check: shipments drawn per invariant (default 100)",
+    )
     r.add_argument("--date", type=_date, help="show the version in force on this date")
     r.set_defaults(run=_cmd_rules)
     return parser

@@ -149,10 +149,18 @@ Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Factor = Annotated[Decimal, BeforeValidator(_factor)]
 HsPrefix = Annotated[str, BeforeValidator(_hs_prefix)]
-SourceRefs = Annotated[tuple[str, ...], BeforeValidator(_source_refs)]
+SourceRefs = Annotated[
+    tuple[str, ...], BeforeValidator(_source_refs, json_schema_input_type=str | list[str])
+]
 Currency = Annotated[str, BeforeValidator(_currency)]
-Countries = Annotated[tuple[str, ...] | None, BeforeValidator(_countries)]
-Regions = Annotated[tuple[str, ...] | None, BeforeValidator(_regions)]
+Countries = Annotated[
+    tuple[str, ...] | None,
+    BeforeValidator(_countries, json_schema_input_type=str | list[str] | None),
+]
+Regions = Annotated[
+    tuple[str, ...] | None,
+    BeforeValidator(_regions, json_schema_input_type=str | list[str] | None),
+]
 
 Measure = Literal["goods", "customs_value", "cif"]
 """What a threshold is measured on: the goods alone, the customs value, or goods + transport."""
@@ -790,6 +798,26 @@ class RuleSet(_Frozen):
             raise RuleFileError(file, problems_from(exc, data)) from None
 
 
+def rule_file_schema() -> dict[str, Any]:
+    """The rule-file format as a JSON Schema (draft 2020-12), for editors and other tools.
+
+    It accepts every bundled file read as JSON (dates as ``YYYY-MM-DD`` strings, decimals as
+    strings or numbers). It checks shapes and types; the cross-checks (contiguous versions,
+    known source ids, codes) need the loader: ``lvs-duty rules check FILE``.
+    """
+    schema = RuleSet.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://lvs-duty.invalid/rule-file.schema.json",
+        **schema,
+        "title": "lvs_duty rule file",
+        "description": (
+            "A regime's dated duty and tax rules (data/tariff_categories/*.toml). Generated from "
+            "lvs_duty.rules.RuleSet by lvs_duty.rules.rule_file_schema()."
+        ),
+    }
+
+
 def covered_destinations(rules: RuleSet, version: RuleVersion) -> frozenset[str] | None:
     """The destinations a version covers, or None when its rules name no country.
 
@@ -969,4 +997,5 @@ __all__ = [
     "coverage_problem",
     "covered_destinations",
     "known_regions",
+    "rule_file_schema",
 ]
