@@ -147,7 +147,11 @@ def _factor(series: pd.Series) -> Coded:
         codes = series.cat.codes.to_numpy()
         uniques: list[Any] = list(series.cat.categories)
     else:
-        raw, index = pd.factorize(series, use_na_sentinel=True)
+        try:
+            raw, index = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # a list or dict in a cell: wrap it so validation refuses it by name
+            series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
+            raw, index = pd.factorize(series, use_na_sentinel=True)
         codes, uniques = raw.astype(np.int64), list(index)
         if series.dtype == object:
             codes, uniques = _by_type(series, codes, uniques)
@@ -159,6 +163,24 @@ def _factor(series: pd.Series) -> Coded:
         codes = lut[codes]  # -1 indexes the trailing -1
         cells = [cells[i] for i in keep]
     return Coded(codes, cells)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class Unhashable:
+    """A cell holding a list, dict or other unhashable value: never valid, shown as itself."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
 
 def _by_type(series: pd.Series, codes: Any, uniques: list[Any]) -> tuple[Any, list[Any]]:
@@ -271,7 +293,11 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
                 np.cumsum(key[1:] != key[:-1], out=sid[1:])
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
             return sid, ids.to_numpy()[starts], np.zeros(len(key), dtype=bool)
-    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    try:
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    except TypeError:  # a list or dict as an id: no id at all, refused as such
+        ids = ids.map(lambda v: v if _hashable(v) else None)
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)
     values = np.asarray(uniques)
     if values.dtype.kind not in "iu":
         cells = np.empty(len(values), dtype=object)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,8 @@ def _cell(value: Any) -> Any:
         return None if value == "" else value
     if isinstance(value, (float, np.floating)) and math.isnan(value):
         return None
+    if isinstance(value, Decimal) and value.is_nan():
+        return None  # pandas reads Decimal("NaN") as missing too: both paths agree
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
@@ -129,7 +132,8 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
         frame.index, frame[columns].itertuples(index=False, name=None), strict=True
     ):
         row = {c: _coerce(c, _cell(v)) for c, v in zip(columns, values, strict=True)}
-        if row["shipment_id"] is None:  # a blank id would merge unrelated parcels into one
+        if row["shipment_id"] is None or not _hashable(row["shipment_id"]):
+            # a blank id would merge unrelated parcels into one
             blank.append(RowProblem(label, "shipment_id", "expected a shipment id", "None"))
             continue
         groups.setdefault(row["shipment_id"], []).append((label, row))
@@ -173,6 +177,14 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     if cases:
         raise FrameError(cases, source)
     return shipments
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _item_index(location: str) -> int | None:
