@@ -28,7 +28,7 @@ from .compare import SUMMARY_COLUMNS, compare, summarize
 from .countries import COUNTRIES
 from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, quantize
+from .money import CONTEXT, minor_unit, own_context, quantize
 from .rules import Condition, RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
@@ -311,6 +311,7 @@ def _with_amount(rules: RuleSet, index: int, path: tuple[Any, ...], amount: Deci
     return RuleSet.model_validate(data)
 
 
+@own_context
 def notches(
     rules: RuleSet,
     basket: Shipment | Item,
@@ -695,6 +696,7 @@ def _moved(rules: RuleSet, which: str, amount: Decimal, name: str | None) -> Rul
     return RuleSet.build(data, file=f"<threshold_sweep of {rules.code}>")
 
 
+@own_context
 def threshold_sweep(
     population: Sequence[Shipment] | pd.DataFrame,
     rules: RuleSet,
@@ -827,6 +829,7 @@ def _split_line(item: Item, unit: Decimal) -> tuple[Item, Item] | None:
     return part(0), part(1)
 
 
+@own_context
 def split_incentive(
     shipment: Shipment,
     rules: RuleSet,

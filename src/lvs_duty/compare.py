@@ -25,7 +25,7 @@ import pandas as pd
 from ._frame_compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
-from .money import CONTEXT
+from .money import CONTEXT, own_context
 from .rules import RuleSet
 from .shipment import Shipment
 from .tabular import frame_to_shipments, shipment_label
@@ -52,6 +52,7 @@ def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
     return out
 
 
+@own_context
 def compare(
     shipments: Iterable[Shipment] | pd.DataFrame | Any,
     options: Mapping[str, RuleSet],

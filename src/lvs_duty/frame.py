@@ -53,7 +53,7 @@ from ._frame_batch import assess_batch
 from ._frame_input import FAST_COLUMNS, Batch, read_batch
 from ._frame_kernel import WHERE, Outcome
 from .errors import ArgumentError, FrameError
-from .money import CURRENCIES, fx_rate
+from .money import CURRENCIES, fx_rate, own_context
 from .rules import RuleSet
 
 Errors = Literal["raise", "flag"]
@@ -99,6 +99,7 @@ def _is_dask(frame: object) -> bool:
     return module.startswith(("dask.", "dask_expr")) and hasattr(frame, "map_partitions")
 
 
+@own_context
 def assess_frame(
     frame: Any,
     rules: RuleSet,
@@ -203,6 +204,7 @@ def _decimals(units: Any, places: int) -> Any:
     return table[codes]
 
 
+@own_context
 def to_decimal_frame(result: pd.DataFrame) -> pd.DataFrame:
     """The result with exact Decimal amounts, as :func:`lvs_duty.assess` gives them.
 

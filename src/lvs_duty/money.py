@@ -8,10 +8,12 @@ office could meet is ever silently rounded by precision).
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final, Literal, ParamSpec, TypeVar, get_args
 
 import iso4217
 
@@ -81,6 +83,21 @@ CURRENCIES: Final = MappingProxyType(
 
 Funds and metals without a minor unit (XAU, XDR) are left out: no parcel is valued in them.
 """
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def own_context(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a public function in :data:`CONTEXT`, never the caller's decimal context."""
+
+    @functools.wraps(function)
+    def in_context(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return in_context
 
 
 def minor_digits(currency: str) -> int:
@@ -238,6 +255,7 @@ __all__ = [
     "fx_rate",
     "minor_digits",
     "minor_unit",
+    "own_context",
     "quantize",
     "quantize_fraction",
     "round_fraction",

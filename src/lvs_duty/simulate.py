@@ -46,7 +46,7 @@ import pandas as pd
 
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
-from .money import CURRENCIES
+from .money import CURRENCIES, own_context
 
 CURRENCY_OF: dict[str, str] = {
     "CA": "CAD", "AU": "AUD", "SG": "SGD", "NZ": "NZD", "GB": "GBP", "US": "USD", "JP": "JPY",
@@ -134,6 +134,7 @@ def _decimals(units: Any, digits: int) -> Any:
     return table[codes]
 
 
+@own_context
 def population(
     n: int,
     destination: str,

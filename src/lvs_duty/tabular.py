@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FrameError, Problem, RowProblem, ShipmentError
+from .money import own_context
 from .shipment import Item, Shipment
 
 SHIPMENT_COLUMNS: tuple[str, ...] = (
@@ -100,6 +101,7 @@ def _coerce(column: str, value: Any) -> Any:
     return value
 
 
+@own_context
 def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -> list[Shipment]:
     """Shipments from the canonical table, in order of first appearance of each shipment_id.
 

@@ -69,7 +69,7 @@ from .analysis import Measures, admitted, applicable, exact_rules, holds, measur
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit
+from .money import CONTEXT, minor_unit, own_context
 from .rules import RuleSet, RuleVersion, Threshold
 from .shipment import Shipment
 
@@ -658,6 +658,7 @@ def _frame_path() -> Callable[..., Any] | None:
     return assess_frame  # type: ignore[no-any-return,unused-ignore]
 
 
+@own_context
 def check_rules(
     rules: RuleSet,
     *,
