@@ -63,7 +63,7 @@ def fx_rate(function: str, currency: object, value: object) -> Decimal:
         ) from None
     except ValueError:
         raise ArgumentError(
-            function, name, "a decimal number, a finite, positive rate", value
+            function, name, "a finite, positive rate as a decimal number", value
         ) from None
     if rate <= 0:
         raise ArgumentError(function, name, "a finite, positive rate", value)
