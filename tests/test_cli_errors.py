@@ -135,3 +135,8 @@ def test_out_csv_neutralises_formulas(tmp_path: Path) -> None:
     assert main(argv, out=io.StringIO()) == 0
     ids = pd.read_csv(out_csv, dtype=str)["shipment_id"].unique().tolist()
     assert ids == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
+
+
+def test_compare_without_a_sample_says_what_to_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails(capsys, "compare", "--rules", "EU")
+    assert "no bundled sample shipments for EU; pass --shipments FILE.csv" in err

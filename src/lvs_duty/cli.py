@@ -125,8 +125,8 @@ def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd
         return frame
     sample = _sample_path(rules.code.split("+")[0])
     if sample is None:
-        raise SystemExit(
-            f"lvs-duty compare: no bundled sample shipments for {rules.code}; "
+        raise UsageError(
+            f"compare: no bundled sample shipments for {rules.code}; "
             "pass --shipments FILE.csv (or --n N for a synthetic population)"
         )
     return read_shipments_csv(sample)
@@ -178,7 +178,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         try:
             from .plot import summary_dashboard
         except ImportError as exc:
-            raise SystemExit(f"lvs-duty compare --plot: {exc}") from None
+            raise UsageError(f"compare --plot: {exc}") from None
         summary_dashboard(comparison).savefig(args.plot)
         print(f"wrote {args.plot}", file=out)
     return 0
