@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 
 from ._frame_input import Batch, hs_lut
 from ._frame_int import Ints, Segments
@@ -56,16 +57,19 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
     Checked once per distinct (version, destination, region), with the scalar path's rule.
     """
     dest, region = batch.destination, batch.region
-    key = np.stack([versions, dest.codes.astype(np.int64), region.codes.astype(np.int64)])
-    combos, inverse = np.unique(key, axis=1, return_inverse=True)
-    for j, (k, d, r) in enumerate(combos.T.tolist()):
+    nd, nr = len(dest.values) + 1, len(region.values) + 1
+    key = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
+    inverse, combos = pd.factorize(key)  # hashing, O(n): one check per distinct combination
+    for j, combo in enumerate(combos.tolist()):
+        k, rest = divmod(combo, nd * nr)
+        k, d, r = k - 3, rest // nr - 1, rest % nr - 1
         if k < 0 or d < 0 or not isinstance(dest.values[d], str):
             continue
         place = region.values[r] if r >= 0 else None
         problem = coverage_problem(rules, rules.versions[k], dest.values[d], place)
         if problem is None:
             continue
-        ships = np.flatnonzero(inverse.reshape(-1) == j)
+        ships = np.flatnonzero(inverse == j)
         batch.problems.add(
             batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
         )

@@ -183,12 +183,17 @@ class Unhashable:
         return repr(self.value)
 
 
+_ONE_KIND = frozenset({"string", "decimal", "integer", "floating", "boolean", "date", "empty"})
+
+
 def _by_type(series: pd.Series, codes: Any, uniques: list[Any]) -> tuple[Any, list[Any]]:
     """Split the codes of equal cells of different types (200.0 == Decimal(200), 1 == True).
 
     pandas factorizes by hash and equality, which would let the first cell's type decide for
     every equal one: each cell's own type must decide.
     """
+    if pd.api.types.infer_dtype(series, skipna=True) in _ONE_KIND:
+        return codes, uniques  # a C scan: the usual all-Decimal or all-str column costs nothing
     types = np.fromiter(map(type, series), dtype=object, count=len(series))
     kinds, kind_values = pd.factorize(types)
     if len(kind_values) < 2:
