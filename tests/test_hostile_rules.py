@@ -22,6 +22,17 @@ def test_load_rules_names_a_bad_source_type(source: object) -> None:
         lvs_duty.load_rules(source)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("text", [None, b"code = 1", 5])
+def test_loads_rules_names_a_bad_text_type(text: object) -> None:
+    with pytest.raises(ArgumentError, match="loads_rules: text expected TOML text as a str"):
+        loads_rules(text)  # type: ignore[arg-type]
+
+
+def test_text_with_a_lone_surrogate_is_a_rule_file_error() -> None:
+    with pytest.raises(RuleFileError, match="expected UTF-8 text"):
+        loads_rules('code = "\ud800"', file="odd.toml")
+
+
 def test_deeply_nested_toml_is_refused_before_parsing() -> None:
     text = "a = " + "[" * 1000 + "]" * 1000
     with pytest.raises(RuleFileError, match=f"nesting at most {MAX_DEPTH} deep"):

@@ -89,7 +89,9 @@ def load_rules(source: str | os.PathLike[str]) -> RuleSet:
 
 def loads_rules(text: str, *, file: str = "<string>") -> RuleSet:
     """Load a rule set from TOML text (handy in notebooks and tests)."""
-    return _parse(text.encode(), file)
+    if not isinstance(text, str):
+        raise ArgumentError("loads_rules", "text", "TOML text as a str", type(text).__name__)
+    return _parse(text.encode("utf-8", "surrogatepass"), file)
 
 
 def _parse(raw: bytes, file: str) -> RuleSet:
