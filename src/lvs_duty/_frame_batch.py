@@ -132,22 +132,20 @@ def run_isolated(
     if not isinstance(whole, str):
         return whole
     out = Outcome.zeros(batch.size)
-    budget = [32]
-
-    def solve(ships: Ints, failure: str) -> None:
-        if len(ships) == 1 or budget[0] <= 0:
-            budget[0] -= 1
-            rows = batch.first_rows[ships]
-            batch.problems.add(rows, "value", OVERFLOW, shorten(failure, 120))
-            return
+    budget = 32
+    failing = [(np.arange(batch.size), whole)]  # a stack, not a recursive closure (no cycle)
+    while failing:
+        ships, failure = failing.pop()
+        if len(ships) == 1 or budget <= 0:
+            budget -= 1
+            batch.problems.add(batch.first_rows[ships], "value", OVERFLOW, shorten(failure, 120))
+            continue
         for half in (ships[: len(ships) // 2], ships[len(ships) // 2 :]):
             result = _run(subset(batch, half), rules, version, fx)
             if isinstance(result, str):
-                solve(half, result)
+                failing.append((half, result))
             else:
                 out.put(half, result)
-
-    solve(np.arange(batch.size), whole)
     return out
 
 

@@ -37,6 +37,14 @@ def _ids(part: pd.DataFrame) -> Any:
     return part["shipment_id"] if "shipment_id" in part.columns else part.index
 
 
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _edges(part: pd.DataFrame, number: int, before: Any) -> Any:
     """Check a partition against the ids of the earlier ones; return the ids seen so far.
 
@@ -47,7 +55,10 @@ def _edges(part: pd.DataFrame, number: int, before: Any) -> Any:
     last = None if before is None else before[0]
     if len(part) == 0:
         return last, seen
-    ids = pd.unique(np.asarray(_ids(part), dtype=object))
+    cells = [i for i in _ids(part) if _hashable(i)]  # an unhashable id is refused in the part
+    ids = pd.unique(np.asarray(cells, dtype=object)) if cells else np.asarray([], dtype=object)
+    if len(ids) == 0:
+        return last, seen
     first = ids[0]
     again = [i for i in ids.tolist() if i in seen]
     if again:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -821,12 +822,13 @@ def rule_file_schema() -> dict[str, Any]:
 def covered_destinations(rules: RuleSet, version: RuleVersion) -> frozenset[str] | None:
     """The destinations a version covers, or None when its rules name no country.
 
-    A rule set covers the country its code names (``CA``, ``CA+flat``, ``US_POSTAL_SPECIFIC``)
+    A rule set covers the country its code starts with (``CA``, ``CA+flat``, ``CA-draft``,
+    ``US_POSTAL_SPECIFIC``)
     and the countries its tax is keyed on by destination (the EU member states). A user's
     own rule set whose code names no country (``TOY``) and keys no rate by destination covers
     any destination.
     """
-    home = rules.code.split("+")[0].split("_")[0]
+    home = re.split(r"[+_\-]", rules.code)[0]  # "CA+flat", "US_POSTAL_SPECIFIC", "CA-draft"
     covered = {home} if home in COUNTRIES else set()
     tax = version.tax
     if tax is not None and tax.rate_key == "destination" and (covered or tax.rate is None):

@@ -39,7 +39,7 @@ import pandas as pd
 
 from ._args import amount_arg, date_arg
 from .assess import allocate
-from .countries import COUNTRIES
+from .countries import COUNTRIES, subdivisions
 from .errors import ArgumentError
 from .money import (
     CONTEXT,
@@ -435,6 +435,11 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
         regions.update(k for k in keys if _is_region(k))
     if known is not None and not required_regions and not known.issuperset(_REGIONS):
         required_regions = tuple(sorted(regions or known))  # an unknown region is refused
+    if tax is not None and tax.rate is None and tax.rate_key == "region" and covered:
+        # every region of the country, not only those with a rate: a province the rates
+        # forget (and no default) is a flaw check_rules must be able to find
+        provinces = {r for country in covered for r in subdivisions(country)}
+        required_regions = tuple(sorted(set(required_regions) | provinces))
     common = set.intersection(*category_sets) if category_sets else set()
     # a name every category method in force knows is safe to put on an item
     amounts = [t.amount for t in targets] or [Decimal(0)]
