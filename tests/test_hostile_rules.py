@@ -138,3 +138,19 @@ def test_withdrawn_currencies_dated_rules_need_are_kept() -> None:
 def test_an_unknown_currency_is_refused_by_name() -> None:
     with pytest.raises(ShipmentError, match=r"currency: expected an ISO 4217 currency code"):
         Shipment("CA", "2026-03-01", "XYZ", [Item("6109", "1")])
+
+
+def test_rule_amounts_beyond_the_largest_supported_are_refused() -> None:
+    text = Path("data/tariff_categories/ca.toml").read_text(encoding="utf-8")
+    assert 'amount = "150"' in text
+    with pytest.raises(RuleFileError, match=r"amount: expected an amount of at most 1E\+18"):
+        loads_rules(text.replace('amount = "150"', 'amount = "1e30"', 1))
+
+
+def test_a_tax_ratio_with_huge_terms_is_refused() -> None:
+    text = Path("data/tariff_categories/jp.toml").read_text(encoding="utf-8")
+    old = "ratio = [22, 78], quantum"
+    assert old in text
+    huge = "ratio = [100000000000000000000000, 1], quantum"
+    with pytest.raises(RuleFileError, match=r"ratio: expected .*each at most 1000000"):
+        loads_rules(text.replace(old, huge))
