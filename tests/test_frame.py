@@ -226,7 +226,7 @@ def test_sub_minor_rounding_is_refused_by_name() -> None:
         ({"rules": "CA"}, "rules expected a lvs_duty.RuleSet"),
         ({"errors": "ignore"}, "errors expected 'raise' or 'flag'"),
         ({"fx": {"USD": 1.35}}, r"fx\['USD'\] expected a Decimal"),
-        ({"fx": {"USD": "-1"}}, r"fx\['USD'\] expected a positive rate"),
+        ({"fx": {"USD": "-1"}}, r"fx\['USD'\] expected a finite, positive rate"),
         ({"on": "2026-01-01"}, "on expected a datetime.date"),
     ],
 )

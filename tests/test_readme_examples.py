@@ -2,7 +2,8 @@
 
 ``my_rules.toml`` is the worked example of data/tariff_categories/README.md, and
 ``hts_2026.json`` the USITC fixture of tests/data/schedules, both written to a temporary
-directory the examples run in (they save figures there too). A function an example defines as a hypothesis test (``test_*``) is called, so a property example must hold.
+directory the examples run in (they save figures there too). A function an example defines
+as a hypothesis test (``test_*``) is called, so a property example must hold.
 """
 
 from __future__ import annotations

@@ -30,12 +30,14 @@ def custom(kind: str, expected: str, got: object = "", **where: str) -> Pydantic
 
 
 def _show(value: object) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (Mapping, list, tuple)):
-        text = repr(value)
-        return text if len(text) <= 60 else text[:57] + "..."
-    return str(value)
+    """A value as echoed in an error: repr of text (control characters escaped), at most 60."""
+    text = repr(value) if isinstance(value, (str, Mapping, list, tuple)) else str(value)
+    return shorten(text)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Text cut to ``limit`` characters with an ellipsis, so a huge value cannot flood a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _row_label(element: object, index: int, parent: str) -> str:

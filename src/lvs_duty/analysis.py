@@ -31,7 +31,7 @@ from .decide import first_threshold as applicable
 from .decide import matches as holds
 from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, quantize, whole_units
+from .money import CONTEXT, minor_unit, own_context, quantize, whole_units
 from .rules import RuleSet, RuleVersion, Source, Threshold
 from .shipment import Item, Shipment
 
@@ -399,6 +399,7 @@ def _ceiling_edges(path: _Path, version: RuleVersion, at_index: int, high: int) 
     return found
 
 
+@own_context
 def notches(
     rules: RuleSet,
     basket: Shipment | Item,
@@ -693,6 +694,7 @@ def _moved(rules: RuleSet, which: str, amount: Decimal, name: str | None) -> Rul
     return RuleSet.build(data, file=f"<threshold_sweep of {rules.code}>")
 
 
+@own_context
 def threshold_sweep(
     population: Sequence[Shipment] | pd.DataFrame,
     rules: RuleSet,
@@ -825,6 +827,7 @@ def _split_line(item: Item, unit: Decimal) -> tuple[Item, Item] | None:
     return part(0), part(1)
 
 
+@own_context
 def split_incentive(
     shipment: Shipment,
     rules: RuleSet,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal, get_args
@@ -27,7 +27,7 @@ from . import decide
 from .decide import first_threshold, matches
 from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownCategoryError
 from .explain import Assessment, Collection, LineAssessment, Step
-from .money import CONTEXT, RoundingMode, minor_unit, quantize, quantize_fraction, to_decimal
+from .money import CONTEXT, RoundingMode, fx_rate, minor_unit, quantize, quantize_fraction
 from .rules import (
     Category,
     CategoryDuty,
@@ -47,6 +47,7 @@ from .rules import (
     SpecialDuty,
     TaxCategory,
     TaxRule,
+    check_coverage,
 )
 from .shipment import Item, Shipment
 
@@ -166,9 +167,7 @@ def _convert(
     label = shipment.id or ""
     if fx is None or shipment.currency not in fx:
         raise CurrencyError(label, shipment.currency, rules.currency)
-    rate = to_decimal(fx[shipment.currency], f"fx[{shipment.currency!r}]")
-    if rate <= 0:
-        raise ArgumentError("assess", f"fx[{shipment.currency!r}]", "a positive rate", rate)
+    rate = fx_rate("assess", shipment.currency, fx[shipment.currency])
     unit, mode = minor_unit(rules.currency), version.rounding.mode
 
     def convert(amount: Decimal) -> Decimal:
@@ -215,6 +214,10 @@ def assess(
         raise ArgumentError(
             "assess", "rules", "a lvs_duty.RuleSet (see load_rules)", type(rules).__name__
         )
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
+        raise ArgumentError("assess", "on", "a datetime.date or None", on)
+    if fx is not None and not isinstance(fx, Mapping):
+        raise ArgumentError("assess", "fx", "a mapping of currency code to rate", type(fx).__name__)
     with localcontext(CONTEXT):
         return _assess(shipment, rules, fx, on or shipment.date)
 
@@ -265,6 +268,7 @@ def _assess(
 ) -> Assessment:
     """The seven steps of the module docstring, each a function below."""
     version = rules.at(on)  # 1.
+    check_coverage(rules, version, shipment)
     steps: list[Step] = [
         Step(
             "rules",
@@ -565,6 +569,14 @@ def _charge_tax(case: _Case) -> _Taxed:
         duty_at["border"] = ZERO
     if tax is not None:
         _explain_tax(tax_at, tax_base_total, case.lines, tax, case.rules, case.steps)
+        if tax.rate_key is not None and any(
+            ln.tax_record is None and ln.tax_relief != "exempt" for ln in case.lines
+        ):
+            shipment = case.shipment
+            given = shipment.region if tax.rate_key == "region" else shipment.destination
+            case.steps[-1] = replace(
+                case.steps[-1], text=case.steps[-1].text + _default_rate(tax, given)
+            )
     return taxed
 
 
@@ -830,6 +842,16 @@ def _tax_rate(line: _Line, case: _Case) -> tuple[Decimal, TaxCategory | Regional
             key,
         )
     return rate, regional
+
+
+def _default_rate(tax: TaxRule, key: str | None) -> str:
+    """The assumption behind a default rate, named (a missing region is never silent)."""
+    if key is None:
+        return (
+            f" Assumption: no {tax.rate_key} given, so the default rate {_pct(tax.rate or ZERO)} "
+            f"applies (a {tax.rate_key} with its own rate: {', '.join(r.key for r in tax.rates)})."
+        )
+    return f" {key} has no rate of its own: the default rate {_pct(tax.rate or ZERO)} applies."
 
 
 def _explain_tax(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import sys
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import pandas as pd
 
@@ -23,10 +24,80 @@ from .assess import assess
 from .compare import compare, summarize
 from .errors import ArgumentError, LvsDutyError
 from .loading import available_rules, load_rules
-from .rules import RuleSet, RuleVersion, Sourced
+from .rules import RuleSet, RuleVersion, Sourced, covered_destinations, rule_file_schema
 from .shipment import Item, Shipment
 from .show import field_lines
 from .tabular import read_shipments_csv
+
+
+class UsageError(Exception):
+    """A user error of the command line: printed as one message, exit status 2."""
+
+
+BYTES_PER_SHIPMENT = 2048
+"""Memory a synthetic shipment takes through compare (about 1.6 KB measured at 20,000)."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _printable(text: str, limit: int | None = None) -> str:
+    """Text with control characters escaped (newlines kept), cut to ``limit`` characters."""
+    clean = "".join(ch if ch == "\n" or ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    if limit is not None and len(clean) > limit:
+        clean = clean[: limit - 3] + "..."
+    return clean
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet would run as a formula start with a quote."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = [
+                "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                for v in out[column]
+            ]
+    return out
+
+
+def _writable(flag: str, name: str | None) -> None:
+    """Refuse, before any work, an output path that cannot be written."""
+    if name is None:
+        return
+    path = Path(name)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise UsageError(
+            f"{flag}: expected a file path in an existing, writable directory, "
+            f"got {_printable(repr(name), 80)}"
+        )
+
+
+def _shipments_file(name: str) -> list[Shipment]:
+    """Read --shipments, turning every way the file can be unusable into one message."""
+    path = Path(name)
+    shown = _printable(repr(name), 80)
+    if not path.is_file():
+        raise UsageError(f"--shipments: expected an existing CSV file, got {shown}")
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"--shipments: expected UTF-8 text, {shown} is not ({exc.reason} at byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"--shipments: cannot read {shown}: {exc.strerror}") from None
+    try:
+        shipments = read_shipments_csv(path)
+    except pd.errors.EmptyDataError:
+        shipments = []
+    except pd.errors.ParserError as exc:
+        raise UsageError(
+            f"--shipments: expected a CSV file, {shown}: {_printable(str(exc), 200)}"
+        ) from None
+    if not shipments:
+        raise UsageError(f"--shipments: expected a header and at least one shipment row in {shown}")
+    return shipments
 
 
 def _sample_path(code: str) -> Path | None:
@@ -40,23 +111,51 @@ def _sample_path(code: str) -> Path | None:
 
 def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd.DataFrame:
     if args.shipments:
-        return read_shipments_csv(args.shipments)
-    if args.n:
+        return _shipments_file(args.shipments)
+    if args.n is not None:
         from .simulate import population
 
-        destination = args.destination or rules.code
+        need = args.n * BYTES_PER_SHIPMENT
+        if need > _memory():
+            raise UsageError(
+                f"--n: {args.n} shipments need about {need / 1e9:,.1f} GB of memory; this "
+                f"machine has {_memory() / 1e9:,.1f} GB: expected a smaller --n"
+            )
+        destination = args.destination or _destination(rules, rules.versions[-1].valid_from)
         frame: pd.DataFrame = population(args.n, destination, seed=args.seed)
         return frame
     sample = _sample_path(rules.code.split("+")[0])
     if sample is None:
-        raise SystemExit(
-            f"lvs-duty compare: no bundled sample shipments for {rules.code}; "
+        raise UsageError(
+            f"compare: no bundled sample shipments for {rules.code}; "
             "pass --shipments FILE.csv (or --n N for a synthetic population)"
         )
     return read_shipments_csv(sample)
 
 
+def _memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 2**40
+
+
+def _destination(rules: RuleSet, on: dt.date) -> str:
+    """The one country a rule set covers, or a UsageError asking for --destination."""
+    covered = covered_destinations(rules, rules.at(on))
+    if covered is None:
+        return rules.code
+    if len(covered) == 1:
+        return next(iter(covered))
+    raise UsageError(
+        f"--destination: expected one of {', '.join(sorted(covered))} "
+        f"({rules.code} rules cover several countries: say which)"
+    )
+
+
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    _writable("--out", args.out)
+    _writable("--plot", args.plot)
     baseline = load_rules(args.rules)
     opts = gea.gea_options(
         baseline, ceiling=args.ceiling, flat=args.flat_rate, vat_rate=args.vat_rate
@@ -74,13 +173,13 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(summary.to_string(index=False), file=out)
     if args.out:
-        comparison.to_csv(args.out, index=False)
+        _neutralised(comparison).to_csv(args.out, index=False)
         print(f"wrote {len(comparison)} rows to {args.out}", file=out)
     if args.plot:
         try:
             from .plot import summary_dashboard
         except ImportError as exc:
-            raise SystemExit(f"lvs-duty compare --plot: {exc}") from None
+            raise UsageError(f"compare --plot: {exc}") from None
         summary_dashboard(comparison).savefig(args.plot)
         print(f"wrote {args.plot}", file=out)
     return 0
@@ -92,8 +191,10 @@ def _parse_item(text: str) -> Item:
         raise ArgumentError("lvs-duty assess", "--item", "HS,VALUE[,DUTY_RATE[,QUANTITY]]", text)
     hs, value = parts[0] or None, parts[1]
     rate = parts[2] if len(parts) > 2 and parts[2] else None
-    quantity = int(parts[3]) if len(parts) > 3 and parts[3] else 1
-    return Item(hs, value, quantity=quantity, duty_rate=rate)
+    quantity = parts[3] if len(parts) > 3 and parts[3] else "1"
+    if not (quantity.isascii() and quantity.isdigit()):
+        raise ArgumentError("lvs-duty assess", "--item", "a whole number as QUANTITY", quantity)
+    return Item(hs, value, quantity=int(quantity), duty_rate=rate)
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
@@ -104,7 +205,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if not items:
         raise ArgumentError("lvs-duty assess", "--value/--item", "at least one item", "none")
     shipment = Shipment(
-        args.destination or rules.code,
+        args.destination or _destination(rules, args.date),
         args.date,
         args.currency or rules.currency,
         items,
@@ -117,7 +218,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         gift=args.gift,
         id=args.id,
     )
-    fx = {shipment.currency: Decimal(args.fx)} if args.fx else None
+    fx = {shipment.currency: args.fx} if args.fx else None
     print(assess(shipment, rules, fx=fx).explain(), file=out)
     return 0
 
@@ -237,14 +338,37 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "schema":
+        print(json.dumps(rule_file_schema(), indent=2), file=out)
+        return 0
+    if args.action == "check":
+        return _check(args, out)
     if args.action == "list" or args.code is None:
         for code in available_rules():
             rules = load_rules(code)
             periods = ", ".join(str(v.valid_from) for v in rules.versions)
-            print(f"{code:<4} {rules.name:<28} {rules.currency}  versions from {periods}", file=out)
+            line = f"{code:<4} {rules.name:<28} {rules.currency}  versions from {periods}"
+            print(_printable(line), file=out)
         return 0
-    print(show_rules(load_rules(args.code), args.date), file=out)
+    print(_printable(show_rules(load_rules(args.code), args.date)), file=out)
     return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    """``rules check FILE``: the loader's validation, then check_rules; status 1 if it fails."""
+    if args.code is None:
+        raise UsageError("rules check: expected a rule file (or bundled code) to check")
+    rules = load_rules(args.code)
+    print(
+        _printable(f"{args.code}: loads and validates ({len(rules.versions)} versions)"), file=out
+    )
+    try:
+        from .testing import check_rules
+    except ImportError:  # pragma: no cover - hypothesis is a test extra
+        raise UsageError("rules check: needs hypothesis: pip install 'lvs_duty[testing]'") from None
+    report = check_rules(rules, examples=args.examples, seed=0, on=args.date)
+    print(_printable(str(report)), file=out)
+    return 0 if report.ok else 1
 
 
 def _date(text: str) -> dt.date:
@@ -254,16 +378,34 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _count(least: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not (text.isascii() and text.isdigit()) or int(text) < least:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number >= {least}, got {_printable(repr(text), 40)}"
+            )
+        return int(text)
+
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is a UsageError (one line, status 2) rather than an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_printable(message, 300))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``lvs-duty`` (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(prog="lvs-duty", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="lvs-duty", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("compare", help="baseline vs the three GEA options over shipments")
     c.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
     c.add_argument("--shipments", help="canonical shipments CSV (default: bundled sample)")
-    c.add_argument("--n", type=int, help="use a synthetic population of N shipments instead")
-    c.add_argument("--seed", type=int, default=0, help="seed of the synthetic population")
+    c.add_argument("--n", type=_count(1), help="use a synthetic population of N shipments instead")
+    c.add_argument("--seed", type=_count(0), default=0, help="seed of the synthetic population")
     c.add_argument("--destination", help="destination of the synthetic population")
     c.add_argument("--ceiling", help="value at or below which the options apply")
     c.add_argument("--flat-rate", default=str(gea.DEFAULT_FLAT_RATE), help="option 1 rate")
@@ -292,21 +434,34 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--id")
     a.set_defaults(run=_cmd_assess)
 
-    r = sub.add_parser("rules", help="list bundled regimes, or show one")
-    r.add_argument("action", choices=("list", "show"))
-    r.add_argument("code", nargs="?")
+    r = sub.add_parser(
+        "rules",
+        help="list bundled regimes, show one, check a rule file, or print the file format",
+    )
+    r.add_argument("action", choices=("list", "show", "check", "schema"))
+    r.add_argument("code", nargs="?", help="bundled regime code or rule file")
+    r.add_argument(
+        "--examples",
+        type=_count(1),
+        default=100,
+        help="check: shipments drawn per invariant (default 100)",
+    )
     r.add_argument("--date", type=_date, help="show the version in force on this date")
     r.set_defaults(run=_cmd_rules)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run ``lvs-duty``; lvs_duty errors print as one clear message and exit with status 2."""
-    args = build_parser().parse_args(argv)
+    """Run ``lvs-duty``; every user error prints as one clear message and exits with status 2."""
     try:
+        args = build_parser().parse_args(argv)
         status: int = args.run(args, out or sys.stdout)
-    except LvsDutyError as exc:
-        print(f"lvs-duty: error: {exc}", file=sys.stderr)
+    except (LvsDutyError, UsageError) as exc:
+        print(f"lvs-duty: error: {_printable(str(exc), 2000)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that vanished or filled the disk while writing
+        where = f" {_printable(repr(exc.filename), 80)}" if exc.filename else ""
+        print(f"lvs-duty: error:{where} {exc.strerror or exc}", file=sys.stderr)
         return 2
     return status
 

@@ -27,7 +27,7 @@ from .assess import assess
 from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError, LvsDutyError
 from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
-from .money import CONTEXT, CURRENCIES, to_decimal
+from .money import CONTEXT, CURRENCIES, own_context, to_decimal
 from .rules import RuleSet
 from .shipment import Shipment
 from .tabular import frame_to_shipments, shipment_label
@@ -56,6 +56,7 @@ def _shipments(shipments: Iterable[Shipment] | pd.DataFrame) -> list[Shipment]:
     return out
 
 
+@own_context
 def compare(
     shipments: Iterable[Shipment] | pd.DataFrame | Any,
     options: Mapping[str, RuleSet],
@@ -180,6 +181,7 @@ def _unit(currency: str) -> Decimal:
     return Decimal(1).scaleb(-max(places))
 
 
+@own_context
 def summarize(
     comparison: Any,
     *,

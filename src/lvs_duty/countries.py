@@ -1,22 +1,17 @@
-"""ISO 3166-1 alpha-2 country codes, and the EU member states whose VAT the EU table keys on."""
+"""ISO 3166 country and region codes, from the maintained ``pycountry`` data, and the EU members.
+
+Country codes are ISO 3166-1 alpha-2; region codes are the part after the hyphen of an
+ISO 3166-2 subdivision code (``"ON"`` for ``CA-ON``), as customs declarations write them.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
 
-COUNTRIES: Final[frozenset[str]] = frozenset(
-    """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
-    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-    DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
-    GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
-    KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
-    MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
-    PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
-    VN VU WF WS YE YT ZA ZM ZW
-    """.split()
-)
+import pycountry
+
+COUNTRIES: Final[frozenset[str]] = frozenset(c.alpha_2 for c in pycountry.countries)
 
 EU_MEMBER_STATES: Final[frozenset[str]] = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
@@ -30,3 +25,22 @@ def is_country(code: str) -> bool:
     (True, False)
     """
     return code in COUNTRIES
+
+
+@cache
+def subdivisions(country: str) -> frozenset[str]:
+    """The first-level ISO 3166-2 region codes of a country, without the country prefix.
+
+    >>> sorted(subdivisions("CA"))[:4], len(subdivisions("CA"))
+    (['AB', 'BC', 'MB', 'NB'], 13)
+    >>> subdivisions("XX")
+    frozenset()
+    """
+    found = (
+        pycountry.subdivisions.get(country_code=country)  # type: ignore[no-untyped-call]
+        if country in COUNTRIES
+        else None
+    )
+    return frozenset(
+        s.code.split("-", 1)[1] for s in (found or ()) if getattr(s, "parent_code", None) is None
+    )

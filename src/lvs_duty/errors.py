@@ -31,6 +31,8 @@ class ReasonCode(enum.Enum):
     RULE_FILE = "rule_file"
     BAD_ARGUMENT = "bad_argument"
     BAD_ROWS = "bad_rows"
+    NOT_COVERED = "not_covered"
+    TOO_LARGE = "too_large"
 
 
 @dataclass(frozen=True)

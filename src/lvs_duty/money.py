@@ -8,10 +8,16 @@ office could meet is ever silently rounded by precision).
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final, Literal, ParamSpec, TypeVar, get_args
+
+import iso4217
+
+from .errors import ArgumentError
 
 RoundingMode = Literal[
     "ROUND_HALF_UP",
@@ -31,16 +37,67 @@ CONTEXT: Final = decimal.Context(
 )
 """The arithmetic context of every assessment: wide enough that products and sums are exact."""
 
-#: ISO 4217 currencies lvs_duty knows, with their number of minor-unit digits.
+MAX_AMOUNT: Final = Decimal("1E+18")
+"""The largest amount lvs_duty supports, in units of any currency: 10^18.
+
+Every amount of a shipment or a rule file is at most this; larger ones are refused by name. It
+keeps every product and sum exact in :data:`CONTEXT`. The frame path holds less (int64 minor
+units, every intermediate under 2**59): it flags a larger shipment for :func:`lvs_duty.assess`.
+"""
+
+MAX_QUANTITY: Final = 10**9
+"""The largest number of units on one line (a billion)."""
+
+MAX_FX: Final = Decimal(10**9)
+"""The largest exchange rate accepted (regime-currency units per unit of the shipment's)."""
+
+
+def fx_rate(function: str, currency: object, value: object) -> Decimal:
+    """A caller's exchange rate as a finite positive Decimal, or ArgumentError naming it."""
+    name = f"fx[{currency!r}]"
+    try:
+        rate = to_decimal(value, name)
+    except TypeError:
+        raise ArgumentError(
+            function, name, "a Decimal, int or str rate (not a float)", value
+        ) from None
+    except ValueError:
+        raise ArgumentError(
+            function, name, "a finite, positive rate as a decimal number", value
+        ) from None
+    if rate <= 0:
+        raise ArgumentError(function, name, "a finite, positive rate", value)
+    if rate > MAX_FX:
+        raise ArgumentError(function, name, f"a rate of at most {MAX_FX}", value)
+    return rate
+
+
+WITHDRAWN: Final = MappingProxyType({"BGN": 2, "HRK": 2})
+"""Codes withdrawn from ISO 4217 that dated rules and old shipments still need (the Bulgarian
+lev, replaced by the euro on 2026-01-01; the Croatian kuna, on 2023-01-01)."""
+
 CURRENCIES: Final = MappingProxyType(
-    {
-        "AED": 2, "AUD": 2, "BGN": 2, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
-        "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2,
-        "INR": 2, "ISK": 0, "JPY": 0, "KRW": 0, "MXN": 2, "MYR": 2, "NOK": 2, "NZD": 2,
-        "PHP": 2, "PLN": 2, "RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TRY": 2,
-        "TWD": 2, "USD": 2, "VND": 0, "ZAR": 2,
-    }
-)  # fmt: skip
+    {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None} | dict(WITHDRAWN)
+)
+"""ISO 4217 currencies (from the maintained ``iso4217`` package) and their minor-unit digits.
+
+Funds and metals without a minor unit (XAU, XDR) are left out: no parcel is valued in them.
+"""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def own_context(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a public function in :data:`CONTEXT`, never the caller's decimal context."""
+
+    @functools.wraps(function)
+    def in_context(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return in_context
 
 
 def minor_digits(currency: str) -> int:
@@ -53,8 +110,7 @@ def minor_digits(currency: str) -> int:
         return CURRENCIES[currency]
     except KeyError:
         raise ValueError(
-            f"currency: expected an ISO 4217 code lvs_duty knows ({', '.join(CURRENCIES)}), "
-            f"got {currency!r}"
+            f"currency: expected an ISO 4217 currency code, got {currency!r}"
         ) from None
 
 
@@ -196,11 +252,17 @@ def whole_units(amount: Decimal, unit: Decimal) -> int:
 __all__ = [
     "CONTEXT",
     "CURRENCIES",
+    "MAX_AMOUNT",
+    "MAX_FX",
+    "MAX_QUANTITY",
     "ROUNDING_MODES",
+    "WITHDRAWN",
     "RoundingMode",
     "from_minor",
+    "fx_rate",
     "minor_digits",
     "minor_unit",
+    "own_context",
     "quantize",
     "quantize_fraction",
     "round_fraction",

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from ._validation import problems_from
 from .errors import ArgumentError, RuleFileError
-from .money import to_decimal
+from .money import own_context, to_decimal
 from .rules import (
     Category,
     CategoryDuty,
@@ -295,6 +295,7 @@ def duty_free_vat(
     return _transform(baseline, "vat", "GEA option 3, duty-free plus VAT/GST at sale", change)
 
 
+@own_context
 def gea_options(
     baseline: RuleSet,
     *,

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -30,9 +32,10 @@ from pydantic import (
 )
 
 from ._validation import custom, problems_from
-from .errors import NotInForceError, Problem, RuleFileError
-from .money import CURRENCIES, RoundingMode, minor_unit
-from .shipment import Mode
+from .countries import COUNTRIES, subdivisions
+from .errors import NotInForceError, Problem, ReasonCode, RuleFileError, ShipmentError
+from .money import CURRENCIES, MAX_AMOUNT, RoundingMode, minor_unit
+from .shipment import HS_CHAPTERS, Mode
 
 # ---------------------------------------------------------------------------------------------
 # Field types: exact decimals only, checked with messages a rule-file author can act on.
@@ -67,6 +70,10 @@ def _money(value: object) -> Decimal:
     result = _decimal(value, what)
     if result < 0:
         raise custom("negative_amount", what, value)
+    if result > MAX_AMOUNT:
+        raise custom(
+            "amount_range", f"an amount of at most {MAX_AMOUNT} (the largest supported)", value
+        )
     return result
 
 
@@ -84,6 +91,10 @@ def _hs_prefix(value: object) -> str:
     digits = value.replace(".", "").replace(" ", "")
     if not (digits.isascii() and digits.isdigit() and 2 <= len(digits) <= 10):
         raise custom("hs_prefix", "an HS chapter, heading or subheading of 2 to 10 digits", value)
+    if digits[:2] not in HS_CHAPTERS:
+        raise custom(
+            "hs_prefix", "an HS prefix whose chapter exists (01 to 97; 77 is reserved)", value
+        )
     return digits
 
 
@@ -92,17 +103,65 @@ def _source_refs(value: object) -> object:
 
 
 def _currency(value: object) -> str:
-    if not isinstance(value, str) or value not in CURRENCIES:
-        raise custom("currency", f"an ISO 4217 currency code ({', '.join(CURRENCIES)})", value)
-    return value
+    if not isinstance(value, str) or value.strip().upper() not in CURRENCIES:
+        raise custom("currency", "an ISO 4217 currency code such as 'EUR'", value)
+    return value.strip().upper()
 
+
+def _codes(value: object, what: str, valid: Callable[[str], bool]) -> object:
+    """A condition's codes, upper-cased and checked; never empty (an empty list never matches)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise custom("codes", f"a list of {what}", value)
+    if not value:
+        raise custom(
+            "codes", f"at least one {what} (an empty list never matches; omit the key)", []
+        )
+    out = []
+    for code in value:
+        if not isinstance(code, str) or not valid(code.strip().upper()):
+            raise custom("codes", f"a list of {what}", code)
+        out.append(code.strip().upper())
+    return tuple(out)
+
+
+def _is_region(code: str) -> bool:
+    return 1 <= len(code) <= 3 and code.isascii() and code.isalnum()
+
+
+def _countries(value: object) -> object:
+    return _codes(value, "ISO 3166-1 alpha-2 country codes such as 'CN'", COUNTRIES.__contains__)
+
+
+def _regions(value: object) -> object:
+    return _codes(value, "region codes of 1 to 3 letters or digits such as 'ON'", _is_region)
+
+
+def _key(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+_MAX_TERM = 10**6  # a tax ratio's terms (Japan's 22/78): exact, and small enough for int64
 
 Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Factor = Annotated[Decimal, BeforeValidator(_factor)]
 HsPrefix = Annotated[str, BeforeValidator(_hs_prefix)]
-SourceRefs = Annotated[tuple[str, ...], BeforeValidator(_source_refs)]
+SourceRefs = Annotated[
+    tuple[str, ...], BeforeValidator(_source_refs, json_schema_input_type=str | list[str])
+]
 Currency = Annotated[str, BeforeValidator(_currency)]
+Countries = Annotated[
+    tuple[str, ...] | None,
+    BeforeValidator(_countries, json_schema_input_type=str | list[str] | None),
+]
+Regions = Annotated[
+    tuple[str, ...] | None,
+    BeforeValidator(_regions, json_schema_input_type=str | list[str] | None),
+]
 
 Measure = Literal["goods", "customs_value", "cif"]
 """What a threshold is measured on: the goods alone, the customs value, or goods + transport."""
@@ -111,6 +170,35 @@ Per = Literal["shipment", "item", "subheading", "kg", "litre", "litre_alcohol"]
 BasePart = Literal["goods", "customs_value", "duty", "shipping", "insurance"]
 Relief = Literal["exempt", "sale"]
 ExcludedFrom = Literal["duty_relief", "tax_relief", "low_value_duty", "special_duty"]
+
+
+class ReadOnlyDict(dict[str, Any]):
+    """A mapping of a frozen RuleSet: refuses every change, hashes and pickles by content."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            "RuleSet mappings are read-only: build a changed rule set instead "
+            "(RuleSet.build, model_copy(update=...) or lvs_duty.options)"
+        )
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    pop = _refuse
+    popitem = _refuse
+    clear = _refuse
+    update = _refuse
+    setdefault = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def _read_only(value: dict[str, Any]) -> dict[str, Any]:
+    return ReadOnlyDict(value)
 
 
 class _Frozen(BaseModel):
@@ -137,10 +225,10 @@ class Condition(_Frozen):
     """When a rule applies: every field given must match the shipment; an empty one always does."""
 
     mode: tuple[Mode, ...] | None = None
-    ship_from: tuple[str, ...] | None = None
-    origin: tuple[str, ...] | None = None
-    destination: tuple[str, ...] | None = None
-    region: tuple[str, ...] | None = None
+    ship_from: Countries = None
+    origin: Countries = None
+    destination: Countries = None
+    region: Regions = None
     gift: bool | None = None
 
     def describe(self) -> str:
@@ -408,7 +496,7 @@ class DutyRule(_Frozen):
 class RegionalRate(Sourced):
     """A tax rate for one region (a Canadian province) or destination (an EU member state)."""
 
-    key: str = Field(min_length=1)
+    key: Annotated[str, BeforeValidator(_key)] = Field(min_length=1)
     rate: Rate
 
 
@@ -443,10 +531,12 @@ class TaxComponent(Sourced):
                 "",
                 field="rate",
             )
-        if self.ratio is not None and (self.ratio[1] <= 0 or self.ratio[0] < 0):
+        if self.ratio is not None and not (
+            0 <= self.ratio[0] <= _MAX_TERM and 0 < self.ratio[1] <= _MAX_TERM
+        ):
             raise custom(
                 "component_ratio",
-                "a ratio [numerator >= 0, denominator > 0]",
+                f"a ratio [numerator >= 0, denominator > 0], each at most {_MAX_TERM}",
                 list(self.ratio),
                 field="ratio",
             )
@@ -491,6 +581,15 @@ class TaxRule(Sourced):
                 field="rate_key",
             )
         keys = [r.key for r in self.rates]
+        for i, key in enumerate(keys):
+            ok = key in COUNTRIES if self.rate_key == "destination" else _is_region(key)
+            if not ok:
+                what = (
+                    "an ISO 3166-1 alpha-2 country code (rate_key = 'destination')"
+                    if self.rate_key == "destination"
+                    else "a region code of 1 to 3 letters or digits (rate_key = 'region')"
+                )
+                raise custom("tax_key", what, key, field=f"rates[{i}].key")
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise custom("tax_rates", "one rate per key", ", ".join(duplicates), field="rates")
@@ -684,9 +783,13 @@ class RuleSet(_Frozen):
     name: str = Field(min_length=1)
     currency: Currency
     description: str = ""
-    sources: dict[str, Source] = Field(default_factory=dict)
+    sources: Annotated[dict[str, Source], AfterValidator(_read_only)] = Field(
+        default_factory=ReadOnlyDict
+    )
     versions: tuple[RuleVersion, ...] = Field(min_length=1)
-    category_tables: dict[str, CategoryTable] = Field(default_factory=dict)
+    category_tables: Annotated[dict[str, CategoryTable], AfterValidator(_read_only)] = Field(
+        default_factory=ReadOnlyDict
+    )
 
     @model_validator(mode="after")
     def _history_and_sources(self) -> RuleSet:
@@ -722,6 +825,96 @@ class RuleSet(_Frozen):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise RuleFileError(file, problems_from(exc, data)) from None
+
+
+def rule_file_schema() -> dict[str, Any]:
+    """The rule-file format as a JSON Schema (draft 2020-12), for editors and other tools.
+
+    It accepts every bundled file read as JSON (dates as ``YYYY-MM-DD`` strings, decimals as
+    strings or numbers). It checks shapes and types; the cross-checks (contiguous versions,
+    known source ids, codes) need the loader: ``lvs-duty rules check FILE``.
+    """
+    schema = RuleSet.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://lvs-duty.invalid/rule-file.schema.json",
+        **schema,
+        "title": "lvs_duty rule file",
+        "description": (
+            "A regime's dated duty and tax rules (data/tariff_categories/*.toml). Generated from "
+            "lvs_duty.rules.RuleSet by lvs_duty.rules.rule_file_schema()."
+        ),
+    }
+
+
+def covered_destinations(rules: RuleSet, version: RuleVersion) -> frozenset[str] | None:
+    """The destinations a version covers, or None when its rules name no country.
+
+    A rule set covers the country its code starts with (``CA``, ``CA+flat``, ``CA-draft``,
+    ``US_POSTAL_SPECIFIC``)
+    and the countries its tax is keyed on by destination (the EU member states). A user's
+    own rule set whose code names no country (``TOY``) and keys no rate by destination covers
+    any destination.
+    """
+    home = re.split(r"[+_\-]", rules.code)[0]  # "CA+flat", "US_POSTAL_SPECIFIC", "CA-draft"
+    covered = {home} if home in COUNTRIES else set()
+    tax = version.tax
+    if tax is not None and tax.rate_key == "destination" and (covered or tax.rate is None):
+        covered.update(r.key for r in tax.rates)
+    return frozenset(covered) or None
+
+
+def known_regions(rules: RuleSet, version: RuleVersion) -> frozenset[str] | None:
+    """The regions a version knows, or None when no rule of it depends on the region.
+
+    Those are the regions its rates and conditions name, and the ISO 3166-2 subdivisions of
+    the countries it covers (Quebec has no HST row but is a Canadian province).
+    """
+    conditions = [t.when for t in version.thresholds] + [s.when for s in version.duty.special]
+    conditions += [f.when for f in version.fees]
+    named = {r for c in conditions for r in (c.region or ())}
+    tax = version.tax
+    keyed = tax is not None and tax.rate_key == "region"
+    if not named and not keyed:
+        return None
+    if tax is not None and keyed:
+        named.update(r.key for r in tax.rates)
+    for country in covered_destinations(rules, version) or ():
+        named.update(subdivisions(country))
+    return frozenset(named)
+
+
+def coverage_problem(
+    rules: RuleSet, version: RuleVersion, destination: str, region: str | None
+) -> Problem | None:
+    """Why a shipment's destination or region is outside a version's rules, if it is."""
+    covered = covered_destinations(rules, version)
+    if covered is not None and destination not in covered:
+        listed = ", ".join(sorted(covered))
+        which = listed if len(covered) == 1 else f"one of {listed}"
+        return Problem(
+            "",
+            "destination",
+            f"{which} (the countries {rules.code} rules cover; assess a shipment under the "
+            "rules of its destination)",
+            repr(destination),
+        )
+    known = known_regions(rules, version)
+    if region is not None and known is not None and region not in known:
+        return Problem(
+            "",
+            "region",
+            f"one of {', '.join(sorted(known))} (the regions {rules.code} rules know)",
+            repr(region),
+        )
+    return None
+
+
+def check_coverage(rules: RuleSet, version: RuleVersion, shipment: Any) -> None:
+    """Refuse, by name, a shipment whose destination or region the version does not cover."""
+    problem = coverage_problem(rules, version, shipment.destination, shipment.region)
+    if problem is not None:
+        raise ShipmentError([problem], shipment=shipment.id or "", reason=ReasonCode.NOT_COVERED)
 
 
 def _history_problems(rules: RuleSet) -> list[Problem]:
@@ -830,4 +1023,9 @@ __all__ = [
     "TaxRule",
     "Threshold",
     "Valuation",
+    "check_coverage",
+    "coverage_problem",
+    "covered_destinations",
+    "known_regions",
+    "rule_file_schema",
 ]

@@ -9,7 +9,7 @@ code or an empty item list raises :class:`~lvs_duty.errors.ShipmentError` naming
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ._validation import custom, problems_from
 from .countries import COUNTRIES
 from .errors import AmountTypeError, ReasonCode, ShipmentError
-from .money import CURRENCIES, minor_digits
+from .money import CONTEXT, CURRENCIES, MAX_AMOUNT, MAX_QUANTITY, minor_digits
 
 Mode = Literal["post", "courier"]
 
@@ -33,6 +33,10 @@ def _amount(value: object) -> Decimal:
         raise custom("amount_syntax", "a decimal number", value) from None
     if not result.is_finite() or result < 0:
         raise custom("negative_amount", "a non-negative, finite amount", value)
+    if result > MAX_AMOUNT:
+        raise custom(
+            "amount_range", f"an amount of at most {MAX_AMOUNT} (the largest supported)", value
+        )
     return result
 
 
@@ -49,6 +53,12 @@ def _rate(value: object) -> Decimal | None:
     return result
 
 
+HS_CHAPTERS: frozenset[str] = frozenset(f"{n:02d}" for n in range(1, 98) if n != 77)
+"""The chapters of the Harmonized System: 01 to 97, chapter 77 being reserved and unused."""
+
+NO_CHAPTER = "an HS code whose chapter exists (01 to 97; 77 is reserved)"
+
+
 def _hs_code(value: object) -> str | None:
     if value is None:
         return None
@@ -57,6 +67,8 @@ def _hs_code(value: object) -> str | None:
     digits = value.replace(".", "").replace(" ", "")
     if not digits.isdigit() or not 2 <= len(digits) <= 10 or not digits.isascii():
         raise custom("hs_code", "an HS code of 2 to 10 digits (dots allowed)", value)
+    if digits[:2] not in HS_CHAPTERS:
+        raise custom("hs_code", NO_CHAPTER, value)
     return digits
 
 
@@ -72,7 +84,7 @@ def _optional_country(value: object) -> str | None:
 
 def _currency(value: object) -> str:
     if not isinstance(value, str) or value.upper() not in CURRENCIES:
-        raise custom("currency", f"an ISO 4217 currency code ({', '.join(CURRENCIES)})", value)
+        raise custom("currency", "an ISO 4217 currency code such as 'EUR'", value)
     return value.upper()
 
 
@@ -83,8 +95,10 @@ def _items(value: object) -> object:
 
 
 def _quantity(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise custom("quantity", "a whole number of units, at least 1", value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
+        raise custom(
+            "quantity", f"a whole number of units, at least 1 and at most {MAX_QUANTITY}", value
+        )
     return value
 
 
@@ -210,7 +224,7 @@ class Shipment(BaseModel):
         ]
         amounts += [(f"items[{i}]", "value", item.value) for i, item in enumerate(self.items)]
         for location, field, amount in amounts:
-            exponent = amount.normalize().as_tuple().exponent
+            exponent = amount.normalize(context=CONTEXT).as_tuple().exponent
             if isinstance(exponent, int) and -exponent > digits:
                 raise custom(
                     "amount_precision",
@@ -224,7 +238,8 @@ class Shipment(BaseModel):
     @property
     def goods_value(self) -> Decimal:
         """Total value of the goods (sum of the line values), excluding shipping and insurance."""
-        return sum((item.value for item in self.items), Decimal(0))
+        with localcontext(CONTEXT):
+            return sum((item.value for item in self.items), Decimal(0))
 
 
-__all__ = ["Item", "Mode", "Shipment"]
+__all__ = ["HS_CHAPTERS", "Item", "Mode", "Shipment"]

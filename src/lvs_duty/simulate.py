@@ -56,7 +56,7 @@ from .calibration import calibration_report, fit_profile
 from .countries import EU_MEMBER_STATES
 from .errors import ArgumentError
 from .frame.codes import categorical
-from .money import CURRENCIES
+from .money import CURRENCIES, own_context
 from .populations import EXTRA_COLUMNS, annual_totals, draw
 from .profiles import Profile, available_profiles, load_profile
 
@@ -141,6 +141,7 @@ def _decimals(units: Any, digits: int) -> Any:
     return table[codes]
 
 
+@own_context
 def population(
     n: int,
     destination: str,

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ._args import amount_arg, date_arg
 from .assess import allocate
-from .countries import COUNTRIES
+from .countries import COUNTRIES, subdivisions
 from .errors import ArgumentError
 from .money import (
     CONTEXT,
@@ -61,8 +61,10 @@ from .rules import (
     RateBandDuty,
     RuleSet,
     RuleVersion,
+    covered_destinations,
+    known_regions,
 )
-from .shipment import Item, Shipment
+from .shipment import HS_CHAPTERS, Item, Shipment
 
 DUTY_KINDS: tuple[str, ...] = ("mfn", "free", "flat", "categories", "rate_bands")
 """The duty method kinds :func:`rule_sets` can draw."""
@@ -240,9 +242,13 @@ def hs_codes(
     low = _int_arg(fn, "min_digits", min_digits, 2, 10)
     high = _int_arg(fn, "max_digits", max_digits, 2, 10)
     _interval(fn, "min_digits", low, "max_digits", high)
-    if not pool:
+    if not pool:  # a chapter that exists, then any digits
         return st.integers(low, high).flatmap(
-            lambda n: st.text("0123456789", min_size=n, max_size=n)
+            lambda n: st.builds(
+                str.__add__,
+                st.sampled_from(sorted(HS_CHAPTERS)),
+                st.text("0123456789", min_size=n - 2, max_size=n - 2),
+            )
         )
     fits = tuple(p for p in pool if len(p) <= high)
     if not fits:
@@ -428,6 +434,10 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
             required_destinations = tuple(k for k in keys if k in COUNTRIES)
         if tax.rate is None and tax.rate_key == "region":
             required_regions = tuple(k for k in keys if _is_region(k))
+    covered = covered_destinations(rules, version)
+    if covered is not None:  # a destination outside the rules is refused: draw only covered ones
+        required_destinations = tuple(sorted(covered))
+    known = known_regions(rules, version)
     destinations = {d for c in conditions for d in (c.destination or ())}
     home = rules.code.split("+")[0]
     if home in COUNTRIES:
@@ -437,6 +447,13 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
     regions = {r for c in conditions for r in (c.region or ()) if _is_region(r)}
     if tax is not None and tax.rate_key == "region":
         regions.update(k for k in keys if _is_region(k))
+    if known is not None and not required_regions and not known.issuperset(_REGIONS):
+        required_regions = tuple(sorted(regions or known))  # an unknown region is refused
+    if tax is not None and tax.rate is None and tax.rate_key == "region" and covered:
+        # every region of the country, not only those with a rate: a province the rates
+        # forget (and no default) is a flaw check_rules must be able to find
+        provinces = {r for country in covered for r in subdivisions(country)}
+        required_regions = tuple(sorted(set(required_regions) | provinces))
     common = set.intersection(*category_sets) if category_sets else set()
     # a name every category method in force knows is safe to put on an item
     amounts = [t.amount for t in targets] or [Decimal(0)]

@@ -13,12 +13,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import FrameError, Problem, RowProblem, ShipmentError
+from .money import own_context
 from .shipment import Item, Shipment
 
 SHIPMENT_COLUMNS: tuple[str, ...] = (
@@ -71,6 +73,8 @@ def plain_cell(value: Any) -> Any:
         return None if value == "" else value
     if isinstance(value, (float, np.floating)) and math.isnan(value):
         return None
+    if isinstance(value, Decimal) and value.is_nan():
+        return None  # pandas reads Decimal("NaN") as missing too: both paths agree
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
@@ -97,12 +101,20 @@ def coerce_cell(column: str, value: Any) -> Any:
     return value
 
 
+@own_context
 def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -> list[Shipment]:
     """Shipments from the canonical table, in order of first appearance of each shipment_id.
 
     Every bad cell is reported at once in a :class:`~lvs_duty.errors.FrameError` whose
     ``failure_cases`` names row, column, problem and value; no row is dropped or reordered.
     """
+    names = [str(c) for c in frame.columns]
+    twice = sorted({c for c in names if names.count(c) > 1})
+    if twice:
+        raise FrameError(
+            [RowProblem("(header)", c, "a column name used once", "repeated") for c in twice],
+            source,
+        )
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise FrameError(
@@ -117,13 +129,18 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
         )
     columns = [c for c in COLUMNS if c in frame.columns]
     groups: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    blank: list[RowProblem] = []
     for label, values in zip(
         frame.index, frame[columns].itertuples(index=False, name=None), strict=True
     ):
         row = {c: coerce_cell(c, plain_cell(v)) for c, v in zip(columns, values, strict=True)}
+        if row["shipment_id"] is None or not _hashable(row["shipment_id"]):
+            # a blank id would merge unrelated parcels into one
+            blank.append(RowProblem(label, "shipment_id", "expected a shipment id", "None"))
+            continue
         groups.setdefault(row["shipment_id"], []).append((label, row))
     shipments: list[Shipment] = []
-    cases: list[RowProblem] = []
+    cases: list[RowProblem] = blank
     for shipment_id, rows in groups.items():
         first_label, first = rows[0]
         for label, row in rows[1:]:
@@ -162,6 +179,14 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     if cases:
         raise FrameError(cases, source)
     return shipments
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _item_index(location: str) -> int | None:

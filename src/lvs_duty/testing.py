@@ -56,7 +56,9 @@ The invariants (``INVARIANTS`` holds the same text):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from random import Random
@@ -67,7 +69,7 @@ from .analysis import Measures, admitted, applicable, exact_rules, holds, measur
 from .assess import assess
 from .errors import ArgumentError, LvsDutyError
 from .explain import Assessment
-from .money import CONTEXT, minor_unit, whole_units
+from .money import CONTEXT, minor_unit, own_context, whole_units
 from .rules import RuleSet, RuleVersion, Threshold
 from .shipment import Shipment
 
@@ -613,15 +615,33 @@ def _search(
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
     )
     try:
-        found = find(
-            strategy,
-            lambda example: violation(example) is not None,
-            settings=config,
-            random=None if seed is None else Random(seed),
-        )
+        with _private_storage():
+            found = find(
+                strategy,
+                lambda example: violation(example) is not None,
+                settings=config,
+                random=None if seed is None else Random(seed),
+            )
     except NoSuchExample:
         return None
     return found, violation(found) or "violated"
+
+
+@contextmanager
+def _private_storage() -> Iterator[None]:
+    """Point hypothesis's cache (by default ``<cwd>/.hypothesis``) at a temporary directory.
+
+    A library writes nothing the caller did not ask for; the previous setting comes back after.
+    """
+    from hypothesis import configuration
+
+    before = vars(configuration).get("__hypothesis_home_directory")
+    with tempfile.TemporaryDirectory(prefix="lvs_duty-hypothesis-") as private:
+        configuration.set_hypothesis_home_dir(private)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(before)
 
 
 def _frame_path() -> Callable[..., Any] | None:
@@ -632,6 +652,7 @@ def _frame_path() -> Callable[..., Any] | None:
     return assess_frame  # type: ignore[no-any-return,unused-ignore]
 
 
+@own_context
 def check_rules(
     rules: RuleSet,
     *,

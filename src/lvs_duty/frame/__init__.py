@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ArgumentError, FrameError
-from ..money import CURRENCIES, to_decimal
+from ..money import CURRENCIES, fx_rate, own_context
 from ..rules import RuleSet
 from .batch import assess_batch
 from .codes import WHERE, categorical
@@ -80,16 +80,7 @@ def check_fx(function: str, fx: object) -> dict[str, Fraction] | None:
         raise ArgumentError(function, "fx", "a mapping of currency code to rate", type(fx).__name__)
     out: dict[str, Fraction] = {}
     for key, value in fx.items():
-        name = f"fx[{key!r}]"
-        try:
-            rate = to_decimal(value, name)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                function, name, "a Decimal, int or str rate (not a float)", value
-            ) from None
-        if rate <= 0:
-            raise ArgumentError(function, name, "a positive rate", rate)
-        out[str(key)] = Fraction(rate)
+        out[str(key)] = Fraction(fx_rate(function, key, value))
     return out
 
 
@@ -100,7 +91,7 @@ def _check(function: str, rules: object, errors: object, on: object) -> None:
         )
     if errors not in ("raise", "flag"):
         raise ArgumentError(function, "errors", "'raise' or 'flag'", errors)
-    if on is not None and not isinstance(on, dt.date):
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise ArgumentError(function, "on", "a datetime.date or None", on)
 
 
@@ -110,6 +101,7 @@ def is_dask(frame: object) -> bool:
     return module.startswith(("dask.", "dask_expr")) and hasattr(frame, "map_partitions")
 
 
+@own_context
 def assess_frame(
     frame: Any,
     rules: RuleSet,
@@ -209,6 +201,7 @@ def _decimals(units: Any, places: int) -> Any:
     return table[codes]
 
 
+@own_context
 def to_decimal_frame(result: pd.DataFrame) -> pd.DataFrame:
     """The result with exact Decimal amounts, as :func:`lvs_duty.assess` gives them.
 

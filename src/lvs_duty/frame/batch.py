@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 
-from ..rules import RuleSet
+from .._validation import shorten
+from ..errors import ArgumentError
+from ..rules import RuleSet, RuleVersion, coverage_problem
 from .input import Batch, hs_lut
 from .ints import Ints, Segments
 from .kernel import Kernel, Outcome
@@ -46,6 +49,31 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
             shown,
         )
     return out
+
+
+def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
+    """Report (and leave unassessed) shipments whose destination or region the rules do not cover.
+
+    Checked once per distinct (version, destination, region), with the scalar path's rule.
+    """
+    dest, region = batch.destination, batch.region
+    nd, nr = len(dest.values) + 1, len(region.values) + 1
+    key = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
+    inverse, combos = pd.factorize(key)  # hashing, O(n): one check per distinct combination
+    for j, combo in enumerate(combos.tolist()):
+        k, rest = divmod(combo, nd * nr)
+        k, d, r = k - 3, rest // nr - 1, rest % nr - 1
+        if k < 0 or d < 0 or not isinstance(dest.values[d], str):
+            continue
+        place = region.values[r] if r >= 0 else None
+        problem = coverage_problem(rules, rules.versions[k], dest.values[d], place)
+        if problem is None:
+            continue
+        ships = np.flatnonzero(inverse == j)
+        batch.problems.add(
+            batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
+        )
+        versions[ships] = -3
 
 
 def subset(batch: Batch, ships: Ints) -> Batch:
@@ -90,6 +118,55 @@ OVERFLOW = (
 )
 
 
+def run_isolated(
+    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+) -> Outcome:
+    """Run the kernel; if a value it cannot hold in int64 stops it, find and flag the shipments.
+
+    A shipment only the Decimal path can hold (a 19-digit rate, a 22-digit exchange rate) must
+    not make its valid neighbours fail: the batch is halved until each such shipment is alone,
+    and flagged. Past a few dozen such shipments (a rule set the frame path cannot hold), the
+    rest are flagged without more tries, so the cost stays bounded.
+    """
+    whole = _run(batch, rules, version, fx)
+    if not isinstance(whole, str):
+        return whole
+    out = Outcome.zeros(batch.size)
+    budget = 32
+    failing = [(np.arange(batch.size), whole)]  # a stack, not a recursive closure (no cycle)
+    while failing:
+        ships, failure = failing.pop()
+        if len(ships) == 1 or budget <= 0:
+            budget -= 1
+            batch.problems.add(batch.first_rows[ships], "value", OVERFLOW, shorten(failure, 120))
+            continue
+        for half in (ships[: len(ships) // 2], ships[len(ships) // 2 :]):
+            result = _run(subset(batch, half), rules, version, fx)
+            if isinstance(result, str):
+                failing.append((half, result))
+            else:
+                out.put(half, result)
+    return out
+
+
+def _run(
+    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+) -> Outcome | str:
+    """The kernel's outcome, its overflows flagged; or why int64 could not hold the batch."""
+    try:
+        kernel = Kernel(batch, rules, version, fx)
+        result = kernel.run()
+    except OverflowError as exc:
+        return str(exc)
+    except ArgumentError as exc:
+        if "int64" not in exc.expected:
+            raise  # about the rule set itself (a sub-minor quantum): the caller's to fix
+        return str(exc)
+    over = np.flatnonzero(kernel.guard.bad)
+    batch.problems.add(batch.first_rows[over], "value", OVERFLOW, "too large")
+    return result
+
+
 def assess_batch(
     batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None
 ) -> Outcome:
@@ -97,6 +174,7 @@ def assess_batch(
     out = Outcome.zeros(batch.size)
     bad = batch.problems.bad_shipments(batch.size)
     versions = version_index(batch, rules, on)
+    outside(batch, rules, versions)
     if bad.any():
         versions[bad] = -3  # already reported: not assessed
     used = np.bincount(versions + 3, minlength=len(rules.versions) + 3)[3:]
@@ -104,10 +182,7 @@ def assess_batch(
         whole = used[k] == batch.size
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
         part = batch if len(ships) == batch.size else subset(batch, ships)
-        kernel = Kernel(part, rules, rules.versions[k], fx)
-        result = kernel.run()
-        over = np.flatnonzero(kernel.guard.bad)
-        part.problems.add(part.first_rows[over], "value", OVERFLOW, "too large")
+        result = run_isolated(part, rules, rules.versions[k], fx)
         if len(ships) == batch.size:
             return result
         out.put(ships, result)

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, TypeAdapter, ValidationError
 
+from .._validation import shorten
 from ..errors import FrameError, RowProblem
-from ..money import CURRENCIES
+from ..money import CURRENCIES, MAX_QUANTITY
 from ..shipment import (
     Amount,
     Country,
@@ -43,6 +44,11 @@ FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
 })  # fmt: skip
 """Columns of the fast layout: integer minor units of the shipment currency, for simulations."""
 
+_INT64_UNITS = {d: Decimal(2**59).scaleb(-d) for d in range(5)}  # the kernel's headroom
+OVERSIZE = (
+    "expected an amount small enough for exact int64 arithmetic (under 2**59 minor units; "
+    "use lvs_duty.assess for this shipment)"
+)
 _REGION = re.compile(r"^[A-Z0-9]{1,3}$")
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "destination": TypeAdapter(Country),
@@ -141,8 +147,14 @@ def _factor(series: pd.Series) -> Coded:
         codes = series.cat.codes.to_numpy()
         uniques: list[Any] = list(series.cat.categories)
     else:
-        raw, index = pd.factorize(series, use_na_sentinel=True)
+        try:
+            raw, index = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # a list or dict in a cell: wrap it so validation refuses it by name
+            series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
+            raw, index = pd.factorize(series, use_na_sentinel=True)
         codes, uniques = raw.astype(np.int64), list(index)
+        if series.dtype == object:
+            codes, uniques = _by_type(series, codes, uniques)
     cells = [plain_cell(u) for u in uniques]
     if any(c is None for c in cells):
         keep = [i for i, c in enumerate(cells) if c is not None]
@@ -151,6 +163,48 @@ def _factor(series: pd.Series) -> Coded:
         codes = lut[codes]  # -1 indexes the trailing -1
         cells = [cells[i] for i in keep]
     return Coded(codes, cells)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class Unhashable:
+    """A cell holding a list, dict or other unhashable value: never valid, shown as itself."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+_ONE_KIND = frozenset({"string", "decimal", "integer", "floating", "boolean", "date", "empty"})
+
+
+def _by_type(series: pd.Series, codes: Any, uniques: list[Any]) -> tuple[Any, list[Any]]:
+    """Split the codes of equal cells of different types (200.0 == Decimal(200), 1 == True).
+
+    pandas factorizes by hash and equality, which would let the first cell's type decide for
+    every equal one: each cell's own type must decide.
+    """
+    if pd.api.types.infer_dtype(series, skipna=True) in _ONE_KIND:
+        return codes, uniques  # a C scan: the usual all-Decimal or all-str column costs nothing
+    types = np.fromiter(map(type, series), dtype=object, count=len(series))
+    kinds, kind_values = pd.factorize(types)
+    if len(kind_values) < 2:
+        return codes, uniques
+    present = codes >= 0
+    split, _ = pd.factorize(codes[present] * len(kind_values) + kinds[present])
+    values = series.to_numpy(dtype=object)[present]
+    _, firsts = np.unique(split, return_index=True)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    out[present] = split
+    return out, [values[i] for i in firsts.tolist()]
 
 
 def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
@@ -182,12 +236,16 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
 
 
 def _show(value: object) -> str:
-    return repr(value)
+    return shorten(repr(value))
 
 
 def _header(frame: pd.DataFrame, source: str) -> None:
     cases: list[RowProblem] = []
     columns = [str(c) for c in frame.columns]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:  # which of two 'value' columns would count is anyone's guess: refuse
+        cases = [RowProblem("(header)", c, "a column name used once", "repeated") for c in twice]
+        raise FrameError(cases, source)
     has_id = "shipment_id" in columns or frame.index.name == "shipment_id"
     for name in ("shipment_id", "destination", "date", "currency", "value"):
         present = has_id if name == "shipment_id" else name in columns
@@ -240,7 +298,11 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
                 np.cumsum(key[1:] != key[:-1], out=sid[1:])
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
             return sid, ids.to_numpy()[starts], np.zeros(len(key), dtype=bool)
-    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    try:
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    except TypeError:  # a list or dict as an id: no id at all, refused as such
+        ids = ids.map(lambda v: v if _hashable(v) else None)
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)
     values = np.asarray(uniques)
     if values.dtype.kind not in "iu":
         cells = np.empty(len(values), dtype=object)
@@ -432,7 +494,7 @@ def _amount(
         fits = np.ones(len(coded.values) + 1, dtype=bool)
         for i, v in enumerate(coded.values):
             if isinstance(v, Decimal):
-                fits[i] = digits(v) <= d
+                fits[i] = digits(v) <= d and v < _INT64_UNITS[d]
                 lut[i] = scaled(v, d) if fits[i] else 0
         here = places == d
         out[here] = lut[codes[here]]
@@ -440,8 +502,13 @@ def _amount(
         problems.add(
             where[over],
             name,
-            f"expected at most {d} decimal places for the shipment currency",
-            [repr(coded.values[c]) for c in codes[over]],
+            [
+                f"expected at most {d} decimal places for the shipment currency"
+                if digits(coded.values[c]) > d
+                else OVERSIZE
+                for c in codes[over]
+            ],
+            [_show(coded.values[c]) for c in codes[over]],
         )
     return out
 
@@ -478,14 +545,14 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
     ):
         out = series.to_numpy(dtype=np.int64)
         out = out if ordered else out[rows]
-        if out.size == 0 or int(out.min()) >= 1:
+        if out.size == 0 or (int(out.min()) >= 1 and int(out.max()) <= MAX_QUANTITY):
             return out
         out = out.copy()
-        low = np.flatnonzero(out < 1)
+        low = np.flatnonzero((out < 1) | (out > MAX_QUANTITY))
         problems.add(
             rows[low],
             "quantity",
-            "expected a whole number of units, at least 1",
+            f"expected a whole number of units, at least 1 and at most {MAX_QUANTITY}",
             [str(v) for v in out[low]],
         )
         out[low] = 1

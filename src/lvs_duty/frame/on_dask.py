@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FrameError, RowProblem
@@ -36,35 +37,53 @@ def _ids(part: pd.DataFrame) -> Any:
     return part["shipment_id"] if "shipment_id" in part.columns else part.index
 
 
-def _edges(part: pd.DataFrame, before: Any) -> Any:
-    """(first id, last id so far) of a partition; an empty one passes its predecessor's on."""
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _edges(part: pd.DataFrame, number: int, before: Any) -> Any:
+    """Check a partition against the ids of the earlier ones; return the ids seen so far.
+
+    A shipment's rows must all be in one partition: one that continues the previous partition,
+    or comes back after others, would be assessed twice with its amounts split.
+    """
+    seen: set[Any] = set() if before is None else before[1]
+    last = None if before is None else before[0]
     if len(part) == 0:
-        return None if before is None else (None, before[1])
-    ids = _ids(part)
-    return ids[0] if isinstance(ids, pd.Index) else ids.iloc[0], (
-        ids[-1] if isinstance(ids, pd.Index) else ids.iloc[-1]
-    )
-
-
-def _check_edge(part: pd.DataFrame, number: int, before: Any) -> None:
-    if before is None or len(part) == 0:
-        return
-    ids = _ids(part)
-    first = ids[0] if isinstance(ids, pd.Index) else ids.iloc[0]
-    if first == before[1]:
+        return last, seen
+    cells = [i for i in _ids(part) if _hashable(i)]  # an unhashable id is refused in the part
+    ids = pd.unique(np.asarray(cells, dtype=object)) if cells else np.asarray([], dtype=object)
+    if len(ids) == 0:
+        return last, seen
+    first = ids[0]
+    again = [i for i in ids.tolist() if i in seen]
+    if again:
+        continues = first == last
+        problem = (
+            f"all rows of a shipment in one partition: shipment {first!r} continues from an "
+            "earlier partition"
+            if continues
+            else f"all rows of a shipment in one partition: shipment {again[0]!r} also has rows "
+            "in an earlier partition"
+        )
         raise FrameError(
             [
                 RowProblem(
                     part.index[0],
                     "shipment_id",
-                    f"all rows of a shipment in one partition: shipment "
-                    f"{first!r} continues from an earlier partition (split "
-                    "with lvs_duty.frame.to_dask or index by shipment_id)",
-                    repr(first),
+                    problem + " (split with lvs_duty.frame.to_dask or index by shipment_id)",
+                    repr(first if continues else again[0]),
                 )
             ],
             f"dask partition {number}",
         )
+    seen.update(ids.tolist())
+    last_id = ids[-1]
+    return last_id, seen
 
 
 def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> Any:
@@ -76,16 +95,14 @@ def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> An
         frame.index.name == "shipment_id" and "shipment_id" not in frame.columns
     )
 
-    def guarded(part: pd.DataFrame, number: int, before: Any) -> pd.DataFrame:
-        if not known:
-            _check_edge(part, number, before)
+    def guarded(part: pd.DataFrame, checked: Any) -> pd.DataFrame:
         return run(part)
 
     outs, before = [], None
     for number, part in enumerate(parts):
-        outs.append(dask.delayed(guarded)(part, number, before))
         if not known:
-            before = dask.delayed(_edges)(part, before)
+            before = dask.delayed(_edges)(part, number, before)
+        outs.append(dask.delayed(guarded)(part, before))
     return dd.from_delayed(outs, meta=meta, verify_meta=False)
 
 
