@@ -37,7 +37,7 @@ from .shipment import (
     Quantity,
     Rate,
 )
-from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce
+from .tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, _cell, _coerce, is_id
 
 FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
     "value_minor": "value", "shipping_minor": "shipping", "insurance_minor": "insurance",
@@ -306,9 +306,9 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
     values = np.asarray(uniques)
     if values.dtype.kind not in "iu":
         cells = np.empty(len(values), dtype=object)
-        cells[:] = [None if _cell(u) is None else u for u in values]
+        cells[:] = [u if is_id(_cell(u)) else None for u in values]
         values = cells
-    absent = np.array([_cell(u) is None for u in uniques] + [False], dtype=bool)
+    absent = np.array([not is_id(_cell(u)) for u in uniques] + [False], dtype=bool)
     return codes.astype(np.int64), values, absent[codes]
 
 
