@@ -51,6 +51,7 @@ HOSTILE_CELLS: list[object] = [
     None, "", 200.0, 1.5, True, 0, -1, 10**20, 10**70, "1e17", "1E+999999", "NaN", "abc",
     D("NaN"), D("-5"), D("0.001"), D("123.456789"), "ZZ", "cn", "on", "ONT", "0N", "\x1b[2J",
     "=cmd()", "000000", "7700", "2026-13-45", dt.date(1900, 1, 1), "9" * 80, [1, 2],
+    "\ud800", "ＣＡ", "６１０９", "１２.５", "\ufeff10.00", {"a": 1}, b"CA",
 ]  # fmt: skip
 
 
@@ -75,6 +76,13 @@ def mutated_rule_files(draw: st.DrawFn) -> tuple[str, str]:
     text = "\n".join(lines)
     if draw(st.integers(0, 9)) == 0:
         text = text[: draw(st.integers(0, len(text)))]
+    if draw(st.integers(0, 9)) == 0:  # encodings: a BOM, a NUL, a lone surrogate, odd scripts
+        at = draw(st.integers(0, len(text)))
+        text = (
+            text[:at]
+            + draw(st.sampled_from(["\ufeff", "\x00", "\udcff", "ＣＡ", "١٢"]))
+            + text[at:]
+        )
     return name, text
 
 
@@ -96,16 +104,23 @@ def agree(frame: pd.DataFrame, rules: RuleSet) -> None:
     try:
         result = assess_frame(frame, rules, errors="flag")
     except LvsDutyError:
-        result = None  # a whole-table problem (header, argument): the list path must refuse too
-    ids = list(dict.fromkeys(map(_key, frame["shipment_id"]))) if result is not None else []
-    if result is not None:
-        assert len(result) == len(ids)  # nothing dropped, nothing merged
-        shown = to_decimal_frame(result)
-    for position, shipment_id in enumerate(ids if result is not None else []):
-        row = shown.iloc[position]
+        try:
+            for shipment in frame_to_shipments(frame):
+                assess(shipment, rules)
+        except LvsDutyError:
+            return  # a whole-table problem (a header, a repeated column): refused on both
+        raise AssertionError("the frame path refused a table the list path assessed") from None
+    ids = [i for i in dict.fromkeys(map(_key, frame["shipment_id"])) if i is not None]
+    shown = to_decimal_frame(result)
+    keys = [_key(v) for v in shown["shipment_id"]]
+    # nothing dropped, merged or reordered: each id once, in order of first appearance; rows
+    # without a usable id come back as refused shipments of their own
+    assert [k for k in keys if k is not None] == ids
+    for position, shipment_id in enumerate(keys):
         if shipment_id is None:
-            assert row["status"] == "error"  # refused on the list path too (a blank id)
+            assert shown.iloc[position]["status"] == "error"
             continue
+        row = shown.iloc[position]
         rows = frame[[_key(v) == shipment_id for v in frame["shipment_id"]]]
         try:
             (shipment,) = frame_to_shipments(rows)
@@ -118,13 +133,6 @@ def agree(frame: pd.DataFrame, rules: RuleSet) -> None:
         assert row["status"] == "ok", f"{shipment_id}: {row['error']}"
         for name in AMOUNTS:
             assert row[name] == getattr(expected, name), (shipment_id, name)
-    if result is None:
-        try:
-            for shipment in frame_to_shipments(frame):
-                assess(shipment, rules)
-        except LvsDutyError:
-            return
-        raise AssertionError("the frame path refused a table the list path assessed")
 
 
 def _key(value: object) -> object:
@@ -135,6 +143,10 @@ def _key(value: object) -> object:
         return None
     if value is None or value == "" or (isinstance(value, (float, D)) and value != value):
         return None
+    if isinstance(value, str) and value.encode("utf-8", "replace") != value.encode(
+        "utf-8", "surrogatepass"
+    ):
+        return None  # a lone surrogate is no id
     return value
 
 

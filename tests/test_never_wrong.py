@@ -249,3 +249,27 @@ def test_true_is_not_a_quantity_next_to_one() -> None:
     result = assess_frame(_mixed([1, True], "quantity"), lvs_duty.load_rules("CA"), errors="flag")
     assert result["status"].tolist() == ["ok", "error"]
     assert "quantity" in result["error"].iloc[1]
+
+
+# Found by the fuzz harness --------------------------------------------------------------------
+
+
+def test_a_shipment_field_written_two_ways_is_refused_on_both_paths() -> None:
+    # "false" and 0 both mean no gift, but a table that says it two ways is suspect: both
+    # paths compare the cells as read, type included
+    frame = shipments_to_frame([_ca(), _ca()]).astype(object)  # one shipment, two rows
+    frame.loc[0, "gift"], frame.loc[1, "gift"] = "false", 0
+    with pytest.raises(FrameError, match=r"gift.*the same value on every row"):
+        lvs_duty.frame_to_shipments(frame)
+    with pytest.raises(FrameError, match=r"gift.*the same value on every row"):
+        assess_frame(frame, lvs_duty.load_rules("CA"))
+
+
+def test_an_id_that_is_not_text_utf8_can_hold_is_refused_on_both_paths() -> None:
+    frame = shipments_to_frame([_ca()]).astype(object)
+    frame.loc[0, "shipment_id"] = "\ud800"
+    with pytest.raises(FrameError, match="expected a shipment id"):
+        lvs_duty.frame_to_shipments(frame)
+    result = assess_frame(frame, lvs_duty.load_rules("CA"), errors="flag")
+    assert result["status"].tolist() == ["error"]
+    assert result["shipment_id"].tolist() == [None]

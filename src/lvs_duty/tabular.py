@@ -133,8 +133,10 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     for label, values in zip(
         frame.index, frame[columns].itertuples(index=False, name=None), strict=True
     ):
-        row = {c: coerce_cell(c, plain_cell(v)) for c, v in zip(columns, values, strict=True)}
-        if row["shipment_id"] is None or not _hashable(row["shipment_id"]):
+        cells = {c: plain_cell(v) for c, v in zip(columns, values, strict=True)}
+        row = {c: coerce_cell(c, v) for c, v in cells.items()}
+        row["_cells"] = cells  # as read, for the same-value check the frame path makes
+        if not is_id(row["shipment_id"]):
             # a blank id would merge unrelated parcels into one
             blank.append(RowProblem(label, "shipment_id", "expected a shipment id", "None"))
             continue
@@ -145,7 +147,8 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
         first_label, first = rows[0]
         for label, row in rows[1:]:
             for c in SHIPMENT_COLUMNS:
-                if c in row and row[c] != first[c]:
+                mine, theirs = row["_cells"].get(c), first["_cells"].get(c)
+                if c in row and (mine != theirs or type(mine) is not type(theirs)):
                     cases.append(
                         RowProblem(
                             label,
@@ -181,10 +184,15 @@ def frame_to_shipments(frame: pd.DataFrame, *, source: str = "shipment table") -
     return shipments
 
 
-def _hashable(value: object) -> bool:
+def is_id(value: object) -> bool:
+    """Whether a cell can be a shipment id: present, hashable, and text that encodes as UTF-8."""
+    if value is None:
+        return False
     try:
         hash(value)
-    except TypeError:
+        if isinstance(value, str):
+            value.encode("utf-8")
+    except (TypeError, UnicodeEncodeError):
         return False
     return True
 

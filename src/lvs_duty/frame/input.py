@@ -35,7 +35,7 @@ from ..shipment import (
     Quantity,
     Rate,
 )
-from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, coerce_cell, plain_cell
+from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, coerce_cell, is_id, plain_cell
 from .ints import Bools, Ints, Segments, digits, scaled
 from .problems import Problems
 
@@ -306,9 +306,9 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
     values = np.asarray(uniques)
     if values.dtype.kind not in "iu":
         cells = np.empty(len(values), dtype=object)
-        cells[:] = [None if plain_cell(u) is None else u for u in values]
+        cells[:] = [u if is_id(plain_cell(u)) else None for u in values]
         values = cells
-    absent = np.array([plain_cell(u) is None for u in uniques] + [False], dtype=bool)
+    absent = np.array([not is_id(plain_cell(u)) for u in uniques] + [False], dtype=bool)
     return codes.astype(np.int64), values, absent[codes]
 
 
