@@ -140,3 +140,19 @@ def test_out_csv_neutralises_formulas(tmp_path: Path) -> None:
 def test_compare_without_a_sample_says_what_to_pass(capsys: pytest.CaptureFixture[str]) -> None:
     err = fails(capsys, "compare", "--rules", "EU")
     assert "no bundled sample shipments for EU; pass --shipments FILE.csv" in err
+
+
+def test_assess_to_a_country_the_rules_do_not_cover(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails(capsys, "assess", "--destination", "DE", "--value", "10", "--region", "ON")
+    assert "destination: expected CA (the countries CA rules cover" in err
+
+
+def test_compare_refuses_blank_shipment_ids(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "blank.csv"
+    row = ",CA,2026-03-01,CAD,10.00,0,US,ON\n"
+    path.write_text(HEADER + row + row, encoding="utf-8")
+    err = fails(capsys, "compare", "--shipments", str(path))
+    assert "row 2, column 'shipment_id': expected a shipment id" in err
+    assert "row 3, column 'shipment_id': expected a shipment id" in err
