@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -127,6 +128,28 @@ def _basket(parcels: list[Shipment]) -> Shipment:
     )
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every section of one report shares: the options, the comparison and its caption."""
+
+    baseline: RuleSet
+    chosen: dict[str, RuleSet]
+    names: dict[str, str]
+    listed: list[Shipment]
+    given: list[Shipment] | pd.DataFrame
+    table: pd.DataFrame
+    priced: CollectionCosts
+    limit: Decimal
+    edges: tuple[Decimal | int | str, ...]
+    note: str
+    on: dt.date | None
+    fx: Mapping[str, Decimal] | None
+
+    @property
+    def currency(self) -> str:
+        return self.baseline.currency
+
+
 def build_report(
     baseline: RuleSet,
     parcels: Sequence[Shipment] | pd.DataFrame,
@@ -157,9 +180,49 @@ def build_report(
     marked (default: the first parcel's dearest line). ``intervals`` (from
     :mod:`lvs_duty.uncertainty`) and ``response`` add their sections.
     """
-    fn = "build_report"
-    from . import plot
+    ctx = _context(baseline, parcels, options, population, seed, on, ceiling, costs, bands, fx)
+    body = [
+        _options_section(ctx),
+        _summary_section(ctx),
+        _breakdowns_section(ctx, by),
+        _classification_section(ctx),
+        _dashboard_section(ctx, intervals),
+    ]
+    if intervals is not None:
+        body.append(
+            _section(
+                "uncertainty",
+                "Uncertainty",
+                _table(readable(intervals, ctx.names), ctx.currency),
+                _p("Median across draws and the interval holding the central share.", "caption"),
+            )
+        )
+    if response is not None:
+        body.append(_behaviour_section(ctx, response))
+    body.append(_threshold_section(ctx, sweep, basket))
+    body.append(_assumptions_section(ctx, response))
+    heading = title or f"{baseline.name}: policy options compared"
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(heading)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{html.escape(heading)}</h1>{_p(ctx.note, 'caption')}{''.join(body)}</body></html>"
+    )
 
+
+def _context(
+    baseline: object,
+    parcels: Sequence[Shipment] | pd.DataFrame,
+    options: Mapping[str, RuleSet] | None,
+    population: str,
+    seed: int | None,
+    on: dt.date | None,
+    ceiling: Decimal | int | str | None,
+    costs: CollectionCosts | None,
+    bands: Sequence[Decimal | int | str] | None,
+    fx: Mapping[str, Decimal] | None,
+) -> _Context:
+    """Check the arguments, compare the options once and caption the population."""
+    fn = "build_report"
     if not isinstance(baseline, RuleSet):
         raise ArgumentError(fn, "baseline", "a RuleSet", type(baseline).__name__)
     priced = check_costs(fn, costs)
@@ -174,106 +237,127 @@ def build_report(
     listed = frame_to_shipments(parcels) if isinstance(parcels, pd.DataFrame) else list(parcels)
     if not listed:
         raise ArgumentError(fn, "parcels", "at least one parcel", "none")
-    currency = baseline.currency
-    names = option_names(chosen)
-    edges = tuple(bands) if bands is not None else _bands(limit)
     note = caption(
-        population=population, n=len(listed), seed=seed, on=on, ceiling=limit, currency=currency
+        population=population,
+        n=len(listed),
+        seed=seed,
+        on=on,
+        ceiling=limit,
+        currency=baseline.currency,
     )
     given: list[Shipment] | pd.DataFrame = parcels if isinstance(parcels, pd.DataFrame) else listed
     table = attach(compare(given, chosen, fx=fx), given, ("ship_from", "mode", "hs_code"))
-    summary = summarize(table, costs=priced)
-    body: list[str] = []
+    return _Context(
+        baseline=baseline,
+        chosen=chosen,
+        names=option_names(chosen),
+        listed=listed,
+        given=given,
+        table=table,
+        priced=priced,
+        limit=limit,
+        edges=tuple(bands) if bands is not None else _bands(limit),
+        note=note,
+        on=on,
+        fx=fx,
+    )
 
+
+def _options_section(ctx: _Context) -> str:
     rows = [
-        (names.get(k, k), k, r.code, r.name, str(r.versions[-1].valid_from))
-        for k, r in chosen.items()
+        (ctx.names.get(k, k), k, r.code, r.name, str(r.versions[-1].valid_from))
+        for k, r in ctx.chosen.items()
     ]
-    body.append(
-        _section(
-            "options",
-            "Options compared",
-            _table(
-                pd.DataFrame(rows, columns=["option", "key", "rules", "regime", "latest version"]),
-                currency,
-            ),
-            _p(note, "caption"),
-        )
+    columns = ["option", "key", "rules", "regime", "latest version"]
+    return _section(
+        "options",
+        "Options compared",
+        _table(pd.DataFrame(rows, columns=columns), ctx.currency),
+        _p(ctx.note, "caption"),
     )
-    body.append(
-        _section(
-            "summary",
-            f"Revenue, net revenue and burden ({currency})",
-            _table(readable(summary, names), currency),
-            _p(
-                "Net revenue is revenue less collection costs: "
-                + priced.describe()
-                + (". " + priced.note if priced.note else ""),
-                "caption",
-            ),
-        )
+
+
+def _summary_section(ctx: _Context) -> str:
+    summary = summarize(ctx.table, costs=ctx.priced)
+    priced = ctx.priced
+    return _section(
+        "summary",
+        f"Revenue, net revenue and burden ({ctx.currency})",
+        _table(readable(summary, ctx.names), ctx.currency),
+        _p(
+            "Net revenue is revenue less collection costs: "
+            + priced.describe()
+            + (". " + priced.note if priced.note else ""),
+            "caption",
+        ),
     )
+
+
+def _breakdowns_section(ctx: _Context, by: Sequence[str]) -> str:
     parts = []
     for key in by:
         if key == "value_band":
-            frame = summarize(table, by=key, bands=edges, costs=priced)
+            frame = summarize(ctx.table, by=key, bands=ctx.edges, costs=ctx.priced)
         else:
-            frame = summarize(table, by=key, costs=priced)
+            frame = summarize(ctx.table, by=key, costs=ctx.priced)
         keep = ["option", key, "shipments", "shipments_charged", "revenue", "net_revenue"]
         parts.append(f"<h3>By {html.escape(key.replace('_', ' '))}</h3>")
-        parts.append(_table(readable(frame[keep], names), currency))
-    body.append(_section("breakdowns", "Breakdowns", *parts))
-    burden = classification_burden(table, chosen, on=on)
-    body.append(
-        _section(
-            "classification",
-            "Classification burden",
-            _table(readable(burden, names), currency),
-            _p(
-                "A decision among a category table's rows is easier than among the "
-                f"{HS6_SUBHEADINGS:,} HS subheadings: bits = log2 of the alternatives "
-                "(lvs_duty.classification).",
-                "caption",
-            ),
-        )
+        parts.append(_table(readable(frame[keep], ctx.names), ctx.currency))
+    return _section("breakdowns", "Breakdowns", *parts)
+
+
+def _classification_section(ctx: _Context) -> str:
+    burden = classification_burden(ctx.table, ctx.chosen, on=ctx.on)
+    return _section(
+        "classification",
+        "Classification burden",
+        _table(readable(burden, ctx.names), ctx.currency),
+        _p(
+            "A decision among a category table's rows is easier than among the "
+            f"{HS6_SUBHEADINGS:,} HS subheadings: bits = log2 of the alternatives "
+            "(lvs_duty.classification).",
+            "caption",
+        ),
     )
+
+
+def _dashboard_section(ctx: _Context, intervals: pd.DataFrame | None) -> str:
+    from . import plot
+
     dashboard = plot.summary_dashboard(
-        table,
-        bands=edges,
-        ceiling=limit,
-        costs=priced,
+        ctx.table,
+        bands=ctx.edges,
+        ceiling=ctx.limit,
+        costs=ctx.priced,
         intervals=intervals,
-        names=names,
-        caption=note,
+        names=ctx.names,
+        caption=ctx.note,
     )
-    body.append(
-        _section(
-            "dashboard",
-            "Dashboard",
-            _png(dashboard),
-            _png(plot.burden_by_value_band(table, edges, ceiling=limit, names=names, caption=note)),
-        )
+    burden = plot.burden_by_value_band(
+        ctx.table, ctx.edges, ceiling=ctx.limit, names=ctx.names, caption=ctx.note
     )
-    if intervals is not None:
-        body.append(
-            _section(
-                "uncertainty",
-                "Uncertainty",
-                _table(readable(intervals, names), currency),
-                _p("Median across draws and the interval holding the central share.", "caption"),
-            )
-        )
-    if response is not None:
-        moved = compare_with_response(listed, chosen, response, costs=priced, fx=fx)
-        keep = ["option", "scenario", "shipments", "revenue", "net_revenue"]
-        body.append(
-            _section(
-                "behaviour",
-                "Behavioural response",
-                _table(readable(moved[keep], names), currency),
-                _p("Assumed: " + response.describe() + ".", "caption"),
-            )
-        )
+    return _section("dashboard", "Dashboard", _png(dashboard), _png(burden))
+
+
+def _behaviour_section(ctx: _Context, response: Response) -> str:
+    moved = compare_with_response(ctx.listed, ctx.chosen, response, costs=ctx.priced, fx=ctx.fx)
+    keep = ["option", "scenario", "shipments", "revenue", "net_revenue"]
+    return _section(
+        "behaviour",
+        "Behavioural response",
+        _table(readable(moved[keep], ctx.names), ctx.currency),
+        _p("Assumed: " + response.describe() + ".", "caption"),
+    )
+
+
+def _threshold_section(
+    ctx: _Context,
+    sweep: Sequence[Decimal | int | str] | None,
+    basket: Shipment | Item | None,
+) -> str:
+    from . import plot
+
+    baseline, limit = ctx.baseline, ctx.limit
     amounts = (
         list(sweep)
         if sweep is not None
@@ -282,32 +366,35 @@ def build_report(
             for k in range(9)
         ]
     )
-    curve = threshold_sweep(given, baseline, amounts, which="duty")
+    curve = threshold_sweep(ctx.given, baseline, amounts, which="duty")
     try:
-        found = notch_table(notches(baseline, basket if basket is not None else _basket(listed)))
+        found = notch_table(
+            notches(baseline, basket if basket is not None else _basket(ctx.listed))
+        )
         notch_note = f"Notches of the baseline for a one-line basket ({len(found)} found)."
     except LvsDutyError as exc:
         found, notch_note = None, f"Notches not computed: {exc}"
     figure = plot.threshold_curve(
         curve.assign(option=f"{baseline.code}, duty threshold moved"),
         found,
-        costs=None if priced.is_zero else priced,
-        caption=note,
+        costs=None if ctx.priced.is_zero else ctx.priced,
+        caption=ctx.note,
     )
-    body.append(
-        _section(
-            "threshold",
-            "Threshold sweep and notches",
-            _png(figure),
-            _table(curve[["threshold", "shipments_charged", "revenue"]], currency),
-            _p(notch_note, "caption"),
-            ""
-            if found is None
-            else _table(found[["at", "kind", "rule", "jump", "dominated_to"]], currency),
-        )
+    return _section(
+        "threshold",
+        "Threshold sweep and notches",
+        _png(figure),
+        _table(curve[["threshold", "shipments_charged", "revenue"]], ctx.currency),
+        _p(notch_note, "caption"),
+        ""
+        if found is None
+        else _table(found[["at", "kind", "rule", "jump", "dominated_to"]], ctx.currency),
     )
+
+
+def _assumptions_section(ctx: _Context, response: Response | None) -> str:
     sources: dict[str, str] = {}
-    for rules in chosen.values():
+    for rules in ctx.chosen.values():
         for sid, source in rules.sources.items():
             link = (
                 f' <a href="{html.escape(source.url)}">{html.escape(source.url)}</a>'
@@ -317,31 +404,21 @@ def build_report(
             sources.setdefault(
                 sid, f"<li>[{html.escape(sid)}] {html.escape(source.title)}{link}</li>"
             )
-    body.append(
-        _section(
-            "assumptions",
-            "Assumptions and sources",
-            _p(note),
-            _p("Collection costs: " + priced.describe() + ". " + priced.note),
-            *(_p(s) for s in priced.sources),
-            _p(
-                "Behavioural response: "
-                + (response.describe() if response is not None else "none (static comparison)")
-                + "."
-            ),
-            _p(
-                "Classification burden counts each decision under the low-value method when the "
-                "parcel is within its ceiling, else under the general method (an approximation)."
-            ),
-            "<ul>" + "".join(sources.values()) + "</ul>",
-        )
+    priced = ctx.priced
+    return _section(
+        "assumptions",
+        "Assumptions and sources",
+        _p(ctx.note),
+        _p("Collection costs: " + priced.describe() + ". " + priced.note),
+        *(_p(s) for s in priced.sources),
+        _p(
+            "Behavioural response: "
+            + (response.describe() if response is not None else "none (static comparison)")
+            + "."
+        ),
+        _p(
+            "Classification burden counts each decision under the low-value method when the "
+            "parcel is within its ceiling, else under the general method (an approximation)."
+        ),
+        "<ul>" + "".join(sources.values()) + "</ul>",
     )
-    heading = title or f"{baseline.name}: policy options compared"
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(heading)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{html.escape(heading)}</h1>{_p(note, 'caption')}{''.join(body)}</body></html>"
-    )
-
-
-__all__ = ["SECTIONS", "build_report"]
