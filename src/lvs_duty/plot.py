@@ -463,33 +463,7 @@ def burden_table(
             else _band_sums(fn, group, value, lows, highs)
         )
         for low, high, (n, worth, charges) in zip(lows, highs, sums, strict=True):
-            mean = (
-                CONTEXT.divide(charges, Decimal(n)).quantize(
-                    unit, rounding="ROUND_HALF_EVEN", context=CONTEXT
-                )
-                if n
-                else None
-            )
-            rate = (
-                CONTEXT.divide(charges, worth).quantize(
-                    Decimal("0.0001"), rounding="ROUND_HALF_EVEN", context=CONTEXT
-                )
-                if worth
-                else None
-            )
-            rows.append(
-                (
-                    option,
-                    _band_label(low, high),
-                    low or Decimal(0),
-                    high,
-                    n,
-                    worth,
-                    charges,
-                    mean,
-                    rate,
-                )
-            )
+            rows.append(_band_row(option, low, high, n, worth, charges, unit))
     return pd.DataFrame(
         rows,
         columns=[
@@ -504,6 +478,33 @@ def burden_table(
             "effective_rate",
         ],
     )
+
+
+def _band_row(
+    option: object,
+    low: Decimal | None,
+    high: Decimal | None,
+    n: int,
+    worth: Decimal,
+    charges: Decimal,
+    unit: Decimal,
+) -> tuple[Any, ...]:
+    """One row of :func:`burden_table`: the band's sums, mean charge and effective rate."""
+    mean = (
+        CONTEXT.divide(charges, Decimal(n)).quantize(
+            unit, rounding="ROUND_HALF_EVEN", context=CONTEXT
+        )
+        if n
+        else None
+    )
+    rate = (
+        CONTEXT.divide(charges, worth).quantize(
+            Decimal("0.0001"), rounding="ROUND_HALF_EVEN", context=CONTEXT
+        )
+        if worth
+        else None
+    )
+    return (option, _band_label(low, high), low or Decimal(0), high, n, worth, charges, mean, rate)
 
 
 def _draw_burden(
@@ -739,6 +740,65 @@ def _net(function: str, frame: pd.DataFrame, costs: CollectionCosts) -> list[Dec
     ]
 
 
+def _draw_sweep_option(
+    fn: str,
+    ax_rev: Axes,
+    ax_share: Axes,
+    group: pd.DataFrame,
+    colour: str,
+    name: str,
+    priced: CollectionCosts | None,
+) -> None:
+    """One option's revenue (and net revenue) and parcels-charged curves of a sweep."""
+    xs = _column(fn, "sweep", group, "threshold")
+    order = sorted(range(len(xs)), key=xs.__getitem__)
+    revenue = _column(fn, "sweep", group, "revenue")
+    charged = _counts(fn, "sweep", group, "shipments_charged")
+    x = [_f(xs[i]) for i in order]
+    ax_rev.plot(x, [_f(revenue[i]) for i in order], marker=".", color=colour, label=name)
+    if priced is not None:
+        net = _net(fn, group, priced)
+        ax_rev.plot(
+            x, [_f(net[i]) for i in order], linestyle=":", color=colour, label=f"{name}, net"
+        )
+    if "shipments" in group.columns:
+        totals = _counts(fn, "sweep", group, "shipments")
+        ys = [_f(_share(charged[i], totals[i])) for i in order]
+        ax_share.set_ylabel("Parcels charged (% of parcels)")
+    else:
+        ys = [float(charged[i]) for i in order]
+        ax_share.set_ylabel("Parcels charged (count)")
+        ax_share.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_share.plot(x, ys, marker=".", color=colour, label=name)
+
+
+def _draw_notch_marks(
+    marks: list[tuple[str, Decimal]], currency: str, axes: tuple[Axes, Axes]
+) -> list[str]:
+    """Dashed, numbered notch lines on both panels; the numbered labels for the footer."""
+    for ax in axes:
+        for number, (_label, at) in enumerate(marks, start=1):
+            ax.axvline(_f(at), color="0.4", linestyle="--", linewidth=1)
+            ax.annotate(
+                str(number),
+                (_f(at), 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2 + 9 * ((number - 1) % 3)),  # three levels: close notches stay apart
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize="x-small",
+                color="0.3",
+            )
+        ax.set_xlabel(f"Threshold ({currency})")
+        ax.legend(loc="best", fontsize="x-small")
+    keys = []
+    for number, (label, at) in enumerate(marks, start=1):
+        short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
+        keys.append(f"{number}: {currency} {at:,} {short}")
+    return keys
+
+
 def threshold_curve(
     sweep: pd.DataFrame,
     notches: Iterable[Decimal | int | str]
@@ -802,47 +862,8 @@ def threshold_curve(
         frame.groupby("option", sort=False) if "option" in frame.columns else [("revenue", frame)]
     )
     for k, (option, group) in enumerate(groups):
-        xs = _column(fn, "sweep", group, "threshold")
-        order = sorted(range(len(xs)), key=xs.__getitem__)
-        revenue = _column(fn, "sweep", group, "revenue")
-        charged = _counts(fn, "sweep", group, "shipments_charged")
-        colour, name = f"C{k}", str(option)
-        x = [_f(xs[i]) for i in order]
-        ax_rev.plot(x, [_f(revenue[i]) for i in order], marker=".", color=colour, label=name)
-        if priced is not None:
-            net = _net(fn, group, priced)
-            ax_rev.plot(
-                x, [_f(net[i]) for i in order], linestyle=":", color=colour, label=f"{name}, net"
-            )
-        if "shipments" in group.columns:
-            totals = _counts(fn, "sweep", group, "shipments")
-            ys = [_f(_share(charged[i], totals[i])) for i in order]
-            ax_share.set_ylabel("Parcels charged (% of parcels)")
-        else:
-            ys = [float(charged[i]) for i in order]
-            ax_share.set_ylabel("Parcels charged (count)")
-            ax_share.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_share.plot(x, ys, marker=".", color=colour, label=name)
-    keys = []
-    for ax in (ax_rev, ax_share):
-        for number, (_label, at) in enumerate(marks, start=1):
-            ax.axvline(_f(at), color="0.4", linestyle="--", linewidth=1)
-            ax.annotate(
-                str(number),
-                (_f(at), 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2 + 9 * ((number - 1) % 3)),  # three levels: close notches stay apart
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize="x-small",
-                color="0.3",
-            )
-        ax.set_xlabel(f"Threshold ({currency})")
-        ax.legend(loc="best", fontsize="x-small")
-    for number, (label, at) in enumerate(marks, start=1):
-        short = label if len(label) <= _MARK_CHARS else label[: _MARK_CHARS - 1] + "…"
-        keys.append(f"{number}: {currency} {at:,} {short}")
+        _draw_sweep_option(fn, ax_rev, ax_share, group, f"C{k}", str(option), priced)
+    keys = _draw_notch_marks(marks, currency, (ax_rev, ax_share))
     ax_rev.axhline(0, color="0.6", linewidth=0.8)
     cost_text = "" if priced is None else " (dotted: net of collection costs)"
     ax_rev.set_ylabel(f"Revenue ({currency})")
