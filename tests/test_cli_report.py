@@ -1,0 +1,63 @@
+"""`lvs-duty report`: one self-contained HTML file, parsed back."""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from lvs_duty.cli import main
+from lvs_duty.report import SECTIONS
+
+pytest.importorskip("matplotlib")
+
+
+class _Page(HTMLParser):
+    """Section ids, embedded images and the title of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.images: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "section" and found.get("id"):
+            self.sections.append(str(found["id"]))
+        if tag == "img":
+            self.images.append(str(found.get("src", "")))
+        self._in_title = tag == "title"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+
+def test_report_writes_a_self_contained_html_file(tmp_path: Path) -> None:
+    page_file = tmp_path / "report.html"
+    out = io.StringIO()
+    argv = ["report", "--rules", "CA", "--n", "300", "--seed", "2", "--date", "2026-03-01"]
+    assert main([*argv, "--cost-parcel", "0.25", "--out", str(page_file)], out=out) == 0
+    assert f"wrote {page_file}" in out.getvalue()
+    text = page_file.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    # no uncertainty or behaviour section unless asked for
+    assert page.sections == [s for s in SECTIONS if s not in ("uncertainty", "behaviour")]
+    assert page.title == "Canada: policy options compared"
+    assert len(page.images) >= 3
+    assert all(src.startswith("data:image/png;base64,") for src in page.images)
+    assert "seed 2" in text
+    assert "CAD 0.25 per parcel processed" in text
+
+
+def test_report_needs_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--rules", "CA"], out=io.StringIO()) == 2
+    assert "--out" in capsys.readouterr().err
