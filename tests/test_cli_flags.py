@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lvs_duty import compare, load_rules, summarize
+from lvs_duty import cli, compare, load_rules, summarize
 from lvs_duty.cli import build_parser, main
 from lvs_duty.options import gea_options
+from lvs_duty.progress import compare_with_progress
 from lvs_duty.regime_population import population_for
 
 
@@ -103,6 +105,18 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(
     assert capsys.readouterr().err == ""
     run("compare", "--n", "50", "--no-progress")
     assert capsys.readouterr().err == ""
+
+
+def test_progress_asked_for_draws_a_bar(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # small chunks so that 300 parcels make several steps
+    monkeypatch.setattr(cli, "compare_with_progress", partial(compare_with_progress, chunk=100))
+    quiet = run("compare", "--n", "300", "--seed", "1", "--date", "2026-03-01", "--no-progress")
+    assert capsys.readouterr().err == ""
+    loud = run("compare", "--n", "300", "--seed", "1", "--date", "2026-03-01", "--progress")
+    assert "compare: 100%" in capsys.readouterr().err
+    assert loud == quiet  # the bar changes nothing printed on stdout
 
 
 def test_cost_flags_price_collection() -> None:

@@ -61,3 +61,19 @@ def test_report_writes_a_self_contained_html_file(tmp_path: Path) -> None:
 def test_report_needs_out(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--rules", "CA"], out=io.StringIO()) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_report_with_seeds_adds_intervals(tmp_path: Path) -> None:
+    page_file = tmp_path / "mx.html"
+    argv = ["report", "--rules", "MX", "--n", "200", "--seeds", "3", "--out", str(page_file)]
+    assert main(argv, out=io.StringIO()) == 0
+    page = _Page()
+    page.feed(page_file.read_text(encoding="utf-8"))
+    assert "uncertainty" in page.sections
+
+
+def test_seeds_need_synthetic_parcels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sample = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "ca_shipments.csv")
+    argv = ["report", "--shipments", sample, "--seeds", "3", "--out", str(tmp_path / "r.html")]
+    assert main(argv, out=io.StringIO()) == 2
+    assert "--seeds: expected synthetic parcels" in capsys.readouterr().err

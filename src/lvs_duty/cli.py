@@ -361,6 +361,26 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except ImportError as exc:  # pragma: no cover - matplotlib is the plot extra
         raise UsageError(f"report: {exc}: pip install 'lvs_duty[plot]'") from None
     low = opts["flat_rate"].versions[-1].duty.low_value
+    spread = None
+    if args.seeds is not None:
+        if args.shipments is not None or args.profile is not None:
+            raise UsageError("--seeds: expected synthetic parcels (not --shipments or --profile)")
+        from .uncertainty import across_seeds
+
+        def draw(seed: int) -> pd.DataFrame:
+            frame, _ = population_for(
+                baseline,
+                args.n,
+                seed=seed,
+                destination=args.destination,
+                on=on,
+                fx=fx,
+                layout="minor",
+            )
+            return frame
+
+        seeds = range(args.seed, args.seed + args.seeds)
+        spread = across_seeds(draw, opts, seeds, costs=costs, fx=fx)
     text = build_report(
         baseline,
         parcels,
@@ -372,6 +392,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         costs=costs,
         title=args.title,
         fx=fx,
+        intervals=spread,
     )
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
@@ -609,7 +630,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(_printable(message, 300))
 
 
-def _population_flags(p: argparse.ArgumentParser, default_n: str) -> None:
+def _population_flags(p: argparse.ArgumentParser, default_n: str, *, progress: bool) -> None:
     """The flags that choose the parcels, shared by compare and report."""
     p.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
     p.add_argument(
@@ -681,12 +702,13 @@ def _population_flags(p: argparse.ArgumentParser, default_n: str) -> None:
         help="published unit costs: cbp-postal-2025 is CBP's USD 8.55 per postal shipment, "
         "per border collection event (US regimes)",
     )
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on stderr (default: only when stderr is a terminal)",
-    )
+    if progress:
+        p.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress bar on stderr (default: only when stderr is a terminal)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -701,7 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare a regime (the baseline) with the three GEA options over parcels "
         "and print revenue, net revenue, burden and workload per option.",
     )
-    _population_flags(c, "use N synthetic parcels fitted to the rules instead of the sample")
+    _population_flags(
+        c, "use N synthetic parcels fitted to the rules instead of the sample", progress=True
+    )
     c.add_argument("--out", metavar="FILE", help="write the per-shipment comparison to this CSV")
     c.add_argument(
         "--plot", metavar="FILE", help="write a summary figure to this PNG (needs lvs_duty[plot])"
@@ -715,7 +739,14 @@ def build_parser() -> argparse.ArgumentParser:
         "options, net revenue, breakdowns, classification burden, dashboard, threshold sweep, "
         "notches, assumptions and sources (needs lvs_duty[plot]).",
     )
-    _population_flags(rep, "number of synthetic parcels (default 2000)")
+    _population_flags(rep, "number of synthetic parcels (default 2000)", progress=False)
+    rep.add_argument(
+        "--seeds",
+        type=_count(2),
+        metavar="K",
+        help="add intervals: the figures across K synthetic populations (seeds SEED to "
+        "SEED+K-1), median and central 90%%",
+    )
     rep.add_argument(
         "--title", metavar="TEXT", help="title of the report (default: the regime's name)"
     )
