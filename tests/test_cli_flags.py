@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import shlex
 from functools import partial
 from pathlib import Path
 
@@ -163,3 +164,19 @@ def test_out_keeps_decimal_amounts(tmp_path: Path) -> None:
     assert len(table) == 4 * 30
     assert "effective_rate" in table.columns
     assert all("." in v for v in table["total"])
+
+
+def test_every_readme_command_line_example_parses() -> None:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = text[text.index("## Command line") :]
+    block = section[section.index("```bash") : section.index("```\n", 10)]
+    commands = block.replace("\\\n", " ").splitlines()[1:]
+    parser = build_parser()
+    parsed = 0
+    for line in commands:
+        words = shlex.split(line.split("#")[0])
+        if words[:1] != ["lvs-duty"] or words[1:2] in (["--version"], []) or "--help" in words:
+            continue
+        parser.parse_args(words[1:])
+        parsed += 1
+    assert parsed >= 10
