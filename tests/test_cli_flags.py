@@ -180,3 +180,17 @@ def test_every_readme_command_line_example_parses() -> None:
         parser.parse_args(words[1:])
         parsed += 1
     assert parsed >= 10
+
+
+def test_a_date_outside_the_rules_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails(capsys, "compare", "--rules", "TR", "--n", "10", "--date", "2026-05-01")
+    assert "--date: expected a date inside the rules' versions (2024-08-21 to 2026-02-06" in err
+
+
+def test_a_destination_the_rules_do_not_cover_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    err = fails(capsys, "compare", "--rules", "EU", "--n", "10", "--destination", "US")
+    assert "--destination: expected one of AT, BE" in err
+    assert "(the countries EU rules cover), got US" in err
+    assert "destination FR" in run("compare", "--rules", "EU", "--n", "10", "--destination", "fr")

@@ -148,15 +148,23 @@ def _population(
         if args.profile is not None:
             what = f"profile {args.profile}, seed {args.seed}"
             return _profile_population(args, n, layout), what, args.date
-        frame, chosen = population_for(
-            rules,
-            n,
-            seed=args.seed,
-            destination=args.destination,
-            on=args.date,
-            fx=fx,
-            layout=layout,
-        )
+        try:
+            frame, chosen = population_for(
+                rules,
+                n,
+                seed=args.seed,
+                destination=args.destination.upper() if args.destination else None,
+                on=args.date,
+                fx=fx,
+                layout=layout,
+            )
+        except ArgumentError as exc:
+            flag = {"on": "--date", "destination": "--destination"}.get(exc.argument)
+            if flag is None:
+                raise
+            raise UsageError(
+                f"{flag}: expected {exc.expected}, got {_printable(str(exc.got), 40)}"
+            ) from None
         said = "; ".join(chosen.notes)
         what = f"synthetic, seed {args.seed}, {chosen.describe()}" + (f" ({said})" if said else "")
         return frame, what, chosen.date

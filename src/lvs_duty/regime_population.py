@@ -98,6 +98,9 @@ def fit(
         periods = ", ".join(v.period for v in rules.versions)
         raise ArgumentError("fit", "on", f"a date inside the rules' versions ({periods})", on)
     covered = covered_destinations(rules, version)
+    if destination is not None and covered is not None and destination not in covered:
+        expected = f"one of {', '.join(sorted(covered))} (the countries {rules.code} rules cover)"
+        raise ArgumentError("fit", "destination", expected, destination)
     if destination is None:
         if covered is None:
             destination = rules.code.split("+")[0].split("_")[0]
