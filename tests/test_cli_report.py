@@ -77,3 +77,36 @@ def test_seeds_need_synthetic_parcels(capsys: pytest.CaptureFixture[str], tmp_pa
     argv = ["report", "--shipments", sample, "--seeds", "3", "--out", str(tmp_path / "r.html")]
     assert main(argv, out=io.StringIO()) == 2
     assert "--seeds: expected synthetic parcels" in capsys.readouterr().err
+
+
+def test_report_flags_for_breakdowns_bands_and_response(tmp_path: Path) -> None:
+    page_file = tmp_path / "b.html"
+    argv = ["report", "--n", "60", "--bands", "20,40,150", "--by", "value_band,mode"]
+    argv += ["--bunching", "0.5", "--out", str(page_file)]
+    assert main(argv, out=io.StringIO()) == 0
+    text = page_file.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert "behaviour" in page.sections
+    assert "<h3>By value band</h3><" in text
+    assert "<h3>By mode</h3>" in text
+    assert "<h3>By ship from</h3>" not in text
+    assert "50% of parcels in a dominated band bunch at the notch" in text
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--bunching", "2", "--bunching: expected a share between 0 and 1, got '2'"),
+        ("--bands", "40,20", "--bands: expected increasing amounts separated by commas"),
+        ("--by", "region", "--by: expected keys from value_band, ship_from, mode, hs_chapter"),
+    ],
+)
+def test_bad_report_flags_are_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flag: str, value: str, said: str
+) -> None:
+    assert main(["report", flag, value, "--out", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert said in err
+    assert not (tmp_path / "x.html").exists()

@@ -23,6 +23,7 @@ import pandas as pd
 from . import __version__
 from . import options as gea
 from .assess import assess
+from .behaviour import Response
 from .compare import summarize
 from .costs import CBP_POSTAL_2025, NO_COSTS, CollectionCosts
 from .errors import ArgumentError, LvsDutyError
@@ -358,6 +359,9 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """``lvs-duty report``: a thin wrapper over lvs_duty.report.build_report."""
     _writable("--out", args.out)
     fx = _fx(args.fx)
+    response = _response(args)
+    edges = _amounts("--bands", args.bands) if args.bands else None
+    by = _breakdowns(args.by) if args.by else _BREAKDOWNS
     baseline = load_rules(args.rules)
     costs = _costs(args, baseline.currency)
     opts, assumed = _options(baseline, args)
@@ -401,10 +405,59 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         title=args.title,
         fx=fx,
         intervals=spread,
+        response=response,
+        bands=edges,
+        by=by,
     )
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
     return 0
+
+
+def _amounts(flag: str, text: str) -> list[Decimal]:
+    """A comma-separated list of exact, increasing, non-negative amounts."""
+    try:
+        values = [Decimal(part.strip()) for part in text.split(",")]
+    except InvalidOperation:
+        values = []
+    good = values and all(v.is_finite() and v >= 0 for v in values)
+    if not good or values != sorted(set(values)):
+        raise UsageError(
+            f"{flag}: expected increasing amounts separated by commas, e.g. 20,40,150, "
+            f"got {_printable(repr(text), 60)}"
+        )
+    return values
+
+
+_BREAKDOWNS = ("value_band", "ship_from", "mode", "hs_chapter")
+
+
+def _breakdowns(text: str) -> tuple[str, ...]:
+    keys = tuple(part.strip() for part in text.split(","))
+    if not keys or any(k not in _BREAKDOWNS for k in keys):
+        raise UsageError(
+            f"--by: expected keys from {', '.join(_BREAKDOWNS)} separated by commas, "
+            f"got {_printable(repr(text), 60)}"
+        )
+    return keys
+
+
+def _response(args: argparse.Namespace) -> Response | None:
+    """The behavioural response the flags state, or None for a static report."""
+    shares = {
+        name: getattr(args, name)
+        for name in ("bunching", "undervaluation", "declared_fraction", "splitting")
+        if getattr(args, name) is not None
+    }
+    if not shares:
+        return None
+    try:
+        return Response(**{k: v.strip() for k, v in shares.items()}, seed=args.seed)
+    except ArgumentError as exc:
+        flag = "--" + exc.argument.replace("_", "-")
+        raise UsageError(
+            f"{flag}: expected {exc.expected}, got {_printable(repr(exc.got), 40)}"
+        ) from None
 
 
 def _parse_item(text: str) -> Item:
@@ -755,6 +808,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="add intervals: the figures across K synthetic populations (seeds SEED to "
         "SEED+K-1), median and central 90%%",
     )
+    rep.add_argument(
+        "--bands",
+        metavar="A,B,...",
+        help="value band edges, e.g. 20,40,150,500 (default: a fifth, two fifths, one, two and "
+        "four times the ceiling)",
+    )
+    rep.add_argument(
+        "--by",
+        metavar="KEY,...",
+        help="breakdowns, from value_band, ship_from, mode, hs_chapter (default: all four)",
+    )
+    for flag, what in (
+        ("bunching", "share of parcels in a dominated band that bunch at the notch"),
+        ("undervaluation", "share of parcels declared below their value"),
+        ("declared-fraction", "fraction of value the undervalued parcels declare (default 1)"),
+        ("splitting", "share of the parcels a split makes cheaper that are split"),
+    ):
+        rep.add_argument(
+            f"--{flag}",
+            metavar="SHARE",
+            help=f"behavioural response, an assumption: {what}, in [0, 1] (default 0)",
+        )
     rep.add_argument(
         "--title", metavar="TEXT", help="title of the report (default: the regime's name)"
     )
