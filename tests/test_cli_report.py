@@ -82,7 +82,7 @@ def test_seeds_need_synthetic_parcels(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_report_flags_for_breakdowns_bands_and_response(tmp_path: Path) -> None:
     page_file = tmp_path / "b.html"
     argv = ["report", "--n", "60", "--bands", "20,40,150", "--by", "value_band,mode"]
-    argv += ["--bunching", "0.5", "--out", str(page_file)]
+    argv += ["--bunching", "0.5", "--sweep", "0,75,150,300", "--out", str(page_file)]
     assert main(argv, out=io.StringIO()) == 0
     text = page_file.read_text(encoding="utf-8")
     page = _Page()
@@ -92,6 +92,9 @@ def test_report_flags_for_breakdowns_bands_and_response(tmp_path: Path) -> None:
     assert "<h3>By mode</h3>" in text
     assert "<h3>By ship from</h3>" not in text
     assert "50% of parcels in a dominated band bunch at the notch" in text
+    sweep = text[text.index('<section id="threshold"') :]
+    sweep = sweep[: sweep.index("</table>")]
+    assert sweep.count("<tr>") == 1 + 4  # the header and the four thresholds asked for
 
 
 @pytest.mark.parametrize(
@@ -99,6 +102,7 @@ def test_report_flags_for_breakdowns_bands_and_response(tmp_path: Path) -> None:
     [
         ("--bunching", "2", "--bunching: expected a share between 0 and 1, got '2'"),
         ("--bands", "40,20", "--bands: expected increasing amounts separated by commas"),
+        ("--sweep", "a,b", "--sweep: expected increasing amounts separated by commas"),
         ("--by", "region", "--by: expected keys from value_band, ship_from, mode, hs_chapter"),
     ],
 )

@@ -362,6 +362,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     response = _response(args)
     edges = _amounts("--bands", args.bands) if args.bands else None
     by = _breakdowns(args.by) if args.by else _BREAKDOWNS
+    sweep = _amounts("--sweep", args.sweep) if args.sweep else None
     baseline = load_rules(args.rules)
     costs = _costs(args, baseline.currency)
     opts, assumed = _options(baseline, args)
@@ -408,6 +409,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         response=response,
         bands=edges,
         by=by,
+        sweep=sweep,
     )
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
@@ -813,6 +815,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,...",
         help="value band edges, e.g. 20,40,150,500 (default: a fifth, two fifths, one, two and "
         "four times the ceiling)",
+    )
+    rep.add_argument(
+        "--sweep",
+        metavar="A,B,...",
+        help="duty thresholds of the sweep, e.g. 0,50,100,150 (default: 0 to twice the "
+        "ceiling in eighths)",
     )
     rep.add_argument(
         "--by",
