@@ -13,21 +13,30 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 import pandas as pd
 
+from . import __version__
 from . import options as gea
 from .assess import assess
-from .compare import compare, summarize
+from .behaviour import Response
+from .compare import summarize
+from .costs import CBP_POSTAL_2025, NO_COSTS, CollectionCosts
 from .errors import ArgumentError, LvsDutyError
+from .frame import to_decimal_frame
 from .loading import available_rules, load_rules
+from .money import CURRENCIES
+from .progress import compare_with_progress
+from .regime_population import population_for
 from .rules import RuleSet, RuleVersion, Sourced, covered_destinations, rule_file_schema
 from .shipment import Item, Shipment
 from .show import field_lines
-from .tabular import read_shipments_csv
+from .simulate import Layout
+from .tabular import read_shipments_csv, shipments_to_frame
 
 
 class UsageError(Exception):
@@ -36,6 +45,9 @@ class UsageError(Exception):
 
 BYTES_PER_SHIPMENT = 2048
 """Memory a synthetic shipment takes through compare (about 1.6 KB measured at 20,000)."""
+
+COST_PRESETS: dict[str, CollectionCosts] = {"cbp-postal-2025": CBP_POSTAL_2025}
+"""Named sets of published unit costs for --cost-preset (lvs_duty.costs)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,7 +64,10 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells a spreadsheet would run as a formula start with a quote."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        dtype = out[column].dtype
+        if pd.api.types.is_object_dtype(dtype) or isinstance(
+            dtype, (pd.CategoricalDtype, pd.StringDtype)
+        ):
             out[column] = [
                 "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
                 for v in out[column]
@@ -109,28 +124,85 @@ def _sample_path(code: str) -> Path | None:
     return checkout if checkout.is_file() else None
 
 
-def _population(rules: RuleSet, args: argparse.Namespace) -> list[Shipment] | pd.DataFrame:
+def _population(
+    rules: RuleSet,
+    args: argparse.Namespace,
+    fx: dict[str, Decimal] | None,
+    layout: Layout = "minor",
+) -> tuple[pd.DataFrame, str, dt.date | None]:
+    """The parcels to compare as a table, a line saying what they are, and their date."""
     if args.shipments:
-        return _shipments_file(args.shipments)
-    if args.n is not None:
-        from .simulate import population
-
-        need = args.n * BYTES_PER_SHIPMENT
+        parcels = _shipments_file(args.shipments)
+        return (
+            shipments_to_frame(parcels),
+            f"{len(parcels)} shipments from {args.shipments}",
+            args.date,
+        )
+    if args.n is not None or args.profile is not None:
+        n = 20_000 if args.n is None else args.n
+        need = n * BYTES_PER_SHIPMENT
         if need > _memory():
             raise UsageError(
-                f"--n: {args.n} shipments need about {need / 1e9:,.1f} GB of memory; this "
+                f"--n: {n} shipments need about {need / 1e9:,.1f} GB of memory; this "
                 f"machine has {_memory() / 1e9:,.1f} GB: expected a smaller --n"
             )
-        destination = args.destination or _destination(rules, rules.versions[-1].valid_from)
-        frame: pd.DataFrame = population(args.n, destination, seed=args.seed)
-        return frame
+        if args.profile is not None:
+            what = f"profile {args.profile}, seed {args.seed}"
+            return _profile_population(args, n, layout), what, args.date
+        try:
+            frame, chosen = population_for(
+                rules,
+                n,
+                seed=args.seed,
+                destination=args.destination.upper() if args.destination else None,
+                on=args.date,
+                fx=fx,
+                layout=layout,
+            )
+        except ArgumentError as exc:
+            flag = {"on": "--date", "destination": "--destination"}.get(exc.argument)
+            if flag is None:
+                raise
+            raise UsageError(
+                f"{flag}: expected {exc.expected}, got {_printable(str(exc.got), 40)}"
+            ) from None
+        said = "; ".join(chosen.notes)
+        what = f"synthetic, seed {args.seed}, {chosen.describe()}" + (f" ({said})" if said else "")
+        return frame, what, chosen.date
     sample = _sample_path(rules.code.split("+")[0])
     if sample is None:
         raise UsageError(
             f"compare: no bundled sample shipments for {rules.code}; "
             "pass --shipments FILE.csv (or --n N for a synthetic population)"
         )
-    return read_shipments_csv(sample)
+    parcels = read_shipments_csv(sample)
+    return shipments_to_frame(parcels), f"{len(parcels)} bundled sample shipments", args.date
+
+
+def _profile_population(args: argparse.Namespace, n: int, layout: Layout) -> pd.DataFrame:
+    """A calibrated profile's parcels (lvs_duty.simulate profiles), in the fast layout."""
+    from .simulate import available_profiles, load_profile, population
+
+    known = available_profiles()
+    if args.profile not in known and not Path(args.profile).is_file():
+        raise UsageError(
+            f"--profile: expected one of {', '.join(known)} or a profile file, "
+            f"got {_printable(repr(args.profile), 80)}"
+        )
+    profile = load_profile(args.profile)
+    frame: pd.DataFrame = population(
+        n, profile.market, seed=args.seed, date=args.date, layout=layout, profile=profile
+    )
+    # SCHEDULE HOOK (schedint): profile parcels carry no duty_rate; rates come from a tariff
+    # schedule by HS code. When compare takes ``schedule=``, pass ``--schedule`` through here
+    # (and to compare in _cmd_compare) instead of refusing.
+    schedule = getattr(args, "schedule", None)
+    if schedule is None:
+        raise UsageError(
+            f"--profile: the {args.profile} parcels carry no MFN duty rates (they come from a "
+            "tariff schedule by HS code): expected --schedule with it"
+        )
+    return frame
 
 
 def _memory() -> int:
@@ -153,16 +225,109 @@ def _destination(rules: RuleSet, on: dt.date) -> str:
     )
 
 
+def _fx(values: list[str] | None) -> dict[str, Decimal] | None:
+    """``--fx CUR=RATE`` (repeatable): regime-currency units per unit of CUR, exact."""
+    if not values:
+        return None
+    rates: dict[str, Decimal] = {}
+    for text in values:
+        cur, sep, rate = text.partition("=")
+        cur = cur.strip().upper()
+        shown = _printable(repr(text), 60)
+        if not sep or cur not in CURRENCIES:
+            raise UsageError(f"--fx: expected CUR=RATE with an ISO 4217 code as CUR, got {shown}")
+        try:
+            value = Decimal(rate.strip())
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value <= 0:
+            raise UsageError(f"--fx: expected a positive decimal rate for {cur}, got {shown}")
+        if cur in rates:
+            raise UsageError(f"--fx: {cur} given twice")
+        rates[cur] = value
+    return rates
+
+
+def _options(baseline: RuleSet, args: argparse.Namespace) -> tuple[dict[str, RuleSet], str]:
+    """The GEA options, with the defaults a regime without a threshold or a tax needs."""
+    said = []
+    ceiling = args.ceiling
+    if ceiling is None:
+        try:
+            gea.default_ceiling(baseline)
+        except LvsDutyError:
+            specials = [s.ceiling for s in baseline.versions[-1].duty.special if s.ceiling]
+            if not specials:
+                raise UsageError(
+                    f"--ceiling: {baseline.code} has no threshold or ceiling to default to: "
+                    "expected --ceiling AMOUNT"
+                ) from None
+            ceiling = str(min(specials))
+            said.append(f"ceiling {ceiling}: the lowest special-duty ceiling (no threshold)")
+    vat_rate = args.vat_rate
+    if vat_rate is None and any(v.tax is None for v in baseline.versions):
+        vat_rate = "0"
+        said.append("option 3 VAT/GST rate 0: the baseline collects no tax (--vat-rate)")
+    opts = gea.gea_options(baseline, ceiling=ceiling, flat=args.flat_rate, vat_rate=vat_rate)
+    return opts, "; ".join(said)
+
+
+def _costs(args: argparse.Namespace, currency: str) -> CollectionCosts:
+    """--cost-preset, then --cost-border/--cost-classification/--cost-parcel over it."""
+    base = NO_COSTS
+    if args.cost_preset is not None:
+        base = COST_PRESETS[args.cost_preset]
+        if base.currency is not None and base.currency != currency:
+            raise UsageError(
+                f"--cost-preset: {args.cost_preset} is in {base.currency}, the rules in "
+                f"{currency}: expected a {base.currency} regime or --cost-* amounts"
+            )
+    flags = {
+        "border": "per_border_collection",
+        "classification": "per_classification",
+        "parcel": "per_parcel",
+    }
+    amounts = {}
+    for flag, field in flags.items():
+        text = getattr(args, f"cost_{flag}")
+        if text is None:
+            continue
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value < 0:
+            raise UsageError(
+                f"--cost-{flag}: expected a non-negative amount in {currency}, "
+                f"got {_printable(repr(text), 40)}"
+            )
+        amounts[field] = value
+    if not amounts:
+        return base
+    return CollectionCosts(
+        per_border_collection=amounts.get("per_border_collection", base.per_border_collection),
+        per_classification=amounts.get("per_classification", base.per_classification),
+        per_parcel=amounts.get("per_parcel", base.per_parcel),
+        currency=currency,
+        sources=base.sources,
+        note="Unit costs set on the command line"
+        + (f" (over {args.cost_preset})" if args.cost_preset else "")
+        + ".",
+    )
+
+
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     _writable("--out", args.out)
     _writable("--plot", args.plot)
+    fx = _fx(args.fx)
     baseline = load_rules(args.rules)
-    opts = gea.gea_options(
-        baseline, ceiling=args.ceiling, flat=args.flat_rate, vat_rate=args.vat_rate
+    costs = _costs(args, baseline.currency)
+    opts, assumed = _options(baseline, args)
+    population, what, _ = _population(baseline, args, fx)
+    comparison = compare_with_progress(
+        population, opts, fx=fx, amounts="minor", progress=args.progress
     )
-    population = _population(baseline, args)
-    comparison = compare(population, opts)
-    summary = summarize(comparison)
+    summary = summarize(comparison, costs=costs)
     ceiling = opts["flat_rate"].versions[-1].duty.low_value
     limit = f"{baseline.currency} {ceiling.ceiling}" if ceiling else "?"
     print(
@@ -170,19 +335,131 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         f"{summary['shipments'].iloc[0]} shipments; amounts in {baseline.currency}",
         file=out,
     )
+    print(f"Parcels: {what}", file=out)
+    if assumed:
+        print(f"Assumed: {assumed}", file=out)
+    if not costs.is_zero:
+        print(f"Collection costs: {costs.describe()}", file=out)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(summary.to_string(index=False), file=out)
     if args.out:
-        _neutralised(comparison).to_csv(args.out, index=False)
+        _neutralised(to_decimal_frame(comparison)).to_csv(args.out, index=False)
         print(f"wrote {len(comparison)} rows to {args.out}", file=out)
     if args.plot:
         try:
             from .plot import summary_dashboard
         except ImportError as exc:
             raise UsageError(f"compare --plot: {exc}") from None
-        summary_dashboard(comparison).savefig(args.plot)
+        summary_dashboard(comparison, costs=costs).savefig(args.plot)
         print(f"wrote {args.plot}", file=out)
     return 0
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """``lvs-duty report``: a thin wrapper over lvs_duty.report.build_report."""
+    _writable("--out", args.out)
+    fx = _fx(args.fx)
+    response = _response(args)
+    edges = _amounts("--bands", args.bands) if args.bands else None
+    by = _breakdowns(args.by) if args.by else _BREAKDOWNS
+    sweep = _amounts("--sweep", args.sweep) if args.sweep else None
+    baseline = load_rules(args.rules)
+    costs = _costs(args, baseline.currency)
+    opts, assumed = _options(baseline, args)
+    if args.n is None and args.shipments is None and args.profile is None:
+        args.n = 2000
+    parcels, what, on = _population(baseline, args, fx, layout="canonical")
+    try:
+        from .report import build_report
+    except ImportError as exc:  # pragma: no cover - matplotlib is the plot extra
+        raise UsageError(f"report: {exc}: pip install 'lvs_duty[plot]'") from None
+    low = opts["flat_rate"].versions[-1].duty.low_value
+    spread = None
+    if args.seeds is not None:
+        if args.shipments is not None or args.profile is not None:
+            raise UsageError("--seeds: expected synthetic parcels (not --shipments or --profile)")
+        from .uncertainty import across_seeds
+
+        def draw(seed: int) -> pd.DataFrame:
+            frame, _ = population_for(
+                baseline,
+                args.n,
+                seed=seed,
+                destination=args.destination,
+                on=on,
+                fx=fx,
+                layout="minor",
+            )
+            return frame
+
+        seeds = range(args.seed, args.seed + args.seeds)
+        spread = across_seeds(draw, opts, seeds, costs=costs, fx=fx)
+    text = build_report(
+        baseline,
+        parcels,
+        options=opts,
+        population=what + (f"; assumed: {assumed}" if assumed else ""),
+        seed=args.seed if args.shipments is None else None,
+        on=on,
+        ceiling=low.ceiling if low is not None else None,
+        costs=costs,
+        title=args.title,
+        fx=fx,
+        intervals=spread,
+        response=response,
+        bands=edges,
+        by=by,
+        sweep=sweep,
+    )
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
+    return 0
+
+
+def _amounts(flag: str, text: str) -> list[Decimal]:
+    """A comma-separated list of exact, increasing, non-negative amounts."""
+    try:
+        values = [Decimal(part.strip()) for part in text.split(",")]
+    except InvalidOperation:
+        values = []
+    good = values and all(v.is_finite() and v >= 0 for v in values)
+    if not good or values != sorted(set(values)):
+        raise UsageError(
+            f"{flag}: expected increasing amounts separated by commas, e.g. 20,40,150, "
+            f"got {_printable(repr(text), 60)}"
+        )
+    return values
+
+
+_BREAKDOWNS = ("value_band", "ship_from", "mode", "hs_chapter")
+
+
+def _breakdowns(text: str) -> tuple[str, ...]:
+    keys = tuple(part.strip() for part in text.split(","))
+    if not keys or any(k not in _BREAKDOWNS for k in keys):
+        raise UsageError(
+            f"--by: expected keys from {', '.join(_BREAKDOWNS)} separated by commas, "
+            f"got {_printable(repr(text), 60)}"
+        )
+    return keys
+
+
+def _response(args: argparse.Namespace) -> Response | None:
+    """The behavioural response the flags state, or None for a static report."""
+    shares = {
+        name: getattr(args, name)
+        for name in ("bunching", "undervaluation", "declared_fraction", "splitting")
+        if getattr(args, name) is not None
+    }
+    if not shares:
+        return None
+    try:
+        return Response(**{k: v.strip() for k, v in shares.items()}, seed=args.seed)
+    except ArgumentError as exc:
+        flag = "--" + exc.argument.replace("_", "-")
+        raise UsageError(
+            f"{flag}: expected {exc.expected}, got {_printable(repr(exc.got), 40)}"
+        ) from None
 
 
 def _parse_item(text: str) -> Item:
@@ -272,6 +549,15 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
             f"  Duty, low value ({low.measure} {sign} {cur} {low.ceiling}): "
             f"{low.method.kind} {_flag(low, rules)}"
         )
+    for special in v.duty.special:
+        limit = ""
+        if special.ceiling is not None:
+            sign = "<=" if special.inclusive else "<"
+            limit = f" ({special.measure} {sign} {cur} {special.ceiling})"
+        out.append(
+            f"  Duty, special {special.name}{limit}; when {special.when.describe()}: "
+            f"{_method_words(special.method, cur)} {_flag(special, rules)}"
+        )
     for method in (general, low.method if low else None):
         if method is not None and method.kind == "categories":
             for c in method.categories:
@@ -337,6 +623,17 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
     return out
 
 
+def _method_words(method: object, cur: str) -> str:
+    """A duty method in a few words: its kind, and its rate or amount when flat."""
+    kind = str(getattr(method, "kind", "?"))
+    if kind != "flat":
+        return kind
+    rate, amount, per = (getattr(method, k, None) for k in ("rate", "amount", "per"))
+    words = f"flat {rate}" if rate is not None else f"flat {cur} {amount} per {per}"
+    deduction = getattr(method, "deduction", None)
+    return words + (f" less {cur} {deduction}" if deduction else "")
+
+
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "schema":
         print(json.dumps(rule_file_schema(), indent=2), file=out)
@@ -396,49 +693,193 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(_printable(message, 300))
 
 
+def _population_flags(p: argparse.ArgumentParser, default_n: str, *, progress: bool) -> None:
+    """The flags that choose the parcels, shared by compare and report."""
+    p.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
+    p.add_argument(
+        "--shipments", metavar="FILE", help="canonical shipments CSV instead of synthetic parcels"
+    )
+    p.add_argument("--n", type=_count(1), metavar="N", help=default_n)
+    p.add_argument(
+        "--seed", type=_count(0), default=0, help="seed of the synthetic parcels (default 0)"
+    )
+    p.add_argument(
+        "--profile",
+        metavar="P",
+        help="draw the parcels from a calibrated market profile (eu_2024, ca_2024, ... or a "
+        "file); needs duty rates from a tariff schedule",
+    )
+    p.add_argument(
+        "--destination",
+        metavar="XX",
+        help="ISO country of the synthetic parcels (default: the country the rules cover; "
+        "for EU rules, the first member state alphabetically)",
+    )
+    p.add_argument(
+        "--date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="date of the synthetic parcels (default: today if a version of the rules is in "
+        "force today, else the start of the last version)",
+    )
+    p.add_argument(
+        "--fx",
+        action="append",
+        metavar="CUR=RATE",
+        help="exchange rate: units of the rules' currency per unit of CUR, exact decimal "
+        "(repeatable); synthetic parcels are then priced in the destination's own currency",
+    )
+    p.add_argument(
+        "--ceiling",
+        metavar="AMOUNT",
+        help="value at or below which the GEA options apply "
+        "(default: the baseline's highest duty threshold)",
+    )
+    p.add_argument(
+        "--flat-rate",
+        default=str(gea.DEFAULT_FLAT_RATE),
+        metavar="RATE",
+        help=f"option 1 flat duty rate (default {gea.DEFAULT_FLAT_RATE})",
+    )
+    p.add_argument(
+        "--vat-rate",
+        metavar="RATE",
+        help="option 3 VAT/GST rate (default: the baseline's; 0 when it has no tax)",
+    )
+    for flag, what in (
+        (
+            "border",
+            "border collection event (a parcel whose duty or tax is collected at the border)",
+        ),
+        ("classification", "classification decision (a line classified to charge it)"),
+        ("parcel", "parcel processed, charged or not"),
+    ):
+        p.add_argument(
+            f"--cost-{flag}",
+            metavar="AMOUNT",
+            help=f"collection cost per {what}, in the rules' currency (default 0)",
+        )
+    p.add_argument(
+        "--cost-preset",
+        choices=sorted(COST_PRESETS),
+        help="published unit costs: cbp-postal-2025 is CBP's USD 8.55 per postal shipment, "
+        "per border collection event (US regimes)",
+    )
+    if progress:
+        p.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress bar on stderr (default: only when stderr is a terminal)",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``lvs-duty`` (exposed for documentation and tests)."""
-    parser = _Parser(prog="lvs-duty", description=__doc__)
+    parser = _Parser(prog="lvs-duty", description=__doc__.replace("``", ""))
+    parser.add_argument("--version", action="version", version=f"lvs-duty {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    c = sub.add_parser("compare", help="baseline vs the three GEA options over shipments")
-    c.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
-    c.add_argument("--shipments", help="canonical shipments CSV (default: bundled sample)")
-    c.add_argument("--n", type=_count(1), help="use a synthetic population of N shipments instead")
-    c.add_argument("--seed", type=_count(0), default=0, help="seed of the synthetic population")
-    c.add_argument("--destination", help="destination of the synthetic population")
-    c.add_argument("--ceiling", help="value at or below which the options apply")
-    c.add_argument("--flat-rate", default=str(gea.DEFAULT_FLAT_RATE), help="option 1 rate")
-    c.add_argument("--vat-rate", help="option 3 VAT/GST rate (default: the baseline's)")
-    c.add_argument("--out", help="write the per-shipment comparison to this CSV")
-    c.add_argument("--plot", help="write a summary figure to this PNG (needs lvs_duty[plot])")
+    c = sub.add_parser(
+        "compare",
+        help="baseline vs the three GEA options over shipments",
+        description="Compare a regime (the baseline) with the three GEA options over parcels "
+        "and print revenue, net revenue, burden and workload per option.",
+    )
+    _population_flags(
+        c, "use N synthetic parcels fitted to the rules instead of the sample", progress=True
+    )
+    c.add_argument("--out", metavar="FILE", help="write the per-shipment comparison to this CSV")
+    c.add_argument(
+        "--plot", metavar="FILE", help="write a summary figure to this PNG (needs lvs_duty[plot])"
+    )
     c.set_defaults(run=_cmd_compare)
 
-    a = sub.add_parser("assess", help="assess one shipment given by flags and explain it")
-    a.add_argument("--rules", default="CA")
-    a.add_argument("--date", type=_date, default=dt.date(2026, 1, 15), help="YYYY-MM-DD")
-    a.add_argument("--destination", help="ISO country (default: the rules' code)")
+    rep = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of the GEA options",
+        description="Compare a regime with the three GEA options and write one HTML file: "
+        "options, net revenue, breakdowns, classification burden, dashboard, threshold sweep, "
+        "notches, assumptions and sources (needs lvs_duty[plot]).",
+    )
+    _population_flags(rep, "number of synthetic parcels (default 2000)", progress=False)
+    rep.add_argument(
+        "--seeds",
+        type=_count(2),
+        metavar="K",
+        help="add intervals: the figures across K synthetic populations (seeds SEED to "
+        "SEED+K-1), median and central 90%%",
+    )
+    rep.add_argument(
+        "--bands",
+        metavar="A,B,...",
+        help="value band edges, e.g. 20,40,150,500 (default: a fifth, two fifths, one, two and "
+        "four times the ceiling)",
+    )
+    rep.add_argument(
+        "--sweep",
+        metavar="A,B,...",
+        help="duty thresholds of the sweep, e.g. 0,50,100,150 (default: 0 to twice the "
+        "ceiling in eighths)",
+    )
+    rep.add_argument(
+        "--by",
+        metavar="KEY,...",
+        help="breakdowns, from value_band, ship_from, mode, hs_chapter (default: all four)",
+    )
+    for flag, what in (
+        ("bunching", "share of parcels in a dominated band that bunch at the notch"),
+        ("undervaluation", "share of parcels declared below their value"),
+        ("declared-fraction", "fraction of value the undervalued parcels declare (default 1)"),
+        ("splitting", "share of the parcels a split makes cheaper that are split"),
+    ):
+        rep.add_argument(
+            f"--{flag}",
+            metavar="SHARE",
+            help=f"behavioural response, an assumption: {what}, in [0, 1] (default 0)",
+        )
+    rep.add_argument(
+        "--title", metavar="TEXT", help="title of the report (default: the regime's name)"
+    )
+    rep.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write")
+    rep.set_defaults(run=_cmd_report)
+
+    a = sub.add_parser(
+        "assess",
+        help="assess one shipment given by flags and explain it",
+        description="Assess one parcel under a regime and print the explanation: threshold, "
+        "category, rate and legal source of every amount.",
+    )
+    a.add_argument("--rules", default="CA", help="bundled regime code or rule file (default CA)")
+    a.add_argument(
+        "--date", type=_date, default=dt.date(2026, 1, 15), help="YYYY-MM-DD (default 2026-01-15)"
+    )
+    a.add_argument("--destination", help="ISO country (default: the country the rules cover)")
     a.add_argument("--currency", help="shipment currency (default: the regime's)")
-    a.add_argument("--fx", help="regime-currency units per unit of --currency")
+    a.add_argument("--fx", help="regime-currency units per unit of --currency, exact decimal")
     a.add_argument("--hs", help="HS code of a single item")
     a.add_argument("--value", help="value of a single item")
     a.add_argument("--duty-rate", help="MFN rate of the single item, e.g. 0.18")
     a.add_argument("--item", action="append", help="HS,VALUE[,DUTY_RATE[,QUANTITY]]; repeatable")
-    a.add_argument("--ship-from")
-    a.add_argument("--origin")
-    a.add_argument("--mode", choices=("courier", "post"), default="courier")
-    a.add_argument("--region")
-    a.add_argument("--shipping", default="0")
-    a.add_argument("--insurance", default="0")
-    a.add_argument("--gift", action="store_true")
-    a.add_argument("--id")
+    a.add_argument("--ship-from", help="ISO country the parcel is shipped from")
+    a.add_argument("--origin", help="ISO country of origin of the goods")
+    a.add_argument(
+        "--mode", choices=("courier", "post"), default="courier", help="carrier (default courier)"
+    )
+    a.add_argument("--region", help="region of the destination, e.g. ON for Ontario")
+    a.add_argument("--shipping", default="0", help="shipping charge (default 0)")
+    a.add_argument("--insurance", default="0", help="insurance charge (default 0)")
+    a.add_argument("--gift", action="store_true", help="the parcel is a private gift")
+    a.add_argument("--id", help="an identifier printed with the explanation")
     a.set_defaults(run=_cmd_assess)
 
     r = sub.add_parser(
         "rules",
         help="list bundled regimes, show one, check a rule file, or print the file format",
+        description="list: the bundled regimes; show CODE: one regime as a page of text; "
+        "check FILE: validate a rule file and test its invariants; schema: the JSON Schema.",
     )
-    r.add_argument("action", choices=("list", "show", "check", "schema"))
+    r.add_argument("action", choices=("list", "show", "check", "schema"), help="what to do")
     r.add_argument("code", nargs="?", help="bundled regime code or rule file")
     r.add_argument(
         "--examples",

@@ -827,6 +827,30 @@ class RuleSet(_Frozen):
             raise RuleFileError(file, problems_from(exc, data)) from None
 
 
+# Short reprs (cli, issue 14): a rule set or version in one line in notebooks, where every
+# field made them 16 KB. pydantic builds __repr__, __str__ and __rich_repr__ from these.
+class _Bare(str):
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _span(versions: tuple[RuleVersion, ...]) -> _Bare:
+    return _Bare(f"{versions[0].valid_from}..{versions[-1].valid_to or ''}")
+
+
+def _rule_set_repr_args(self: RuleSet) -> Iterator[tuple[str | None, Any]]:
+    yield from (("code", self.code), ("name", self.name), ("currency", self.currency))
+    yield from (("versions", len(self.versions)), (None, _span(self.versions)))
+
+
+def _version_repr_args(self: RuleVersion) -> Iterator[tuple[str | None, Any]]:
+    yield from ((None, _span((self,))), ("label", self.label))
+
+
+RuleSet.__repr_args__ = _rule_set_repr_args  # type: ignore[method-assign,assignment]
+RuleVersion.__repr_args__ = _version_repr_args  # type: ignore[method-assign,assignment]
+
+
 def rule_file_schema() -> dict[str, Any]:
     """The rule-file format as a JSON Schema (draft 2020-12), for editors and other tools.
 

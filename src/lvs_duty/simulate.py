@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from .calibration import calibration_report, fit_profile
-from .countries import EU_MEMBER_STATES
+from .countries import COUNTRIES, EU_MEMBER_STATES
 from .errors import ArgumentError
 from .frame.codes import categorical
 from .money import CURRENCIES, own_context
@@ -66,7 +66,9 @@ CURRENCY_OF: dict[str, str] = {
 }  # fmt: skip
 """The currency a destination's parcels are declared in (its regime's currency)."""
 
-MEDIAN_VALUE: dict[str, int] = {"CAD": 35, "AUD": 40, "SGD": 35, "JPY": 3000}
+MEDIAN_VALUE: dict[str, int] = {
+    "CAD": 35, "AUD": 40, "SGD": 35, "JPY": 3000, "THB": 1000, "MYR": 130,
+}  # fmt: skip
 """Median line value in whole currency units (assumption; 30 for currencies not listed)."""
 
 CHAPTERS: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -114,6 +116,11 @@ CA_REGIONS = {
     "NL": 0.01,
     "PE": 0.01,
 }
+KG_PER_ITEM: dict[str, int] = {
+    "61": 250, "62": 400, "63": 500, "64": 900, "85": 300, "84": 1800, "95": 500, "42": 600,
+    "33": 200, "39": 300, "71": 50, "49": 450, "90": 100, "22": 1200, "24": 300,
+}  # fmt: skip
+"""Gross grams per item by HS chapter, packaging included (assumptions, not measured)."""
 BEVERAGES = {"220300": ("0.5", "0.05"), "220421": ("0.75", "0.13")}
 """Volume (litres) and ABV of the beverage subheadings."""
 
@@ -151,6 +158,8 @@ def population(
     layout: Layout = "canonical",
     single_item: bool = False,
     profile: str | os.PathLike[str] | Profile | None = None,
+    currency: str | None = None,
+    weights: bool = False,
 ) -> pd.DataFrame:
     """``n`` synthetic consignments to ``destination``, one row per line, deterministic by seed.
 
@@ -161,6 +170,12 @@ def population(
     missing (rates come from a schedule by HS code) and ``date`` defaults to 1 July of the
     profile's year. Without a profile, the uncalibrated defaults described above are used and
     ``date`` defaults to 2026-03-01.
+
+    ``currency`` prices the default population in that currency instead of the destination's
+    (for a rule set kept in USD or EUR, or a destination without an entry in
+    :data:`CURRENCY_OF`); ``weights=True`` adds a gross ``weight_kg`` per line
+    (:data:`KG_PER_ITEM`, an assumption), for regimes that charge per kilogram.
+    :func:`lvs_duty.regime_population.population_for` chooses both from a rule set.
 
     ``layout="canonical"`` gives Decimal amounts (the layout of
     :func:`~lvs_duty.shipments_to_frame`); ``layout="minor"`` the fast layout, with
@@ -178,7 +193,12 @@ def population(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ArgumentError("population", "n", "a non-negative int", n)
-    if destination not in CURRENCY_OF and profile is None:
+    if currency is not None and (profile is not None or currency not in CURRENCIES):
+        expected = "None with a profile" if profile is not None else "an ISO 4217 code"
+        raise ArgumentError("population", "currency", expected, currency)
+    if currency is not None and destination not in COUNTRIES:
+        raise ArgumentError("population", "destination", "an ISO 3166-1 code", destination)
+    if destination not in CURRENCY_OF and profile is None and currency is None:
         raise ArgumentError(
             "population", "destination", f"one of {', '.join(sorted(CURRENCY_OF))}", destination
         )
@@ -199,7 +219,7 @@ def population(
         return draw(chosen, n, seed=seed, date=date, layout=layout)
     date = dt.date(2026, 3, 1) if date is None else date
     rng = np.random.default_rng(seed)
-    currency = CURRENCY_OF[destination]
+    currency = CURRENCY_OF[destination] if currency is None else currency
     digits = CURRENCIES[currency]
     lines_per = (
         np.ones(n, dtype=np.int64)
@@ -271,6 +291,9 @@ def population(
         frame.insert(5, "shipping", _decimals(shipping, digits))
         frame.insert(6, "insurance", _decimals(np.zeros(rows, dtype=np.int64), digits))
         frame.insert(11, "value", _decimals(value, digits))
+    if weights:
+        grams = np.array([KG_PER_ITEM[s[:2]] for s in subheadings], dtype=np.int64)[hs]
+        frame["weight_kg"] = _decimals(grams * quantity, 3)
     return frame
 
 
@@ -278,6 +301,7 @@ __all__ = [
     "CHAPTERS",
     "CURRENCY_OF",
     "EXTRA_COLUMNS",
+    "KG_PER_ITEM",
     "MEDIAN_VALUE",
     "MFN_BY_CHAPTER",
     "annual_totals",
