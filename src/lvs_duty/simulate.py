@@ -149,6 +149,66 @@ def _decimals(units: Any, digits: int) -> Any:
 
 
 @own_context
+def _check_arguments(
+    n: object,
+    destination: str,
+    seed: object,
+    date: object,
+    layout: object,
+    currency: str | None,
+    profile: object,
+) -> None:
+    """Refuse by name what :func:`population` cannot draw."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ArgumentError("population", "n", "a non-negative int", n)
+    if currency is not None and (profile is not None or currency not in CURRENCIES):
+        expected = "None with a profile" if profile is not None else "an ISO 4217 code"
+        raise ArgumentError("population", "currency", expected, currency)
+    if currency is not None and destination not in COUNTRIES:
+        raise ArgumentError("population", "destination", "an ISO 3166-1 code", destination)
+    if destination not in CURRENCY_OF and profile is None and currency is None:
+        raise ArgumentError(
+            "population", "destination", f"one of {', '.join(sorted(CURRENCY_OF))}", destination
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ArgumentError("population", "seed", "an int", seed)
+    if layout not in ("canonical", "minor"):
+        raise ArgumentError("population", "layout", "'canonical' or 'minor'", layout)
+    if date is not None and not isinstance(date, dt.date):
+        raise ArgumentError("population", "date", "a datetime.date", date)
+
+
+def _goods(
+    rng: np.random.Generator, rows: int, destination: str
+) -> tuple[dict[str, Any], Any, list[str]]:
+    """Each line's HS subheading (chapter by share, then uniform), MFN rate, volume and ABV."""
+    chapters = list(CHAPTERS)
+    shares = np.array([CHAPTERS[c][0] for c in chapters])
+    chapter = rng.choice(len(chapters), size=rows, p=shares / shares.sum())
+    subheadings = [s for c in chapters for s in CHAPTERS[c][1]]
+    first = np.cumsum([0] + [len(CHAPTERS[c][1]) for c in chapters])[:-1]
+    counts = np.array([len(CHAPTERS[c][1]) for c in chapters])
+    hs = first[chapter] + (rng.random(rows) * counts[chapter]).astype(np.int64)
+    mfn = MFN_BY_CHAPTER.get(destination, MFN_BY_CHAPTER["CA"])
+    rate_names = sorted(set(mfn.values()), key=Decimal)
+    rate_code = np.array([rate_names.index(mfn[c]) for c in chapters])[chapter]
+    volume_names = sorted({v for v, _ in BEVERAGES.values()})
+    abv_names = sorted({a for _, a in BEVERAGES.values()})
+    volume = np.array(
+        [volume_names.index(BEVERAGES[s][0]) if s in BEVERAGES else -1 for s in subheadings]
+    )[hs]
+    abv = np.array(
+        [abv_names.index(BEVERAGES[s][1]) if s in BEVERAGES else -1 for s in subheadings]
+    )[hs]
+    columns = {
+        "hs_code": categorical(hs.astype(np.int16), subheadings),
+        "duty_rate": categorical(rate_code.astype(np.int8), [Decimal(r) for r in rate_names]),
+        "volume_l": categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
+        "abv": categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
+    }
+    return columns, hs, subheadings
+
+
 def population(
     n: int,
     destination: str,
@@ -191,23 +251,7 @@ def population(
     >>> eu.drop_duplicates("shipment_id")["weight"].tolist()  # 4.6 billion parcels / 4
     [1150000000, 1150000000, 1150000000, 1150000000]
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ArgumentError("population", "n", "a non-negative int", n)
-    if currency is not None and (profile is not None or currency not in CURRENCIES):
-        expected = "None with a profile" if profile is not None else "an ISO 4217 code"
-        raise ArgumentError("population", "currency", expected, currency)
-    if currency is not None and destination not in COUNTRIES:
-        raise ArgumentError("population", "destination", "an ISO 3166-1 code", destination)
-    if destination not in CURRENCY_OF and profile is None and currency is None:
-        raise ArgumentError(
-            "population", "destination", f"one of {', '.join(sorted(CURRENCY_OF))}", destination
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ArgumentError("population", "seed", "an int", seed)
-    if layout not in ("canonical", "minor"):
-        raise ArgumentError("population", "layout", "'canonical' or 'minor'", layout)
-    if date is not None and not isinstance(date, dt.date):
-        raise ArgumentError("population", "date", "a datetime.date", date)
+    _check_arguments(n, destination, seed, date, layout, currency, profile)
     if profile is not None:
         chosen = profile if isinstance(profile, Profile) else load_profile(profile)
         if chosen.market != destination:
@@ -228,26 +272,7 @@ def population(
     )
     owner = np.repeat(np.arange(n, dtype=np.int64), lines_per)
     rows = len(owner)
-
-    chapters = list(CHAPTERS)
-    shares = np.array([CHAPTERS[c][0] for c in chapters])
-    chapter = rng.choice(len(chapters), size=rows, p=shares / shares.sum())
-    subheadings = [s for c in chapters for s in CHAPTERS[c][1]]
-    first = np.cumsum([0] + [len(CHAPTERS[c][1]) for c in chapters])[:-1]
-    counts = np.array([len(CHAPTERS[c][1]) for c in chapters])
-    hs = first[chapter] + (rng.random(rows) * counts[chapter]).astype(np.int64)
-    mfn = MFN_BY_CHAPTER.get(destination, MFN_BY_CHAPTER["CA"])
-    rate_names = sorted(set(mfn.values()), key=Decimal)
-    rate_code = np.array([rate_names.index(mfn[c]) for c in chapters])[chapter]
-    volume_names = sorted({v for v, _ in BEVERAGES.values()})
-    abv_names = sorted({a for _, a in BEVERAGES.values()})
-    volume = np.array(
-        [volume_names.index(BEVERAGES[s][0]) if s in BEVERAGES else -1 for s in subheadings]
-    )[hs]
-    abv = np.array(
-        [abv_names.index(BEVERAGES[s][1]) if s in BEVERAGES else -1 for s in subheadings]
-    )[hs]
-
+    goods, hs, subheadings = _goods(rng, rows, destination)
     value = _log_normal_minor(rng, MEDIAN_VALUE.get(currency, 30), 1.1, rows, digits, 20_000)
     quantity = rng.choice(3, size=rows, p=[0.85, 0.10, 0.05]).astype(np.int64) + 1
     shipping = np.where(rng.random(n) < 0.5, 0, _log_normal_minor(rng, 8, 0.5, n, digits, 500))[
@@ -265,22 +290,25 @@ def population(
     def per_row(c: Any) -> Any:
         return categorical(np.asarray(c.codes)[owner], list(c.categories))
 
+    def one(value: object) -> Any:
+        return categorical(np.zeros(rows, dtype=np.int8), [value])
+
     frame = pd.DataFrame(
         {
             "shipment_id": owner + 1,
-            "destination": categorical(np.zeros(rows, dtype=np.int8), [destination]),
-            "date": categorical(np.zeros(rows, dtype=np.int8), [date]),
-            "currency": categorical(np.zeros(rows, dtype=np.int8), [currency]),
+            "destination": one(destination),
+            "date": one(date),
+            "currency": one(currency),
             "ship_from": per_row(ship_from),
             "origin": per_row(ship_from),
             "mode": per_row(mode),
             "region": per_row(region),
             "gift": gift[owner],
-            "hs_code": categorical(hs.astype(np.int16), subheadings),
+            "hs_code": goods["hs_code"],
             "quantity": quantity,
-            "duty_rate": categorical(rate_code.astype(np.int8), [Decimal(r) for r in rate_names]),
-            "volume_l": categorical(volume.astype(np.int8), [Decimal(v) for v in volume_names]),
-            "abv": categorical(abv.astype(np.int8), [Decimal(a) for a in abv_names]),
+            "duty_rate": goods["duty_rate"],
+            "volume_l": goods["volume_l"],
+            "abv": goods["abv"],
         }
     )
     if layout == "minor":
