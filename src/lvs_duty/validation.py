@@ -230,6 +230,37 @@ CHECKS: tuple[Check, ...] = (
 """Every published figure the model is checked against (each from a [[validation]] row)."""
 
 
+def roles(profile: str) -> pd.DataFrame:
+    """Every figure of a profile that calibrates (or is assumed), then every validation row.
+
+    The two lists never share a figure: a profile's moments come from its ``calibrate`` rows,
+    and :data:`CHECKS` compares the model only with its ``[[validation]]`` rows.
+    """
+    from pydantic import BaseModel
+
+    from .profiles import load_profile
+
+    loaded = load_profile(profile)
+    rows: list[dict[str, str]] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, BaseModel):
+            role = getattr(node, "role", None)
+            if isinstance(role, str) and path:
+                rows.append({"figure": path, "role": role, "source": getattr(node, "source", "")})
+            for name in type(node).model_fields:
+                if name != "validation":
+                    walk(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}[{key}]")
+
+    walk(loaded, "")
+    for row in loaded.validation:
+        rows.append({"figure": row.figure, "role": "validate", "source": row.source})
+    return pd.DataFrame(rows, columns=["figure", "role", "source"])
+
+
 def validation_table(figures: dict[str, Figures]) -> pd.DataFrame:
     """One row per check: published, model, ratio, the claimed band and whether it holds."""
     rows = []
@@ -262,5 +293,6 @@ __all__ = [
     "at_any_value",
     "backdated",
     "model_figures",
+    "roles",
     "validation_table",
 ]
