@@ -223,3 +223,15 @@ def test_the_bundled_schedules_feed_a_calibrated_population() -> None:
     out = compare(pop, {"CA": CA}, schedule=load_schedule("CA"), amounts="minor")
     assert (out["weight"] > 0).all()
     assert isinstance(load_schedule("CA"), Schedule)
+
+
+def test_a_schedule_on_dask_gives_the_pandas_answer() -> None:
+    pytest.importorskip("dask.dataframe")
+    from lvs_duty.frame import to_dask
+
+    ships = [parcel(Item("640411", "150.01", quantity=2)), parcel(Item("610910", "150.01"))]
+    ships[1] = ships[1].model_copy(update={"id": "P2"})
+    frame = shipments_to_frame(ships)
+    lazy = assess_frame(to_dask(frame, 2), CA, schedule=SCHEDULE).compute()
+    # 28.8018 -> 28.80 and 27.0018 -> 27.00, as on pandas
+    assert lazy["duty_minor"].tolist() == [2880, 2700]

@@ -22,7 +22,11 @@ from .money import CURRENCIES
 from .profiles import Profile, Shares, in_library_context
 
 EXTRA_COLUMNS: tuple[str, ...] = ("seller_registered", "weight")
-"""Columns a profile population carries beyond the canonical layout (drop them to assess)."""
+"""Columns a profile population carries beyond the canonical layout.
+
+``weight`` is accepted by the frame engines and carried to ``compare``/``summarize``;
+``seller_registered`` must still be dropped until the engines read it.
+"""
 
 
 def _categorical(codes: Any, names: list[Any]) -> Any:
