@@ -147,7 +147,9 @@ def test_a_rate_needed_from_a_specific_line_is_refused_naming_it() -> None:
     p = parcel(Item("210690", "160.01", weight_kg="1"))
     with pytest.raises(RateUnavailableError, match=r"schedule line 2106 charges 0\.045/kg"):
         assess(p, rules, schedule=SCHEDULE)
-    assert frame_row(p, rules, errors="flag")["status"] == "error"
+    row = frame_row(p, rules, errors="flag")
+    assert row["status"] == "error"
+    assert "schedule line 2106 charges 0.045/kg" in row["error"]
 
 
 def test_compare_passes_the_schedule_to_every_option_on_both_paths() -> None:

@@ -34,7 +34,7 @@ from ..rules import (
 )
 from .input import Coded
 from .ints import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
-from .schedule import charge_scheduled, scheduled_places
+from .schedule import charge_scheduled, refuse_scheduled, scheduled_places
 
 Fail = Callable[[Ints, str, str], None]
 """Report lines (positions) that cannot be charged: column and what was expected."""
@@ -185,7 +185,7 @@ class DutyCharger:
 
     def _need_rate(self, mask: Bools, expected: str) -> Bools:
         """Lines of ``mask`` that carry their MFN rate; the others are reported."""
-        missing = np.flatnonzero(mask & ~self.rate.has)
+        missing = refuse_scheduled(self, np.flatnonzero(mask & ~self.rate.has))
         self.fail(missing, "duty_rate", f"expected {expected} ({self.rules.code})")
         out: Bools = mask & self.rate.has
         return out

@@ -114,6 +114,26 @@ def scheduled_places(charger: DutyCharger) -> int:
     )
 
 
+def refuse_scheduled(charger: DutyCharger, lines: Ints) -> Ints:
+    """Report the lines (of ``lines``, all lacking a rate) whose schedule line is specific.
+
+    A rule that needs a *rate* cannot take a specific duty as one: each such line is refused
+    naming its schedule line, as the scalar engine does. Returns the other lines.
+    """
+    from ..schedules._use import no_rate
+
+    kept = charger.scheduled
+    if kept is None or not len(lines):
+        return lines
+    codes = np.asarray(kept.codes)[lines]
+    for k, line in enumerate(kept.values):
+        charger.fail(
+            lines[codes == k], "duty_rate", f"expected {no_rate(line)} ({charger.rules.code})"
+        )
+    rest: Ints = lines[codes < 0]
+    return rest
+
+
 def charge_scheduled(charger: DutyCharger, mask: Bools) -> Bools:
     """Charge the general tariff on the lines of ``mask`` a kept schedule line covers.
 
@@ -166,4 +186,4 @@ def charge_scheduled(charger: DutyCharger, mask: Bools) -> Bools:
     return result
 
 
-__all__ = ["charge_scheduled", "scheduled_places", "with_schedule"]
+__all__ = ["charge_scheduled", "refuse_scheduled", "scheduled_places", "with_schedule"]
