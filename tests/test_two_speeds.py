@@ -23,6 +23,7 @@ from lvs_duty.countries import COUNTRIES
 from lvs_duty.frame import AMOUNTS, assess_frame, to_decimal_frame
 from lvs_duty.money import minor_unit
 from lvs_duty.options import gea_options
+from lvs_duty.schedules import Schedule, available_schedules, load_schedule
 from lvs_duty.strategies import CONDITION_VALUES, rule_sets
 
 # Hundreds of examples in CI; LVS_FRAME_EXAMPLES lowers it for a quick local run.
@@ -159,17 +160,21 @@ FX = {"USD": D("1.3579"), "EUR": D("1.4712"), "JPY": D("0.0091"), "CAD": D("0.68
 
 
 def same_answers(
-    population: list[Shipment], rules: RuleSet, fx: dict[str, D] | None = None
+    population: list[Shipment],
+    rules: RuleSet,
+    fx: dict[str, D] | None = None,
+    schedule: Schedule | None = None,
 ) -> None:
     """assess_frame gives every shipment exactly what assess gives it, or flags what it refuses."""
-    result = assess_frame(shipments_to_frame(population), rules, fx=fx, errors="flag")
+    frame = shipments_to_frame(population)
+    result = assess_frame(frame, rules, fx=fx, errors="flag", schedule=schedule)
     got = to_decimal_frame(result)
     assert len(got) == len(population)
     for position, shipment in enumerate(population):
         row = got.iloc[position]
         assert row["shipment_id"] == shipment.id
         try:
-            expected = assess(shipment, rules, fx=fx)
+            expected = assess(shipment, rules, fx=fx, schedule=schedule)
         except LvsDutyError:
             assert row["status"] == "error", f"{shipment.id}: scalar refused, frame did not"
             continue
@@ -181,12 +186,54 @@ def same_answers(
             assert row[name] == getattr(expected, name), (shipment.id, name)
 
 
+# Schedule lines for the HS codes above, in every rate form, some amounts finer than a cent:
+# rate-less items take them (a line's own rate still wins), by the longest prefix.
+SCHEDULE_LINES: list[dict[str, Any]] = [
+    {"hs": "6109", "ad_valorem": "0.12"},
+    {"hs": "610910", "ad_valorem": "0.165"},
+    {"hs": "2203", "specific": {"amount": "0.193", "per": "litre"}},
+    {"hs": "220421", "ad_valorem": "0.05", "specific": {"amount": "0.04", "per": "litre"},
+     "combine": "max"},
+    {"hs": "2402", "ad_valorem": "0.3", "specific": {"amount": "1.275", "per": "kg"},
+     "combine": "min"},
+    {"hs": "640399", "ad_valorem": "0.1", "specific": {"amount": "0.90", "per": "pair"},
+     "combine": "sum"},
+    {"hs": "851762", "ad_valorem": "0"},
+    {"hs": "950300", "specific": {"amount": "0.0333", "per": "item"}},
+    {"hs": "620342", "ad_valorem": "0.166", "specific": {"amount": "0.772", "per": "kg"},
+     "combine": "sum"},
+]  # fmt: skip
+
+
+@st.composite
+def schedules(draw: st.DrawFn, rules: RuleSet) -> Schedule:
+    """A schedule in the rule set's currency, in force from a day around its versions."""
+    lines = draw(
+        st.lists(st.sampled_from(SCHEDULE_LINES), min_size=1, unique_by=lambda ln: ln["hs"])
+    )
+    return Schedule.build(
+        {
+            "code": "XX",
+            "name": "Drawn schedule",
+            "currency": rules.currency,
+            "sources": {"t": {"title": "Drawn tariff"}},
+            "versions": [
+                {
+                    "valid_from": draw(st.sampled_from(around_versions(rules))),
+                    "lines": [{**ln, "source": "t"} for ln in lines],
+                }
+            ],
+        }
+    )
+
+
 @CI
 @given(data=st.data())
 def test_random_rule_sets_and_shipments(data: st.DataObject) -> None:
     rules = data.draw(rule_sets(), label="rules")
     population = [data.draw(shipments(rules, k)) for k in range(data.draw(st.integers(1, 6)))]
-    same_answers(population, rules, fx=FX)
+    schedule = data.draw(st.none() | schedules(rules), label="schedule")
+    same_answers(population, rules, fx=FX, schedule=schedule)
 
 
 # --- every bundled regime and its GEA options -------------------------------------------------
@@ -218,6 +265,30 @@ def destinations(rules: RuleSet) -> list[str]:
     return sorted(k for k in keys if k in COUNTRIES)[:5] or ["FR"]
 
 
+def bundled_schedule(rules: RuleSet) -> Schedule | None:
+    """The bundled schedule of the regime, when there is one in its currency."""
+    code = rules.code.split("+")[0]
+    if code not in available_schedules():
+        return None
+    schedule = load_schedule(code)
+    return schedule if schedule.currency == rules.currency else None
+
+
+@st.composite
+def scheduled_item(draw: st.DrawFn, rules: RuleSet, schedule: Schedule, near: list[D]) -> Item:
+    """An item without duty_rate whose HS code one of the schedule's lines covers."""
+    version = draw(st.sampled_from(schedule.versions))
+    line = draw(st.sampled_from(version.lines))
+    tail = draw(st.sampled_from(["", "0", "00", "1234"]))
+    return Item(
+        (line.hs + tail)[:10],
+        draw(values(rules, near)),
+        quantity=draw(st.integers(1, 3)),
+        weight_kg=draw(st.sampled_from(["0.25", "1", "2.375", None])),
+        volume_l=draw(st.sampled_from(["0.75", "1", None])),
+    )
+
+
 @st.composite
 def bundled_shipment(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
     version = draw(st.sampled_from(rules.versions))
@@ -226,11 +297,18 @@ def bundled_shipment(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
         days=draw(st.integers(0, (end - version.valid_from).days - 1))
     )
     near = edges(rules)
+    schedule = bundled_schedule(rules)
+    scheduled = (
+        []
+        if schedule is None
+        else [draw(scheduled_item(rules, schedule, near)) for _ in range(draw(st.integers(0, 2)))]
+    )
     return Shipment(
         draw(st.sampled_from(destinations(rules))),
         day,
         rules.currency,
-        [
+        scheduled
+        + [
             Item(
                 draw(st.sampled_from([h for h in HS if h])),
                 draw(values(rules, near)),
@@ -240,7 +318,7 @@ def bundled_shipment(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
                 abv="0.05",
                 weight_kg="1",
             )
-            for _ in range(draw(st.integers(1, 3)))
+            for _ in range(draw(st.integers(0 if scheduled else 1, 3)))
         ],
         ship_from=draw(st.sampled_from(["US", "MX", "CN", "GB", None])),
         origin=draw(st.sampled_from(["CN", "US", None])),
@@ -258,4 +336,4 @@ def bundled_shipment(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
 def test_every_bundled_regime(name: str, data: st.DataObject) -> None:
     rules = BUNDLED[name]
     population = [data.draw(bundled_shipment(rules, k)) for k in range(6)]
-    same_answers(population, rules)
+    same_answers(population, rules, schedule=bundled_schedule(rules))

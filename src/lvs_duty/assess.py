@@ -49,6 +49,9 @@ from .rules import (
     TaxRule,
     check_coverage,
 )
+from .schedules._duty import line_duty
+from .schedules._model import Schedule, ScheduleLine
+from .schedules._use import check_schedule, no_rate, rate_of, uncovered
 from .shipment import Item, Shipment
 
 ZERO = Decimal(0)
@@ -123,6 +126,8 @@ class _Line:
     tax_rate: Decimal = ZERO
     tax_record: TaxCategory | RegionalRate | None = None
     match: tuple[Category, str] | None = None  # the category and why, once classified
+    scheduled: ScheduleLine | None = None  # a schedule line with a specific part, if it applies
+    unscheduled: str = ""  # why no schedule line stands in for a missing rate
 
     @property
     def measures(self) -> dict[str, Decimal]:
@@ -194,12 +199,15 @@ def assess(
     *,
     fx: Mapping[str, Decimal] | None = None,
     on: dt.date | None = None,
+    schedule: Schedule | None = None,
 ) -> Assessment:
     """Assess the duty, tax and fees one shipment owes under a rule set, with its explanation.
 
     ``fx`` maps a shipment currency to the number of regime-currency units per unit of it
     (needed only when the two differ); ``on`` overrides the shipment date for choosing the
-    version in force.
+    version in force. ``schedule`` (in the regime's currency) gives a line without its own
+    ``duty_rate`` the duty of the schedule line covering its HS code (see
+    :mod:`lvs_duty.schedules._use` for the rules of use).
 
     >>> from lvs_duty import Item, Shipment, load_rules
     >>> parcel = Shipment("CA", "2026-03-01", "CAD", [Item("6109", "150.01", duty_rate="0.18")],
@@ -218,8 +226,9 @@ def assess(
         raise ArgumentError("assess", "on", "a datetime.date or None", on)
     if fx is not None and not isinstance(fx, Mapping):
         raise ArgumentError("assess", "fx", "a mapping of currency code to rate", type(fx).__name__)
+    checked = check_schedule("assess", schedule, rules)
     with localcontext(CONTEXT):
-        return _assess(shipment, rules, fx, on or shipment.date)
+        return _assess(shipment, rules, fx, on or shipment.date, checked)
 
 
 @dataclass
@@ -264,7 +273,11 @@ class _Taxed:
 
 
 def _assess(
-    shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None, on: dt.date
+    shipment: Shipment,
+    rules: RuleSet,
+    fx: Mapping[str, Decimal] | None,
+    on: dt.date,
+    schedule: Schedule | None = None,
 ) -> Assessment:
     """The seven steps of the module docstring, each a function below."""
     version = rules.at(on)  # 1.
@@ -280,6 +293,8 @@ def _assess(
     case = _Case(shipment, rules, version, steps, [])
     _value(case, values, shipping, insurance)  # 3.
     _apply_thresholds(case)  # 4.
+    if schedule is not None:
+        _from_schedule(case, schedule, on)
     _charge_duties(case)  # 5.
     taxed = _charge_tax(case)  # 6.
     return _settle(case, taxed)  # 7.
@@ -901,6 +916,9 @@ def _charge_duty(
         )
     elif isinstance(method, MfnDuty):
         for line in group:
+            if line.scheduled is not None:
+                _charge_scheduled(line, steps, src(method.source), method.unconfirmed)
+                continue
             rate = _need_rate(line, rules, "the line's MFN rate: the general tariff applies")
             line.duty = line.customs_value * rate
             line.duty_basis = f"general tariff (MFN) {_pct(rate)}"
@@ -945,11 +963,73 @@ def _nums(group: list[_Line]) -> str:
 
 
 def _need_rate(line: _Line, rules: RuleSet, expected: str) -> Decimal:
+    if line.scheduled is not None:
+        raise RateUnavailableError(
+            f"items[{line.index}]", "duty_rate", f"{no_rate(line.scheduled)} ({rules.code})"
+        )
     if line.item.duty_rate is None:
         raise RateUnavailableError(
-            f"items[{line.index}]", "duty_rate", f"{expected} ({rules.code})"
+            f"items[{line.index}]", "duty_rate", f"{expected}{line.unscheduled} ({rules.code})"
         )
     return line.item.duty_rate
+
+
+def _from_schedule(case: _Case, schedule: Schedule, on: dt.date) -> None:
+    """Lines without their own rate take the schedule's line for their HS code, said in a step.
+
+    A line with only an ad valorem part becomes the item's rate; one with a specific part is
+    kept for the general tariff to charge with :func:`lvs_duty.schedules.line_duty`.
+    """
+    for line in case.lines:
+        if line.item.duty_rate is not None:
+            continue
+        found = schedule.line_for(line.item.hs_code, on)
+        if found is None:
+            line.unscheduled = uncovered(line.item.hs_code)
+            continue
+        rate = rate_of(found)
+        if rate is None:
+            line.scheduled = found
+        else:
+            line.item = line.item.model_copy(update={"duty_rate": rate})
+        if line.duty_relief != "exempt":
+            case.steps.append(
+                Step(
+                    "duty",
+                    f"Line {line.index + 1} (HS {line.item.hs_code}) has no duty_rate of its "
+                    f"own: {schedule.cite(found)}.",
+                    (),
+                    bool(found.unconfirmed),
+                )
+            )
+
+
+def _charge_scheduled(
+    line: _Line, steps: list[Step], sources: tuple[Source, ...], unconfirmed: bool
+) -> None:
+    """The general tariff on a line whose schedule line has a specific part (exact, unrounded)."""
+    item, scheduled = line.item, line.scheduled
+    assert scheduled is not None
+    charged = line_duty(
+        scheduled,
+        customs_value=line.customs_value,
+        quantity=item.quantity,
+        weight_kg=item.weight_kg,
+        volume_litres=item.volume_l,
+        location=f"items[{line.index}]",
+    )
+    line.duty = charged.amount
+    line.duty_basis = f"general tariff (schedule line {scheduled.hs}) {scheduled.rate_text}"
+    line.classified = True
+    steps.append(
+        Step(
+            "duty",
+            f"Line {line.index + 1} (HS {item.hs_code}): general tariff {scheduled.rate_text}, "
+            f"charged on {' and '.join(charged.measures)}: {charged.working} = {line.duty}.",
+            sources,
+            unconfirmed,
+        )
+    )
 
 
 def _category_charge(category: Category, line: _Line, rules: RuleSet) -> tuple[Decimal, str]:

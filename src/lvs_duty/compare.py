@@ -23,12 +23,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .annual import PER_YEAR, weighted_totals
 from .assess import assess
 from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError, LvsDutyError
 from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .money import CONTEXT, CURRENCIES, own_context, to_decimal
 from .rules import RuleSet
+from .schedules._model import Schedule
+from .schedules._use import check_schedule
 from .shipment import Shipment
 from .tabular import frame_to_shipments, shipment_label
 
@@ -63,6 +66,7 @@ def compare(
     *,
     fx: Mapping[str, Decimal] | None = None,
     amounts: Literal["decimal", "minor"] = "decimal",
+    schedule: Schedule | None = None,
 ) -> Any:
     """One row per option and shipment (options in the given order, shipments in theirs).
 
@@ -76,7 +80,8 @@ def compare(
     ``amounts="minor"`` its amounts stay int64 minor units (see
     :data:`lvs_duty.frame.compare.MINOR_COLUMNS`). A Dask table gives a lazy Dask frame,
     ordered by partition, then option, then shipment; its bad rows raise FrameError when
-    it is computed.
+    it is computed. ``schedule`` gives lines without ``duty_rate`` their duty under every
+    option, as :func:`lvs_duty.assess` does (each option must share its currency).
     """
     if not isinstance(options, Mapping) or not options:
         raise ArgumentError(
@@ -87,15 +92,17 @@ def compare(
             raise ArgumentError("compare", f"options[{name!r}]", "a RuleSet", type(rules).__name__)
     if amounts not in ("decimal", "minor"):
         raise ArgumentError("compare", "amounts", "'decimal' or 'minor'", amounts)
+    for rules in options.values():
+        check_schedule("compare", schedule, rules)
     if isinstance(shipments, pd.DataFrame) or _is_dask(shipments):
-        return _compare_frame(shipments, options, fx, amounts)
+        return _compare_frame(shipments, options, fx, amounts, schedule)
     population = _shipments(shipments)
     rows: list[tuple[Any, ...]] = []
     for name, rules in options.items():
         for position, shipment in enumerate(population):
             label = shipment_label(shipment, position)
             try:
-                a = assess(shipment, rules, fx=fx)
+                a = assess(shipment, rules, fx=fx, schedule=schedule)
             except LvsDutyError as exc:
                 exc.add_note(f"while assessing shipment {label!r} under option {name!r}")
                 raise
@@ -131,14 +138,18 @@ def _is_dask(frame: object) -> bool:
 
 
 def _compare_frame(
-    frame: Any, options: Mapping[str, RuleSet], fx: Mapping[str, Decimal] | None, amounts: str
+    frame: Any,
+    options: Mapping[str, RuleSet],
+    fx: Mapping[str, Decimal] | None,
+    amounts: str,
+    schedule: Schedule | None = None,
 ) -> Any:
     from .frame import check_fx
 
     rates = check_fx("compare", fx)
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
-        out = compare_minor(part, options, rates)
+        out = compare_minor(part, options, rates, schedule)
         return out if amounts == "minor" else _as_decimal(out)
 
     if _is_dask(frame):
@@ -162,7 +173,7 @@ def _as_decimal(minor: pd.DataFrame) -> pd.DataFrame:
         )
     out["border_collection"] = minor["border_collection"].astype(bool)
     out["classifications"] = minor["classifications"].astype("int64")
-    return out[list(COMPARISON_COLUMNS)]
+    return out[[*COMPARISON_COLUMNS, *(["weight"] if "weight" in minor.columns else [])]]
 
 
 def _median(values: list[Decimal]) -> Decimal:
@@ -206,12 +217,17 @@ def summarize(
     the last open: ``"0–20"``, ``"20–150"``, ``"over 150"``) or ``"hs_chapter"`` (the first
     two digits of an ``hs_code`` column). The rows of a breakdown add up to the option's
     total in every count and amount.
+
+    A comparison with a ``weight`` column (a calibrated population's: real parcels per
+    shipment) also gets annual totals, exact (integer weight x amount): ``parcels_per_year``,
+    ``parcels_charged_per_year``, ``border_collection_events_per_year``, ``duty_per_year``,
+    ``tax_per_year``, ``fees_per_year`` and ``revenue_per_year`` (see :mod:`lvs_duty.annual`).
     """
     cost = check_costs("summarize", costs)
     if by is None:
         if bands is not None:
             raise ArgumentError("summarize", "bands", "None unless by='value_band'", bands)
-        return _priced(_summary(comparison), cost)
+        return _per_year(_priced(_summary(comparison), cost), comparison)
     if _is_dask(comparison):
         raise ArgumentError("summarize", "by", "None for a Dask comparison (compute it first)", by)
     keys, order = _breakdown(comparison, by, bands)
@@ -220,7 +236,7 @@ def summarize(
         mask = (keys == key).to_numpy()
         if not mask.any():
             continue
-        part = _summary(comparison[mask])
+        part = _per_year(_summary(comparison[mask]), comparison[mask])
         part.insert(1, by, key)
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
@@ -233,7 +249,23 @@ def summarize(
             key=lambda i: (rank[str(out["option"].iat[i])], position[out[by].iat[i]]),
         )
     ].reset_index(drop=True)
-    return _priced(out, cost)
+    priced = _priced(out, cost)
+    return priced[
+        [c for c in priced.columns if c not in PER_YEAR.values()]
+        + [c for c in PER_YEAR.values() if c in priced.columns]
+    ]
+
+
+def _per_year(summary: pd.DataFrame, comparison: Any) -> pd.DataFrame:
+    """The summary with annual totals after it, when the comparison carries weights."""
+    if "weight" not in comparison.columns:
+        return summary
+    totals = weighted_totals(comparison).set_index("option")
+    for name, column in PER_YEAR.items():
+        summary[column] = pd.Series(
+            [totals.at[o, name] for o in summary["option"]], index=summary.index, dtype=object
+        )
+    return summary
 
 
 def _breakdown(comparison: Any, by: object, bands: object) -> tuple[pd.Series, list[Any]]:

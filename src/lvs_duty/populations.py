@@ -16,12 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .annual import weighted_totals
 from .errors import ArgumentError
 from .money import CURRENCIES
 from .profiles import Profile, Shares, in_library_context
 
 EXTRA_COLUMNS: tuple[str, ...] = ("seller_registered", "weight")
-"""Columns a profile population carries beyond the canonical layout (drop them to assess)."""
+"""Columns a profile population carries beyond the canonical layout.
+
+``weight`` is accepted by the frame engines and carried to ``compare``/``summarize``;
+``seller_registered`` must still be dropped until the engines read it.
+"""
 
 
 def _categorical(codes: Any, names: list[Any]) -> Any:
@@ -151,8 +156,9 @@ def annual_totals(comparison: pd.DataFrame, population: pd.DataFrame) -> pd.Data
 
     ``comparison`` is :func:`lvs_duty.compare` of the population (Decimal amounts, or
     ``amounts="minor"``); ``population`` the frame it was drawn as, with its ``weight``
-    column. Amounts are exact: Decimal x integer weight, summed. Until ``summarize`` reads
-    weights itself, this is how a profile population gives revenue per year.
+    column. Amounts are exact: Decimal x integer weight, summed, by the one definition in
+    :func:`lvs_duty.annual.weighted_totals` (which ``summarize`` uses when the comparison
+    carries the weights itself, as ``compare`` of a population now does).
     """
     if "weight" not in population.columns:
         raise ArgumentError(
@@ -160,34 +166,15 @@ def annual_totals(comparison: pd.DataFrame, population: pd.DataFrame) -> pd.Data
         )
     parcels = population.drop_duplicates("shipment_id")
     weight = pd.Series(parcels["weight"].to_numpy(), index=parcels["shipment_id"].astype(str))
-    minor = "total_minor" in comparison.columns
-    rows = []
-    for option, group in comparison.groupby("option", sort=False, observed=True):
-        w = weight.reindex(group["shipment_id"].astype(str)).to_numpy()
-        if np.isnan(w.astype(float)).any():
-            raise ArgumentError(
-                "annual_totals", "comparison", "shipments of this population", "other ids"
-            )
-        w = w.astype(np.int64)
-        currency = str(group["currency"].iloc[0])
-        row: dict[str, Any] = {"option": option, "currency": currency, "parcels": int(w.sum())}
-        sums = {}
-        for name in ("duty", "tax", "fees", "total"):
-            if minor:
-                units = group[f"{name}_minor"].to_numpy(dtype=np.int64)
-                whole = sum(int(a) * int(b) for a, b in zip(units, w, strict=True))
-                sums[name] = Decimal(whole).scaleb(-CURRENCIES[currency])
-            else:
-                values = group[name].to_numpy(dtype=object)
-                sums[name] = sum((v * int(b) for v, b in zip(values, w, strict=True)), Decimal(0))
-        charged = group["total_minor" if minor else "total"].to_numpy(dtype=object) > 0
-        row["parcels_charged"] = int(w[charged.astype(bool)].sum())
-        border = group["border_collection"].to_numpy(dtype=bool)
-        row["border_collection_events"] = int(w[border].sum())
-        row.update({k: sums[k] for k in ("duty", "tax", "fees")})
-        row["revenue"] = sums["total"]
-        rows.append(row)
-    return pd.DataFrame(rows, columns=list(ANNUAL_COLUMNS))
+    w = weight.reindex(comparison["shipment_id"].astype(str)).to_numpy()
+    if np.isnan(w.astype(float)).any():
+        raise ArgumentError(
+            "annual_totals", "comparison", "shipments of this population", "other ids"
+        )
+    weighted = comparison.drop(columns=["weight"], errors="ignore").assign(
+        weight=w.astype(np.int64)
+    )
+    return weighted_totals(weighted)[list(ANNUAL_COLUMNS)]
 
 
 def _shipping(rng: np.random.Generator, profile: Profile, n: int, unit: int) -> Any:

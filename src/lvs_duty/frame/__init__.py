@@ -52,10 +52,14 @@ import pandas as pd
 from ..errors import ArgumentError, FrameError
 from ..money import CURRENCIES, fx_rate, own_context
 from ..rules import RuleSet
+from ..schedules._model import Schedule
+from ..schedules._use import check_schedule
 from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import FAST_COLUMNS, Batch, read_batch
 from .kernel import Outcome
+from .schedule import with_schedule
+from .weights import read_weights, weights_of
 
 Errors = Literal["raise", "flag"]
 
@@ -109,10 +113,11 @@ def assess_frame(
     fx: Mapping[str, Decimal | int | str] | None = None,
     on: dt.date | None = None,
     errors: Errors = "raise",
+    schedule: Schedule | None = None,
 ) -> Any:
     """Assess every shipment of a table under one rule set; one result row per shipment.
 
-    ``fx`` and ``on`` mean what they mean for :func:`lvs_duty.assess`. With
+    ``fx``, ``on`` and ``schedule`` mean what they mean for :func:`lvs_duty.assess`. With
     ``errors="raise"`` a table with any bad row raises one
     :class:`~lvs_duty.errors.FrameError` whose ``failure_cases`` lists every bad cell (row
     label, column, problem, value), including shipments the rules cannot assess (a missing
@@ -130,10 +135,11 @@ def assess_frame(
     """
     _check("assess_frame", rules, errors, on)
     rates = check_fx("assess_frame", fx)
+    checked = check_schedule("assess_frame", schedule, rules)
     if is_dask(frame):
         from .on_dask import assess_dask
 
-        return assess_dask(frame, rules, rates, on, errors)
+        return assess_dask(frame, rules, rates, on, errors, checked)
     if not isinstance(frame, pd.DataFrame):
         raise ArgumentError(
             "assess_frame",
@@ -141,7 +147,7 @@ def assess_frame(
             "a pandas or dask DataFrame in the canonical layout (see lvs_duty.shipments_to_frame)",
             type(frame).__name__,
         )
-    return assess_pandas(frame, rules, rates, on, errors)
+    return assess_pandas(frame, rules, rates, on, errors, checked)
 
 
 def assess_pandas(
@@ -150,9 +156,10 @@ def assess_pandas(
     fx: Mapping[str, Fraction] | None,
     on: dt.date | None,
     errors: str,
+    schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """assess_frame on a pandas frame, arguments already checked (fx as exact rationals)."""
-    batch = read_batch(frame)
+    batch = with_schedule(read_weights(frame, read_batch(frame)), schedule, on)
     outcome = assess_batch(batch, rules, fx, on)
     return result_frame(batch, outcome, rules, "flag" if errors == "flag" else "raise")
 
@@ -182,6 +189,9 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
         else outcome.classifications
     )
     data["status"] = categorical(bad.astype(np.int8), ["ok", "error"])
+    weight = weights_of(batch)
+    if weight is not None:
+        data["weight"] = weight
     if flag:
         messages = batch.problems.first_message(size)
         error = np.full(size, None, dtype=object)

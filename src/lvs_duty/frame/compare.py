@@ -19,10 +19,13 @@ import pandas as pd
 from ..errors import FrameError
 from ..money import CONTEXT, CURRENCIES
 from ..rules import RuleSet
+from ..schedules._model import Schedule
 from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import read_batch
 from .ints import Ints, div_round
+from .schedule import with_schedule
+from .weights import read_weights, weights_of
 
 MINOR_COLUMNS: tuple[str, ...] = (
     "shipment_id", "option", "rules", "currency", "goods_value_minor", "customs_value_minor",
@@ -58,10 +61,13 @@ def effective_bp(total: Ints, goods: Ints) -> Ints:
 
 
 def compare_minor(
-    frame: pd.DataFrame, options: Mapping[str, RuleSet], fx: Mapping[str, Fraction] | None
+    frame: pd.DataFrame,
+    options: Mapping[str, RuleSet],
+    fx: Mapping[str, Fraction] | None,
+    schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """One row per option and shipment, amounts in minor units (options outermost)."""
-    batch = read_batch(frame)
+    batch = with_schedule(read_weights(frame, read_batch(frame)), schedule, None)
     mark = batch.problems.checkpoint()
     if mark:
         raise FrameError(batch.problems.cases())
@@ -114,6 +120,9 @@ def compare_minor(
         "border_collection": border,
         "classifications": amounts["classifications"],
     }
+    weight = weights_of(batch)
+    if weight is not None:
+        data["weight"] = np.concatenate([weight] * count) if count > 1 else weight
     return pd.DataFrame(data, copy=False)
 
 

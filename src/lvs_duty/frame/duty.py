@@ -34,6 +34,7 @@ from ..rules import (
 )
 from .input import Coded
 from .ints import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
+from .schedule import charge_scheduled, refuse_scheduled, scheduled_places
 
 Fail = Callable[[Ints, str, str], None]
 """Report lines (positions) that cannot be charged: column and what was expected."""
@@ -100,6 +101,7 @@ class DutyCharger:
         weight: Coded,
         volume: Coded,
         abv: Coded,
+        scheduled: Coded | None = None,
     ) -> None:
         self.seg, self.guard, self.fail = seg, guard, fail
         self.rules, self.version, self.minor = rules, version, minor
@@ -114,6 +116,8 @@ class DutyCharger:
         methods = [version.duty.general, *(s.method for s in version.duty.special)]
         methods += [low.method] if low is not None else []
         self.places = max([self.rate.places] + [self._places(m) for m in methods])
+        self.scheduled = scheduled  # schedule lines with a specific part, per line
+        self.places = max(self.places, scheduled_places(self))
 
     # -- exact numerators ---------------------------------------------------------------------
 
@@ -181,7 +185,7 @@ class DutyCharger:
 
     def _need_rate(self, mask: Bools, expected: str) -> Bools:
         """Lines of ``mask`` that carry their MFN rate; the others are reported."""
-        missing = np.flatnonzero(mask & ~self.rate.has)
+        missing = refuse_scheduled(self, np.flatnonzero(mask & ~self.rate.has))
         self.fail(missing, "duty_rate", f"expected {expected} ({self.rules.code})")
         out: Bools = mask & self.rate.has
         return out
@@ -193,6 +197,7 @@ class DutyCharger:
         if not bool(mask.any()) or isinstance(method, FreeDuty):
             return
         if isinstance(method, MfnDuty):
+            mask = charge_scheduled(self, mask)  # lines whose schedule line is specific
             ok = self._need_rate(mask, "the line's MFN rate: the general tariff applies")
             self._ad_valorem_on(ok, self.rate.at(self.places))
             self.classified |= ok

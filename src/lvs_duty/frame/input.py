@@ -134,6 +134,7 @@ class Batch:
     volume_l: Coded
     abv: Coded
     extra: dict[str, Any] = field(default_factory=dict)
+    schedule_line: Coded | None = None  # schedule lines with a specific part (frame/schedule.py)
 
     @property
     def first_rows(self) -> Ints:
@@ -253,7 +254,7 @@ def _header(frame: pd.DataFrame, source: str) -> None:
             present = "value" in columns or "value_minor" in columns
         if not present:
             cases.append(RowProblem("(header)", name, "required column missing", "absent"))
-    allowed = set(COLUMNS) | set(FAST_COLUMNS)
+    allowed = set(COLUMNS) | set(FAST_COLUMNS) | {"weight"}  # weights: frame/weights.py
     for name in columns:
         if name not in allowed:
             cases.append(

@@ -382,6 +382,7 @@ class Kernel:
             weight=b.weight_kg,
             volume=b.volume_l,
             abv=b.abv,
+            scheduled=b.schedule_line,
         )
         charged = relief != EXEMPT
         plan: dict[int, tuple[DutyMethod, Bools]] = {}

@@ -107,13 +107,18 @@ def map_shipments(frame: Any, run: Callable[[pd.DataFrame], pd.DataFrame]) -> An
 
 
 def assess_dask(
-    frame: Any, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None, errors: str
+    frame: Any,
+    rules: RuleSet,
+    fx: Mapping[str, Fraction] | None,
+    on: dt.date | None,
+    errors: str,
+    schedule: Any = None,
 ) -> Any:
     """assess_frame over a dask frame, partition by partition."""
     from . import assess_pandas
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
-        return assess_pandas(part, rules, fx, on, errors)
+        return assess_pandas(part, rules, fx, on, errors, schedule)
 
     return map_shipments(frame, run)
 
