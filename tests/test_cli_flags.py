@@ -17,6 +17,8 @@ from lvs_duty.cli import build_parser, main
 from lvs_duty.options import gea_options
 from lvs_duty.progress import compare_with_progress
 from lvs_duty.regime_population import population_for
+from lvs_duty.schedules import load_schedule
+from lvs_duty.simulate import population
 
 
 def run(*argv: str) -> str:
@@ -144,11 +146,33 @@ def test_bad_cost_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--cost-parcel: expected a non-negative amount in CAD, got '-1'" in err
 
 
-def test_profile_needs_a_schedule(capsys: pytest.CaptureFixture[str]) -> None:
-    err = fails(capsys, "compare", "--rules", "EU", "--profile", "eu_2024")
-    assert "--profile: the eu_2024 parcels carry no MFN duty rates" in err
+def test_profile_takes_its_rates_from_the_bundled_schedule() -> None:
+    # Profile parcels carry no duty_rate: with no --schedule the rules' own bundled schedule
+    # gives them, and the printed table is the Python call's to the cent.
+    text = run("compare", "--rules", "EU", "--profile", "eu_2024", "--n", "600", "--seed", "3")
+    assert "MFN rates: schedule EU" in text
+    rules, schedule = load_rules("EU"), load_schedule("EU")
+    frame = population(600, "EU", seed=3, profile="eu_2024")
+    summary = summarize(compare(frame, gea_options(rules), schedule=schedule))
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        assert summary.to_string(index=False) in text
+
+
+def test_bad_profile_or_schedule_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     err = fails(capsys, "compare", "--profile", "nope")
     assert "--profile: expected one of au_2024" in err
+    err = fails(capsys, "compare", "--rules", "CA", "--n", "50", "--schedule", "nope")
+    assert "--schedule: expected one of AU, CA" in err
+    # the US schedule charges specific amounts in USD: not usable under CAD rules
+    err = fails(capsys, "compare", "--rules", "CA", "--n", "50", "--schedule", "US")
+    assert "a schedule in CAD, the currency of CA (US is in USD and has specific amounts)" in err
+
+
+def test_an_ad_valorem_schedule_holds_in_another_currency() -> None:
+    # KR's rules are in USD (its thresholds are), its schedule in KRW with no specific amount:
+    # the rates apply as they are.
+    text = run("compare", "--rules", "KR", "--n", "200", "--schedule", "KR", "--no-progress")
+    assert "MFN rates: schedule KR" in text
 
 
 def test_rules_show_prints_special_duties() -> None:

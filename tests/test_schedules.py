@@ -533,9 +533,9 @@ def test_schedules_ship_in_the_wheel() -> None:
     "module",
     [
         "lvs_duty.schedules",
-        "lvs_duty.schedules._model",
-        "lvs_duty.schedules._duty",
-        "lvs_duty.schedules._rates",
+        "lvs_duty.schedules.model",
+        "lvs_duty.schedules.duty",
+        "lvs_duty.schedules.rates",
     ],
 )
 def test_docstring_examples(module: str) -> None:

@@ -24,7 +24,7 @@ from lvs_duty.schedules import (
     read_uk_tariff,
     read_wits,
 )
-from lvs_duty.schedules._rates import RateTextError, parse_uk, parse_usitc
+from lvs_duty.schedules.rates import RateTextError, parse_uk, parse_usitc
 
 DATA = Path(__file__).parent / "data" / "schedules"
 D = Decimal

@@ -33,6 +33,7 @@ from .errors import ArgumentError, NotInForceError
 from .explain import Assessment
 from .money import CONTEXT, minor_unit, own_context, quantize, whole_units
 from .rules import RuleSet, RuleVersion, Source, Threshold
+from .schedules import Schedule
 from .shipment import Item, Shipment
 
 NotchKind = Literal[
@@ -702,6 +703,7 @@ def threshold_sweep(
     which: Literal["duty", "tax", "ceiling"] = "duty",
     *,
     name: str | None = None,
+    schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """Revenue, parcels charged, border collections and classification work as a threshold moves.
 
@@ -745,12 +747,12 @@ def threshold_sweep(
     if isinstance(population, pd.DataFrame):
         # The frame path: the table is read once and each moved rule set is one vectorised
         # pass, with the same amounts as the per-shipment path.
-        summary = summarize(compare(population, moved, amounts="minor"))
+        summary = summarize(compare(population, moved, amounts="minor", schedule=schedule))
     elif isinstance(population, (list, tuple)):
         for i, parcel in enumerate(population):
             if not isinstance(parcel, Shipment):
                 raise ArgumentError(fn, f"population[{i}]", "a Shipment", type(parcel).__name__)
-        summary = summarize(compare(list(population), moved))
+        summary = summarize(compare(list(population), moved, schedule=schedule))
     else:
         raise ArgumentError(
             fn, "population", "a list of Shipment or a canonical frame", type(population).__name__

@@ -49,9 +49,9 @@ from .rules import (
     TaxRule,
     check_coverage,
 )
-from .schedules._duty import line_duty
-from .schedules._model import Schedule, ScheduleLine
-from .schedules._use import check_schedule, no_rate, rate_of, uncovered
+from .schedules.duty import line_duty
+from .schedules.model import Schedule, ScheduleLine
+from .schedules.use import check_schedule, no_rate, rate_of, uncovered
 from .shipment import Item, Shipment
 
 ZERO = Decimal(0)
@@ -207,7 +207,7 @@ def assess(
     (needed only when the two differ); ``on`` overrides the shipment date for choosing the
     version in force. ``schedule`` (in the regime's currency) gives a line without its own
     ``duty_rate`` the duty of the schedule line covering its HS code (see
-    :mod:`lvs_duty.schedules._use` for the rules of use).
+    :mod:`lvs_duty.schedules.use` for the rules of use).
 
     >>> from lvs_duty import Item, Shipment, load_rules
     >>> parcel = Shipment("CA", "2026-03-01", "CAD", [Item("6109", "150.01", duty_rate="0.18")],

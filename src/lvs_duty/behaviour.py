@@ -41,6 +41,7 @@ from .costs import CollectionCosts
 from .errors import ArgumentError, LvsDutyError
 from .money import CONTEXT, minor_unit, quantize, to_decimal
 from .rules import CategoryDuty, RuleSet
+from .schedules import Schedule
 from .shipment import Shipment
 from .tabular import frame_to_shipments
 
@@ -235,6 +236,7 @@ def compare_with_response(
     *,
     costs: CollectionCosts | None = None,
     fx: Mapping[str, Decimal] | None = None,
+    schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """Each option's summary without and with the response, side by side.
 
@@ -246,11 +248,12 @@ def compare_with_response(
     if not isinstance(options, Mapping) or not options:
         raise ArgumentError(fn, "options", "a non-empty mapping of name to RuleSet", options)
     population = frame_to_shipments(parcels) if isinstance(parcels, pd.DataFrame) else list(parcels)
-    static = summarize(compare(population, options, fx=fx), costs=costs)
+    static = summarize(compare(population, options, fx=fx, schedule=schedule), costs=costs)
     rows = []
     for k, (name, rules) in enumerate(options.items()):
         moved = summarize(
-            compare(respond(population, rules, response), {name: rules}, fx=fx), costs=costs
+            compare(respond(population, rules, response), {name: rules}, fx=fx, schedule=schedule),
+            costs=costs,
         )
         for scenario, frame in (("static", static.iloc[[k]]), ("behavioural", moved)):
             part = frame.copy()

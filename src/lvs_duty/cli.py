@@ -33,6 +33,7 @@ from .money import CURRENCIES
 from .progress import compare_with_progress
 from .regime_population import population_for
 from .rules import RuleSet, RuleVersion, Sourced, covered_destinations, rule_file_schema
+from .schedules import Schedule, available_schedules, load_schedule
 from .shipment import Item, Shipment
 from .show import field_lines
 from .simulate import Layout
@@ -193,16 +194,28 @@ def _profile_population(args: argparse.Namespace, n: int, layout: Layout) -> pd.
     frame: pd.DataFrame = population(
         n, profile.market, seed=args.seed, date=args.date, layout=layout, profile=profile
     )
-    # SCHEDULE HOOK (schedint): profile parcels carry no duty_rate; rates come from a tariff
-    # schedule by HS code. When compare takes ``schedule=``, pass ``--schedule`` through here
-    # (and to compare in _cmd_compare) instead of refusing.
-    schedule = getattr(args, "schedule", None)
-    if schedule is None:
-        raise UsageError(
-            f"--profile: the {args.profile} parcels carry no MFN duty rates (they come from a "
-            "tariff schedule by HS code): expected --schedule with it"
-        )
     return frame
+
+
+def _schedule(args: argparse.Namespace, rules: RuleSet) -> Schedule | None:
+    """``--schedule``, or with ``--profile`` the bundled schedule of the rules' code."""
+    chosen = getattr(args, "schedule", None)
+    if chosen is None and getattr(args, "profile", None) is not None:
+        code = rules.code.split("+")[0]
+        if code not in available_schedules():
+            raise UsageError(
+                f"--profile: the parcels carry no MFN rates and there is no bundled schedule "
+                f"for {code}: expected --schedule FILE"
+            )
+        chosen = code
+    if chosen is None:
+        return None
+    if chosen not in available_schedules() and not Path(chosen).is_file():
+        raise UsageError(
+            f"--schedule: expected one of {', '.join(available_schedules())} or a schedule "
+            f"file, got {_printable(repr(chosen), 80)}"
+        )
+    return load_schedule(chosen)
 
 
 def _memory() -> int:
@@ -324,8 +337,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     costs = _costs(args, baseline.currency)
     opts, assumed = _options(baseline, args)
     population, what, _ = _population(baseline, args, fx)
+    schedule = _schedule(args, baseline)
     comparison = compare_with_progress(
-        population, opts, fx=fx, amounts="minor", progress=args.progress
+        population, opts, fx=fx, amounts="minor", progress=args.progress, schedule=schedule
     )
     summary = summarize(comparison, costs=costs)
     ceiling = opts["flat_rate"].versions[-1].duty.low_value
@@ -336,6 +350,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     print(f"Parcels: {what}", file=out)
+    if schedule is not None:
+        print(f"MFN rates: schedule {schedule.code} ({schedule.name})", file=out)
     if assumed:
         print(f"Assumed: {assumed}", file=out)
     if not costs.is_zero:
@@ -369,6 +385,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.n is None and args.shipments is None and args.profile is None:
         args.n = 2000
     parcels, what, on = _population(baseline, args, fx, layout="canonical")
+    schedule = _schedule(args, baseline)
     try:
         from .report import build_report
     except ImportError as exc:  # pragma: no cover - matplotlib is the plot extra
@@ -410,6 +427,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         bands=edges,
         by=by,
         sweep=sweep,
+        schedule=schedule,
     )
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
@@ -704,10 +722,17 @@ def _population_flags(p: argparse.ArgumentParser, default_n: str, *, progress: b
         "--seed", type=_count(0), default=0, help="seed of the synthetic parcels (default 0)"
     )
     p.add_argument(
+        "--schedule",
+        metavar="CODE|FILE",
+        help="MFN rates by HS code for lines without a duty rate: a bundled schedule code "
+        "(CA, US, EU, ...) or a schedule file (default: none; with --profile, the bundled "
+        "schedule of the rules' code)",
+    )
+    p.add_argument(
         "--profile",
         metavar="P",
         help="draw the parcels from a calibrated market profile (eu_2024, ca_2024, ... or a "
-        "file); needs duty rates from a tariff schedule",
+        "file); its lines take their MFN rates from --schedule",
     )
     p.add_argument(
         "--destination",

@@ -30,8 +30,8 @@ from .errors import ArgumentError, LvsDutyError
 from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
 from .money import CONTEXT, CURRENCIES, own_context, to_decimal
 from .rules import RuleSet
-from .schedules._model import Schedule
-from .schedules._use import check_schedule
+from .schedules.model import Schedule
+from .schedules.use import check_schedule
 from .shipment import Shipment
 from .tabular import frame_to_shipments, shipment_label
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .errors import ArgumentError
 from .rules import RuleSet
+from .schedules import Schedule
 
 T = TypeVar("T")
 
@@ -131,6 +132,7 @@ def compare_with_progress(
     amounts: Literal["decimal", "minor"] = "decimal",
     chunk: int = DEFAULT_CHUNK,
     progress: bool | None = None,
+    schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """``lvs_duty.compare(frame, options)`` in chunks of whole shipments, with a bar.
 
@@ -144,7 +146,7 @@ def compare_with_progress(
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise ArgumentError("compare_with_progress", "chunk", "a positive int", chunk)
     if "shipment_id" not in frame.columns or len(frame) <= chunk:
-        whole: pd.DataFrame = compare(frame, options, fx=fx, amounts=amounts)
+        whole: pd.DataFrame = compare(frame, options, fx=fx, amounts=amounts, schedule=schedule)
         return whole
     ids = frame["shipment_id"].to_numpy()
     cuts = shipment_cuts(ids, chunk)
@@ -157,7 +159,7 @@ def compare_with_progress(
         progress=progress,
     )
     for start, stop in pieces:
-        part = compare(frame.iloc[start:stop], options, fx=fx, amounts=amounts)
+        part = compare(frame.iloc[start:stop], options, fx=fx, amounts=amounts, schedule=schedule)
         shipments = len(part) // len(per_option)
         for k, rows in enumerate(per_option):
             rows.append(part.iloc[k * shipments : (k + 1) * shipments])

@@ -38,6 +38,7 @@ from .labels import amount, caption, option_names, readable
 from .money import CONTEXT, to_decimal
 from .options import default_ceiling, gea_options
 from .rules import RuleSet
+from .schedules import Schedule
 from .shipment import Item, Shipment
 from .tabular import frame_to_shipments
 
@@ -144,6 +145,7 @@ class _Context:
     note: str
     on: dt.date | None
     fx: Mapping[str, Decimal] | None
+    schedule: Schedule | None
 
     @property
     def currency(self) -> str:
@@ -168,6 +170,7 @@ def build_report(
     response: Response | None = None,
     title: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
+    schedule: Schedule | None = None,
 ) -> str:
     """The comparison of ``options`` (default: the baseline and its GEA options) as HTML.
 
@@ -178,9 +181,12 @@ def build_report(
     value ``bands`` (a fifth, two fifths, one, two and four times it) and the threshold
     ``sweep`` (0 to twice it in eighths). ``basket`` is the one-line parcel whose notches are
     marked (default: the first parcel's dearest line). ``intervals`` (from
-    :mod:`lvs_duty.uncertainty`) and ``response`` add their sections.
+    :mod:`lvs_duty.uncertainty`) and ``response`` add their sections. ``schedule`` gives MFN
+    rates by HS code to lines without one (a calibrated profile's parcels).
     """
-    ctx = _context(baseline, parcels, options, population, seed, on, ceiling, costs, bands, fx)
+    ctx = _context(
+        baseline, parcels, options, population, seed, on, ceiling, costs, bands, fx, schedule
+    )
     body = [
         _options_section(ctx),
         _summary_section(ctx),
@@ -220,6 +226,7 @@ def _context(
     costs: CollectionCosts | None,
     bands: Sequence[Decimal | int | str] | None,
     fx: Mapping[str, Decimal] | None,
+    schedule: Schedule | None,
 ) -> _Context:
     """Check the arguments, compare the options once and caption the population."""
     fn = "build_report"
@@ -246,7 +253,9 @@ def _context(
         currency=baseline.currency,
     )
     given: list[Shipment] | pd.DataFrame = parcels if isinstance(parcels, pd.DataFrame) else listed
-    table = attach(compare(given, chosen, fx=fx), given, ("ship_from", "mode", "hs_code"))
+    table = attach(
+        compare(given, chosen, fx=fx, schedule=schedule), given, ("ship_from", "mode", "hs_code")
+    )
     return _Context(
         baseline=baseline,
         chosen=chosen,
@@ -260,6 +269,7 @@ def _context(
         note=note,
         on=on,
         fx=fx,
+        schedule=schedule,
     )
 
 
@@ -340,7 +350,9 @@ def _dashboard_section(ctx: _Context, intervals: pd.DataFrame | None) -> str:
 
 
 def _behaviour_section(ctx: _Context, response: Response) -> str:
-    moved = compare_with_response(ctx.listed, ctx.chosen, response, costs=ctx.priced, fx=ctx.fx)
+    moved = compare_with_response(
+        ctx.listed, ctx.chosen, response, costs=ctx.priced, fx=ctx.fx, schedule=ctx.schedule
+    )
     keep = ["option", "scenario", "shipments", "revenue", "net_revenue"]
     return _section(
         "behaviour",
@@ -366,7 +378,7 @@ def _threshold_section(
             for k in range(9)
         ]
     )
-    curve = threshold_sweep(ctx.given, baseline, amounts, which="duty")
+    curve = threshold_sweep(ctx.given, baseline, amounts, which="duty", schedule=ctx.schedule)
     try:
         found = notch_table(
             notches(baseline, basket if basket is not None else _basket(ctx.listed))

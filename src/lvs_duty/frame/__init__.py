@@ -52,8 +52,8 @@ import pandas as pd
 from ..errors import ArgumentError, FrameError
 from ..money import CURRENCIES, fx_rate, own_context
 from ..rules import RuleSet
-from ..schedules._model import Schedule
-from ..schedules._use import check_schedule
+from ..schedules.model import Schedule
+from ..schedules.use import check_schedule
 from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import FAST_COLUMNS, Batch, read_batch

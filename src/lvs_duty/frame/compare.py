@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import FrameError
 from ..money import CONTEXT, CURRENCIES
 from ..rules import RuleSet
-from ..schedules._model import Schedule
+from ..schedules.model import Schedule
 from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import read_batch

@@ -6,7 +6,7 @@ version, never per row). A schedule line with only an ad valorem part becomes th
 rate; one with a specific part is kept in ``Batch.schedule_line`` for the general tariff,
 which :func:`charge_scheduled` charges with :func:`lvs_duty.schedules.line_duties`, the
 int64 form of the scalar engine's :func:`~lvs_duty.schedules.line_duty`. The rules of use
-are :mod:`lvs_duty.schedules._use`, shared with the scalar engine.
+are :mod:`lvs_duty.schedules.use`, shared with the scalar engine.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _version_of_days(
 
 def with_schedule(batch: Batch, schedule: Schedule | None, on: dt.date | None) -> Batch:
     """The batch with each rate-less line's schedule line: a rate, or kept for its duty."""
-    from ..schedules._use import rate_of
+    from ..schedules.use import rate_of
 
     if schedule is None:
         return batch
@@ -120,7 +120,7 @@ def refuse_scheduled(charger: DutyCharger, lines: Ints) -> Ints:
     A rule that needs a *rate* cannot take a specific duty as one: each such line is refused
     naming its schedule line, as the scalar engine does. Returns the other lines.
     """
-    from ..schedules._use import no_rate
+    from ..schedules.use import no_rate
 
     kept = charger.scheduled
     if kept is None or not len(lines):

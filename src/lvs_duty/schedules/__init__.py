@@ -24,7 +24,7 @@ goes through the same validation.
 Decimal('6.60000')
 """
 
-from ._duty import (
+from .duty import (
     MEASURE_BITS,
     Column,
     DutyColumns,
@@ -36,8 +36,8 @@ from ._duty import (
     line_duty,
     measure_names,
 )
-from ._loading import available_schedules, dumps_schedule, load_schedule, loads_schedule
-from ._model import (
+from .loading import available_schedules, dumps_schedule, load_schedule, loads_schedule
+from .model import (
     Combine,
     Schedule,
     ScheduleFileError,

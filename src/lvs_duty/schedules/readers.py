@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import ArgumentError, Problem
-from ._model import Schedule, ScheduleFileError
-from ._rates import RateTextError, parse_uk, parse_usitc
+from .model import Schedule, ScheduleFileError
+from .rates import RateTextError, parse_uk, parse_usitc
 
 Errors = Literal["raise", "flag"]
 PathLike = str | os.PathLike[str]

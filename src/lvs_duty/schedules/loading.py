@@ -17,7 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ..errors import Problem
-from ._model import Schedule, ScheduleFileError, UnknownScheduleError
+from .model import Schedule, ScheduleFileError, UnknownScheduleError
 
 _PACKAGE_DATA = ("_data", "schedules")
 

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ..errors import ArgumentError, RateUnavailableError
 from ..frame.ints import Bools, Guard, Ints, digits, scaled
 from ..money import CONTEXT, to_decimal
-from ._model import ScheduleLine
+from .model import ScheduleLine
 
 Measure = Literal["value", "kg", "litre", "item", "pair"]
 
@@ -135,13 +135,19 @@ class ExactColumn(Protocol):
     """A decimal column as integer numerators over ``10**places``; ``has`` marks given values."""
 
     @property
-    def nums(self) -> Ints: ...
+    def nums(self) -> Ints:
+        """The numerators, one per row."""
+        ...
 
     @property
-    def has(self) -> Bools: ...
+    def has(self) -> Bools:
+        """Whether each row has a value."""
+        ...
 
     @property
-    def places(self) -> int: ...
+    def places(self) -> int:
+        """The decimal places every numerator is scaled by."""
+        ...
 
 
 @dataclass(frozen=True)

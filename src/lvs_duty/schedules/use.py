@@ -9,8 +9,9 @@ Both engines call these, so the rules of use are written once:
   rate, an MFN band), a line with only an ad valorem part gives that part; a line with a
   specific part gives no rate: the general tariff charges its duty with :func:`line_duty`,
   and every other use refuses with RateUnavailableError naming the schedule line;
-* a schedule whose amounts are in another currency than the rule set's is refused by name
-  (its specific amounts would be charged in the wrong money).
+* a schedule in another currency than the rule set's is refused by name when it has any
+  specific amount (that amount would be charged in the wrong money); an ad valorem schedule
+  holds in any currency (KR and MX keep their rules in USD, their schedules in KRW and MXN).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from decimal import Decimal
 
 from ..errors import ArgumentError
 from ..rules import RuleSet
-from ._model import Schedule, ScheduleLine
+from .model import Schedule, ScheduleLine
 
 
 def check_schedule(function: str, schedule: object, rules: RuleSet) -> Schedule | None:
-    """The caller's schedule, checked: a Schedule in the rule set's currency, or None."""
+    """The caller's schedule, checked: a Schedule usable in the rule set's currency, or None."""
     if schedule is None:
         return None
     if not isinstance(schedule, Schedule):
@@ -31,12 +32,13 @@ def check_schedule(function: str, schedule: object, rules: RuleSet) -> Schedule 
             function, "schedule", "a lvs_duty.schedules.Schedule (see load_schedule) or None",
             type(schedule).__name__,
         )  # fmt: skip
-    if schedule.currency != rules.currency:
+    specific = any(line.specific is not None for v in schedule.versions for line in v.lines)
+    if schedule.currency != rules.currency and specific:
         raise ArgumentError(
             function,
             "schedule",
             f"a schedule in {rules.currency}, the currency of {rules.code} "
-            f"({schedule.code} is in {schedule.currency})",
+            f"({schedule.code} is in {schedule.currency} and has specific amounts)",
             schedule.code,
         )
     return schedule
