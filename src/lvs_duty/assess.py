@@ -47,6 +47,7 @@ from .rules import (
     SpecialDuty,
     TaxCategory,
     TaxRule,
+    Threshold,
     check_coverage,
 )
 from .shipment import Item, Shipment
@@ -361,6 +362,7 @@ def _apply_thresholds(case: _Case) -> None:
             case.steps.append(Step("threshold", "No import tax in this regime."))
             continue
         threshold = decide.first_threshold(case.version, case.shipment, kind)
+        _explain_seller(case, kind, threshold)
         relief_key = f"{kind}_relief"
         if threshold is None:
             case.steps.append(
@@ -401,6 +403,41 @@ def _apply_thresholds(case: _Case) -> None:
                 f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
                 case.src(threshold.source),
                 threshold.unconfirmed,
+            )
+        )
+
+
+def _explain_seller(case: _Case, kind: str, threshold: Threshold | None) -> None:
+    """Say how the seller's registration chose the threshold; not given, it is an assumption."""
+    given = case.shipment.seller_registered
+    if given is False:
+        passed = [
+            t
+            for t in decide.candidate_thresholds(case.version, kind)
+            if not decide.threshold_open(t, False) and decide.matches(t.when, case.shipment)
+        ]
+        for t in passed:
+            case.steps.append(
+                Step(
+                    "seller",
+                    f"Seller not registered in the destination's collection scheme: "
+                    f"{kind} threshold {t.name!r} (collected at the point of sale) does not "
+                    f"apply.",
+                    case.src(t.source),
+                    t.unconfirmed,
+                )
+            )
+        return
+    decided = threshold is not None and (
+        threshold.relief == "sale" or threshold.when.seller_registered is not None
+    )
+    if given is None and threshold is not None and decided:
+        case.steps.append(
+            Step(
+                "seller",
+                f"Assumption: seller registration not given, so the seller is taken as "
+                f"registered in the destination's collection scheme ({threshold.name!r}); "
+                f"for a seller outside it pass seller_registered=False.",
             )
         )
 

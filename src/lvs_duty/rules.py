@@ -230,6 +230,7 @@ class Condition(_Frozen):
     destination: Countries = None
     region: Regions = None
     gift: bool | None = None
+    seller_registered: bool | None = None
 
     def describe(self) -> str:
         """The condition in words, e.g. ``mode courier, ship_from US/MX``."""
@@ -240,6 +241,8 @@ class Condition(_Frozen):
                 parts.append(f"{key} {'/'.join(values)}")
         if self.gift is not None:
             parts.append("gift" if self.gift else "not a gift")
+        if self.seller_registered is not None:
+            parts.append(f"seller {'' if self.seller_registered else 'not '}registered")
         return ", ".join(parts) or "always"
 
 
@@ -250,6 +253,9 @@ class Threshold(Sourced):
     collection to the point of sale (the seller or marketplace collects it, as Australia's GST
     on low-value goods). The first threshold of its kind whose ``when`` matches is the one
     applied; order them from the most specific to the general.
+    A ``"sale"`` threshold holds only for a seller registered in the destination's scheme
+    (``Shipment.seller_registered`` true or not given): for an unregistered seller it is passed
+    over, and the next threshold that matches (or none: the charge at the border) applies.
     """
 
     name: str = Field(min_length=1)

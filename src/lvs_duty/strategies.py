@@ -683,6 +683,7 @@ def _free_shipments(
             mode=draw(st.sampled_from(_MODES)),
             region=draw(st.one_of(st.none(), st.sampled_from(_REGIONS))),
             gift=draw(st.booleans()),
+            seller_registered=draw(st.sampled_from((None, True, False))),
         )
 
     return draw_one()
@@ -755,6 +756,11 @@ def _regime_shipments(
             mode=draw(st.sampled_from(cond.mode or _MODES)),
             region=region,
             gift=cond.gift if cond.gift is not None else draw(st.booleans()),
+            seller_registered=(
+                cond.seller_registered
+                if cond.seller_registered is not None
+                else draw(st.sampled_from((None, True, False)))
+            ),
         )
 
     return draw_one()
@@ -1002,6 +1008,7 @@ def _condition() -> SearchStrategy[dict[str, Any]]:
             ),
             "region": st.lists(st.sampled_from(_REGIONS), min_size=1, max_size=2, unique=True),
             "gift": st.booleans(),
+            "seller_registered": st.booleans(),
         },
     )
 

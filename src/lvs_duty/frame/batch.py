@@ -109,6 +109,7 @@ def subset(batch: Batch, ships: Ints) -> Batch:
         weight_kg=batch.weight_kg.take(lines),
         volume_l=batch.volume_l.take(lines),
         abv=batch.abv.take(lines),
+        seller_registered=batch.seller_registered.take(ships),
     )
 
 
