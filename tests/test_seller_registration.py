@@ -191,3 +191,104 @@ def test_a_bad_registration_cell_is_refused_by_name(cell: str) -> None:
     got = assess_frame(frame, regime(SALE), errors="flag")
     assert list(got["status"]) == ["error"]
     assert "seller_registered" in str(got["error"].iloc[0])
+
+
+# --- a tax base of its own for registered sellers (New Zealand: GST on the duty alone) -------
+
+
+def duty_regime(**tax: Any) -> RuleSet:
+    """10% duty on FOB above a EUR 100 duty threshold; 20% tax, at sale up to EUR 100."""
+    return RuleSet.build(
+        {
+            "code": "REGB",
+            "name": "Registered base",
+            "currency": "EUR",
+            "sources": {"law": {"title": "Test"}},
+            "versions": [
+                {
+                    "valid_from": "2026-01-01",
+                    "valuation": {"basis": "FOB", "source": "law"},
+                    "duty": {"general": {"kind": "flat", "rate": "0.10", "source": "law"}},
+                    "thresholds": [
+                        {**SALE, "amount": "100", "name": "at sale"},
+                        {**SALE, "amount": "100", "applies_to": "duty", "relief": "exempt"},
+                    ],
+                    "tax": {
+                        "name": "GST",
+                        "rate": "0.20",
+                        "base": ["customs_value", "duty", "shipping"],
+                        "sale_base": ["goods"],
+                        "source": "law",
+                        **tax,
+                    },
+                    "rounding": {"mode": "ROUND_HALF_UP"},
+                }
+            ],
+        }
+    )
+
+
+def shipped(value: str, registered: bool | None, sid: str) -> Shipment:
+    return Shipment(
+        "NZ",
+        "2026-03-01",
+        "EUR",
+        [Item("610910", value)],
+        shipping="10.00",
+        seller_registered=registered,
+        id=sid,
+    )
+
+
+def test_a_registered_seller_pays_tax_on_the_duty_alone_at_the_border() -> None:
+    rules = duty_regime(registered_base=["duty"])
+    # 120.00 > 100: duty 10% x 120.00 = 12.00; registered: GST 20% x 12.00 = 2.40;
+    # not given or not registered: GST 20% x (120.00 + 12.00 + 10.00) = 28.40
+    got = both([shipped("120.00", r, f"s{r}") for r in (True, None, False)], rules)
+    assert got == [(D("2.40"), "border"), (D("28.40"), "border"), (D("28.40"), "border")]
+
+
+def test_under_the_threshold_the_registered_seller_still_collects_at_sale() -> None:
+    rules = duty_regime(registered_base=["duty"])
+    # 100.00 <= 100: no duty; GST 20% x 100.00 = 20.00 at sale, the border base is not used
+    assert both([shipped("100.00", True, "r")], rules) == [(D("20.00"), "sale")]
+
+
+def test_without_a_registered_base_registration_changes_no_border_tax() -> None:
+    rules = duty_regime()
+    # 28.40 at the border, as above, for every seller
+    got = both([shipped("120.00", r, f"s{r}") for r in (True, None, False)], rules)
+    assert got == [(D("28.40"), "border")] * 3
+
+
+def test_explain_says_which_base_and_why() -> None:
+    rules = duty_regime(registered_base=["duty"])
+    registered = assess(shipped("120.00", True, "r"), rules).explain()
+    assert "Seller registered: GST was charged on the goods at sale" in registered
+    assert "border base is duty" in registered
+    unknown = assess(shipped("120.00", None, "n"), rules).explain()
+    assert "Assumption: seller registration not given, so GST at the border" in unknown
+
+
+def test_a_registered_base_counting_transport_twice_is_refused() -> None:
+    data = {
+        "code": "BAD",
+        "name": "Bad",
+        "currency": "EUR",
+        "sources": {"law": {"title": "Test"}},
+        "versions": [
+            {
+                "valid_from": "2026-01-01",
+                "valuation": {"basis": "CIF", "source": "law"},
+                "duty": {"general": {"kind": "free", "source": "law"}},
+                "tax": {
+                    "name": "VAT",
+                    "rate": "0.2",
+                    "registered_base": ["customs_value", "shipping"],
+                    "source": "law",
+                },
+            }
+        ],
+    }
+    with pytest.raises(Exception, match="registered_base"):
+        RuleSet.build(data)

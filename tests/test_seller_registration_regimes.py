@@ -196,3 +196,47 @@ def test_malaysia_unregistered_seller_falls_to_the_rm500_de_minimis() -> None:
             D("50.00"),
             D("50.00"),
         )
+
+
+# --- NZ: GST on the duty alone when the supplier already charged GST --------------------------
+
+
+def test_new_zealand_registered_supplier_over_nzd_1000_pays_gst_on_the_duty() -> None:
+    # 1,200.00 > 1,000: duty 10% x 1,200.00 = 120.00; registered: GST 15% x 120.00 = 18.00;
+    # not given or not registered: GST 15% x (1,200.00 + 120.00) = 198.00
+    assert both("NZ", parcel("NZ", "2026-03-01", "NZD", "1200.00", True)) == (
+        D("120.00"),
+        D("18.00"),
+        D("138.00"),
+    )
+    for registered in (None, False):
+        assert both("NZ", parcel("NZ", "2026-03-01", "NZD", "1200.00", registered)) == (
+            D("120.00"),
+            D("198.00"),
+            D("318.00"),
+        )
+
+
+def test_new_zealand_at_nzd_1000_the_registered_supplier_collects_at_sale() -> None:
+    # 1,000.00 <= 1,000: no duty; GST 15% x 1,000.00 = 150.00 at sale; 1,000.01: duty 100.00
+    # (10% x 1,000.01 = 100.001), GST 15% x 100.00 = 15.00 at the border
+    assert both("NZ", parcel("NZ", "2026-03-01", "NZD", "1000.00", True)) == (
+        D("0.00"),
+        D("150.00"),
+        D("0.00"),
+    )
+    assert both("NZ", parcel("NZ", "2026-03-01", "NZD", "1000.01", True)) == (
+        D("100.00"),
+        D("15.00"),
+        D("115.00"),
+    )
+
+
+def test_new_zealand_before_2019_12_01_registration_changes_nothing() -> None:
+    # 2019-11-30: no threshold, duty 10% x 500.00 = 50.00, GST 15% x 550.00 = 82.50, whoever
+    for registered in (True, None, False):
+        assert both("NZ", parcel("NZ", "2019-11-30", "NZD", "500.00", registered)) == (
+            D("50.00"),
+            D("82.50"),
+            D("132.50"),
+        )

@@ -277,6 +277,7 @@ def _assess(
             f"{version.period}" + (f", {version.label}" if version.label else ""),
         )
     ]
+    version = _for_seller(version, shipment, rules, steps)
     values, shipping, insurance = _convert(shipment, rules, version, fx, steps)  # 2.
     case = _Case(shipment, rules, version, steps, [])
     _value(case, values, shipping, insurance)  # 3.
@@ -284,6 +285,40 @@ def _assess(
     _charge_duties(case)  # 5.
     taxed = _charge_tax(case)  # 6.
     return _settle(case, taxed)  # 7.
+
+
+def _for_seller(
+    version: RuleVersion, shipment: Shipment, rules: RuleSet, steps: list[Step]
+) -> RuleVersion:
+    """The version for the shipment's seller, with a step when a registered seller changes it."""
+    chosen = decide.for_seller(version, shipment.seller_registered)
+    if chosen is not version and chosen.tax is not None:
+        tax = chosen.tax
+        steps.append(
+            Step(
+                "seller",
+                f"Seller registered: {tax.name} was charged on the goods at sale, so the "
+                f"border base is {' + '.join(tax.base)}.",
+                rules.source_of(tax.source),
+                tax.unconfirmed,
+            )
+        )
+    elif shipment.seller_registered is None and version.tax is not None:
+        _assumed_full_base(version.tax, steps)
+    return chosen
+
+
+def _assumed_full_base(tax: TaxRule, steps: list[Step]) -> None:
+    """Name the assumption when a tax has a base for registered sellers and none is given."""
+    if tax.registered_base is not None:
+        steps.append(
+            Step(
+                "seller",
+                f"Assumption: seller registration not given, so {tax.name} at the border is on "
+                f"{' + '.join(tax.base)} (a registered seller that charged it at sale: "
+                f"seller_registered=True, base {' + '.join(tax.registered_base)}).",
+            )
+        )
 
 
 def _value(case: _Case, values: list[Decimal], shipping: Decimal, insurance: Decimal) -> None:

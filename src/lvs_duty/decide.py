@@ -94,6 +94,19 @@ def threshold_open(threshold: Threshold, registered: bool) -> bool:
     return registered or threshold.relief != "sale"
 
 
+def for_seller(version: RuleVersion, registered: bool | None) -> RuleVersion:
+    """The version a shipment is assessed under, given what is known of its seller.
+
+    A seller known to be registered charged the tax on the goods already: where the tax has a
+    ``registered_base`` (New Zealand: GST on the duty alone), that is its border base. Not known
+    (None) keeps the version as it is.
+    """
+    tax = version.tax
+    if registered is not True or tax is None or tax.registered_base is None:
+        return version
+    return version.model_copy(update={"tax": tax.model_copy(update={"base": tax.registered_base})})
+
+
 # -- thresholds and exclusions ----------------------------------------------------------------
 
 
@@ -337,6 +350,7 @@ __all__ = [
     "fee_applies",
     "fee_measured_on",
     "first_threshold",
+    "for_seller",
     "longest_prefix",
     "matches",
     "regional_rate",

@@ -561,7 +561,9 @@ class TaxRule(Sourced):
     """Import VAT, GST or consumption tax: its rate, its base and its minimum.
 
     ``base`` is the border tax base built from named parts; ``sale_base`` the base when the
-    tax is collected at the point of sale. With ``rate_key``, the rate is looked up in ``rates``
+    tax is collected at the point of sale; ``registered_base``, if set, the border base for a
+    seller known to be registered, who charged the tax on the goods already (New Zealand: GST
+    on the duty alone). With ``rate_key``, the rate is looked up in ``rates``
     by the shipment's ``region`` or ``destination``, ``rate`` being the default.
     """
 
@@ -573,6 +575,7 @@ class TaxRule(Sourced):
     components: tuple[TaxComponent, ...] = ()
     base: tuple[BasePart, ...] = ("customs_value", "duty")
     sale_base: tuple[BasePart, ...] = ("goods", "shipping", "insurance")
+    registered_base: tuple[BasePart, ...] | None = None
     min_collectable: MinCollectable | None = None
 
     @model_validator(mode="after")
@@ -625,6 +628,18 @@ class TaxRule(Sourced):
                 raise custom(
                     "tax_base", "a non-empty list of distinct parts", list(parts), field=name
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _registered_base_parts(self) -> TaxRule:
+        parts = self.registered_base
+        if parts is not None and (not parts or len(set(parts)) != len(parts)):
+            raise custom(
+                "tax_base",
+                "a non-empty list of distinct parts",
+                list(parts),
+                field="registered_base",
+            )
         return self
 
 
@@ -762,6 +777,22 @@ class RuleVersion(_Frozen):
                         list(self.tax.base),
                         location="tax",
                         field="base",
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _registered_base_once(self) -> RuleVersion:
+        base = None if self.tax is None else self.tax.registered_base
+        if base is not None and self.valuation.basis == "CIF" and "customs_value" in base:
+            for part in ("shipping", "insurance"):
+                if part in base:
+                    raise custom(
+                        "tax_base_double",
+                        f"a tax base that counts {part} once: with "
+                        "CIF valuation the customs value already includes it",
+                        list(base),
+                        location="tax",
+                        field="registered_base",
                     )
         return self
 

@@ -1128,6 +1128,10 @@ def _tax(draw: st.DrawFn, basis: str, currency: str) -> dict[str, Any]:
             st.sampled_from(("goods", "shipping", "insurance")), min_size=1, max_size=3, unique=True
         )
     )
+    if draw(st.integers(0, 3)) == 0:  # New Zealand: GST on the duty alone for a registered seller
+        tax["registered_base"] = draw(
+            st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts), unique=True)
+        )
     return tax
 
 
