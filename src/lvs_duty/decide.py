@@ -323,8 +323,10 @@ def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
     """Which value a fee's value band is tested on.
 
     The consignment's for a fee per shipment, each line's for a fee per line or per item (a
-    line outside the band is not counted).
+    line outside the band is not counted), unless the fee's ``band_scope`` says otherwise.
     """
+    if fee.band_scope is not None:
+        return "shipment" if fee.band_scope == "consignment" else "line"
     return "shipment" if fee.per == "shipment" else "line"
 
 

@@ -650,6 +650,8 @@ class Fee(Sourced):
     EUR 150): measured on the consignment for a fee per shipment, on each line's value for a
     fee per line or per item (only the lines in the band count). The band is ``min_value <=
     value`` and ``value <= max_value`` (``<`` when ``inclusive`` is false), on ``measure``.
+    ``band_scope = "consignment"`` tests a fee per line or item on the consignment's value
+    instead (France's EUR 2 per article of a parcel under EUR 150: every line counts).
     """
 
     name: str = Field(min_length=1)
@@ -661,6 +663,18 @@ class Fee(Sourced):
     max_value: Money | None = None
     inclusive: bool = True
     measure: Measure = "customs_value"
+    band_scope: Literal["consignment", "line"] | None = None
+
+    @model_validator(mode="after")
+    def _band_scope(self) -> Fee:
+        if self.band_scope == "line" and self.per == "shipment":
+            raise custom(
+                "fee_band_scope",
+                "band_scope = 'consignment' (or none) for a fee per shipment",
+                self.band_scope,
+                field="band_scope",
+            )
+        return self
 
     @model_validator(mode="after")
     def _band(self) -> Fee:

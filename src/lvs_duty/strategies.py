@@ -1238,6 +1238,8 @@ def _fee_band(draw: st.DrawFn, currency: str) -> dict[str, Any]:
         band["max_value"] = high if low is None else max(low, high)
     band["inclusive"] = draw(st.booleans())
     band["measure"] = draw(st.sampled_from(("goods", "customs_value", "cif")))
+    if draw(st.integers(0, 2)) == 0:  # France: per article, on the parcel's value
+        band["band_scope"] = "consignment"
     return band
 
 
