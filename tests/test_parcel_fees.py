@@ -156,3 +156,49 @@ def test_explain_cites_the_fee_and_its_band() -> None:
     text = assess(parcel("FR", "2026-03-01", "60.00", "40.00"), EU).explain()
     assert "France: EUR 2 per article" in text
     assert "(goods of the consignment below EUR 150)" in text
+
+
+# --- US: informal entry fee, fiscal year 2026 -------------------------------------------------
+
+US = lvs_duty.load_rules("US")
+
+
+def us_parcel(date: str, value: str, sid: str, **more: Any) -> Shipment:
+    return Shipment("US", date, "USD", [Item("610910", value, duty_rate="0.25")], id=sid, **more)
+
+
+def test_us_informal_entry_fee_on_courier_entries_in_fiscal_year_2026() -> None:
+    # courier 2025-10-01, 50.00 at 25%: duty 12.50 + fee 2.69 = 15.19; the day before (FY2025,
+    # not modelled): 12.50; by post: 12.50 (no informal entry fee); 2026-09-30: 15.19;
+    # 2026-10-01 (FY2027, not modelled): 12.50
+    got = both(
+        [
+            us_parcel("2025-10-01", "50.00", "a"),
+            us_parcel("2025-09-30", "50.00", "b"),
+            us_parcel("2025-10-01", "50.00", "c", mode="post"),
+            us_parcel("2026-09-30", "50.00", "d"),
+            us_parcel("2026-10-01", "50.00", "e"),
+        ],
+        US,
+    )
+    assert got == [
+        (D("2.69"), D("15.19")),
+        (D("0.00"), D("12.50")),
+        (D("0.00"), D("12.50")),
+        (D("2.69"), D("15.19")),
+        (D("0.00"), D("12.50")),
+    ]
+
+
+def test_us_informal_entry_fee_needs_an_informal_entry_with_duty() -> None:
+    # 2,500.00 (informal, up to USD 2,500): duty 625.00 + 2.69 = 627.69; 2,500.01 (formal
+    # entry): 625.0025 -> 625.00, no fee; a gift of 50.00 (relieved, nothing collected): 0
+    got = both(
+        [
+            us_parcel("2026-03-01", "2500.00", "a"),
+            us_parcel("2026-03-01", "2500.01", "b"),
+            us_parcel("2026-03-01", "50.00", "c", gift=True),
+        ],
+        US,
+    )
+    assert got == [(D("2.69"), D("627.69")), (D("0.00"), D("625.00")), (D("0.00"), D("0.00"))]
