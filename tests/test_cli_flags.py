@@ -149,10 +149,17 @@ def test_bad_cost_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
 def test_profile_takes_its_rates_from_the_bundled_schedule() -> None:
     # Profile parcels carry no duty_rate: with no --schedule the rules' own bundled schedule
     # gives them, and the printed table is the Python call's to the cent.
-    text = run("compare", "--rules", "EU", "--profile", "eu_2024", "--n", "600", "--seed", "3")
+    # The profile measures the 2024 market; the parcels are dated today by default, under the
+    # rules and rates in force now (a profile's own date, 2024-07-01, predates the schedule).
+    on = dt.date(2026, 7, 1)
+    text = run(
+        "compare", "--rules", "EU", "--profile", "eu_2024", "--n", "600", "--seed", "3",
+        "--date", str(on),
+    )  # fmt: skip
     assert "MFN rates: schedule EU" in text
+    assert "dated 2026-07-01" in text
     rules, schedule = load_rules("EU"), load_schedule("EU")
-    frame = population(600, "EU", seed=3, profile="eu_2024")
+    frame = population(600, "EU", seed=3, profile="eu_2024", date=on)
     summary = summarize(compare(frame, gea_options(rules), schedule=schedule))
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         assert summary.to_string(index=False) in text

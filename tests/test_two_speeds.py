@@ -139,6 +139,7 @@ def shipments(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
         mode=draw(st.sampled_from(CONDITION_FIELDS["mode"])),
         region=draw(st.sampled_from([*CONDITION_FIELDS["region"], None])),
         gift=draw(st.booleans()),
+        seller_registered=draw(st.sampled_from([None, True, False])),
         shipping=draw(st.sampled_from([0, 1, 999, 2500])) * unit,
         insurance=draw(st.sampled_from([0, 0, 1, 333])) * unit,
         id=f"s{index}",
@@ -326,6 +327,7 @@ def bundled_shipment(draw: st.DrawFn, rules: RuleSet, index: int) -> Shipment:
         region=draw(st.sampled_from(["ON", "NS", "AB", None])),
         shipping=draw(st.sampled_from([0, 1, 999, 2500])) * rules.minor_unit,
         gift=draw(st.booleans()),
+        seller_registered=draw(st.sampled_from([None, True, False])),
         id=f"b{index}",
     )
 

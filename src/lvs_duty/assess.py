@@ -47,6 +47,7 @@ from .rules import (
     SpecialDuty,
     TaxCategory,
     TaxRule,
+    Threshold,
     check_coverage,
 )
 from .schedules.duty import line_duty
@@ -289,6 +290,7 @@ def _assess(
             f"{version.period}" + (f", {version.label}" if version.label else ""),
         )
     ]
+    version = _for_seller(version, shipment, rules, steps)
     values, shipping, insurance = _convert(shipment, rules, version, fx, steps)  # 2.
     case = _Case(shipment, rules, version, steps, [])
     _value(case, values, shipping, insurance)  # 3.
@@ -298,6 +300,40 @@ def _assess(
     _charge_duties(case)  # 5.
     taxed = _charge_tax(case)  # 6.
     return _settle(case, taxed)  # 7.
+
+
+def _for_seller(
+    version: RuleVersion, shipment: Shipment, rules: RuleSet, steps: list[Step]
+) -> RuleVersion:
+    """The version for the shipment's seller, with a step when a registered seller changes it."""
+    chosen = decide.for_seller(version, shipment.seller_registered)
+    if chosen is not version and chosen.tax is not None:
+        tax = chosen.tax
+        steps.append(
+            Step(
+                "seller",
+                f"Seller registered: {tax.name} was charged on the goods at sale, so the "
+                f"border base is {' + '.join(tax.base)}.",
+                rules.source_of(tax.source),
+                tax.unconfirmed,
+            )
+        )
+    elif shipment.seller_registered is None and version.tax is not None:
+        _assumed_full_base(version.tax, steps)
+    return chosen
+
+
+def _assumed_full_base(tax: TaxRule, steps: list[Step]) -> None:
+    """Name the assumption when a tax has a base for registered sellers and none is given."""
+    if tax.registered_base is not None:
+        steps.append(
+            Step(
+                "seller",
+                f"Assumption: seller registration not given, so {tax.name} at the border is on "
+                f"{' + '.join(tax.base)} (a registered seller that charged it at sale: "
+                f"seller_registered=True, base {' + '.join(tax.registered_base)}).",
+            )
+        )
 
 
 def _value(case: _Case, values: list[Decimal], shipping: Decimal, insurance: Decimal) -> None:
@@ -376,6 +412,7 @@ def _apply_thresholds(case: _Case) -> None:
             case.steps.append(Step("threshold", "No import tax in this regime."))
             continue
         threshold = decide.first_threshold(case.version, case.shipment, kind)
+        _explain_seller(case, kind, threshold)
         relief_key = f"{kind}_relief"
         if threshold is None:
             case.steps.append(
@@ -416,6 +453,41 @@ def _apply_thresholds(case: _Case) -> None:
                 f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
                 case.src(threshold.source),
                 threshold.unconfirmed,
+            )
+        )
+
+
+def _explain_seller(case: _Case, kind: str, threshold: Threshold | None) -> None:
+    """Say how the seller's registration chose the threshold; not given, it is an assumption."""
+    given = case.shipment.seller_registered
+    if given is False:
+        passed = [
+            t
+            for t in decide.candidate_thresholds(case.version, kind)
+            if not decide.threshold_open(t, False) and decide.matches(t.when, case.shipment)
+        ]
+        for t in passed:
+            case.steps.append(
+                Step(
+                    "seller",
+                    f"Seller not registered in the destination's collection scheme: "
+                    f"{kind} threshold {t.name!r} (collected at the point of sale) does not "
+                    f"apply.",
+                    case.src(t.source),
+                    t.unconfirmed,
+                )
+            )
+        return
+    decided = threshold is not None and (
+        threshold.relief == "sale" or threshold.when.seller_registered is not None
+    )
+    if given is None and threshold is not None and decided:
+        case.steps.append(
+            Step(
+                "seller",
+                f"Assumption: seller registration not given, so the seller is taken as "
+                f"registered in the destination's collection scheme ({threshold.name!r}); "
+                f"for a seller outside it pass seller_registered=False.",
             )
         )
 

@@ -148,8 +148,9 @@ def _population(
                 f"machine has {_memory() / 1e9:,.1f} GB: expected a smaller --n"
             )
         if args.profile is not None:
-            what = f"profile {args.profile}, seed {args.seed}"
-            return _profile_population(args, n, layout), what, args.date
+            frame, on = _profile_population(args, n, layout)
+            what = f"profile {args.profile}, seed {args.seed}, dated {on}"
+            return frame, what, on
         try:
             frame, chosen = population_for(
                 rules,
@@ -180,8 +181,12 @@ def _population(
     return shipments_to_frame(parcels), f"{len(parcels)} bundled sample shipments", args.date
 
 
-def _profile_population(args: argparse.Namespace, n: int, layout: Layout) -> pd.DataFrame:
-    """A calibrated profile's parcels (lvs_duty.simulate profiles), in the fast layout."""
+def _profile_population(
+    args: argparse.Namespace, n: int, layout: Layout
+) -> tuple[pd.DataFrame, dt.date]:
+    """A calibrated profile's parcels and their date (``--date``, else today: the market as
+    the profile measured it, under the rules and rates in force now).
+    """
     from .simulate import available_profiles, load_profile, population
 
     known = available_profiles()
@@ -191,10 +196,11 @@ def _profile_population(args: argparse.Namespace, n: int, layout: Layout) -> pd.
             f"got {_printable(repr(args.profile), 80)}"
         )
     profile = load_profile(args.profile)
+    on = args.date if args.date is not None else dt.date.today()
     frame: pd.DataFrame = population(
-        n, profile.market, seed=args.seed, date=args.date, layout=layout, profile=profile
+        n, profile.market, seed=args.seed, date=on, layout=layout, profile=profile
     )
-    return frame
+    return frame, on
 
 
 def _schedule(args: argparse.Namespace, rules: RuleSet) -> Schedule | None:

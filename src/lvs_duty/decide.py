@@ -58,6 +58,8 @@ def allows(condition: Condition, field: str, value: object) -> bool:
         return True
     if field == "gift":
         return bool(allowed == value)
+    if field == "seller_registered":
+        return bool(allowed == seller_registered(value if isinstance(value, bool) else None))
     return value in allowed
 
 
@@ -69,6 +71,40 @@ def matches(condition: Condition, shipment: Shipment) -> bool:
 def tested_fields(condition: Condition) -> tuple[str, ...]:
     """The fields a condition tests (an empty condition always holds)."""
     return tuple(f for f in CONDITION_FIELDS if getattr(condition, f) is not None)
+
+
+# -- seller registration ----------------------------------------------------------------------
+
+
+def seller_registered(value: bool | None) -> bool:
+    """Whether a seller counts as registered in the destination's collection scheme.
+
+    None (not known) counts as registered: the assumption every regime made before the field
+    existed, named in the explanation.
+    """
+    return True if value is None else value
+
+
+def threshold_open(threshold: Threshold, registered: bool) -> bool:
+    """Whether a threshold can be the one tested for a seller.
+
+    Relief at sale needs a seller registered in the scheme that collects at sale; any other
+    threshold is open to every seller.
+    """
+    return registered or threshold.relief != "sale"
+
+
+def for_seller(version: RuleVersion, registered: bool | None) -> RuleVersion:
+    """The version a shipment is assessed under, given what is known of its seller.
+
+    A seller known to be registered charged the tax on the goods already: where the tax has a
+    ``registered_base`` (New Zealand: GST on the duty alone), that is its border base. Not known
+    (None) keeps the version as it is.
+    """
+    tax = version.tax
+    if registered is not True or tax is None or tax.registered_base is None:
+        return version
+    return version.model_copy(update={"tax": tax.model_copy(update={"base": tax.registered_base})})
 
 
 # -- thresholds and exclusions ----------------------------------------------------------------
@@ -84,7 +120,15 @@ def candidate_thresholds(version: RuleVersion, kind: str) -> tuple[Threshold, ..
 
 def first_threshold(version: RuleVersion, shipment: Shipment, kind: str) -> Threshold | None:
     """The duty or tax threshold tested for a shipment (None: the charge is due in full)."""
-    return next((t for t in candidate_thresholds(version, kind) if matches(t.when, shipment)), None)
+    registered = seller_registered(shipment.seller_registered)
+    return next(
+        (
+            t
+            for t in candidate_thresholds(version, kind)
+            if matches(t.when, shipment) and threshold_open(t, registered)
+        ),
+        None,
+    )
 
 
 def relief(threshold: Threshold | None, admitted: bool, excluded: bool) -> Relief | None:
@@ -279,8 +323,10 @@ def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
     """Which value a fee's value band is tested on.
 
     The consignment's for a fee per shipment, each line's for a fee per line or per item (a
-    line outside the band is not counted).
+    line outside the band is not counted), unless the fee's ``band_scope`` says otherwise.
     """
+    if fee.band_scope is not None:
+        return "shipment" if fee.band_scope == "consignment" else "line"
     return "shipment" if fee.per == "shipment" else "line"
 
 
@@ -306,11 +352,14 @@ __all__ = [
     "fee_applies",
     "fee_measured_on",
     "first_threshold",
+    "for_seller",
     "longest_prefix",
     "matches",
     "regional_rate",
     "relief",
+    "seller_registered",
     "shipment_tax_rate",
     "tax_category",
     "tested_fields",
+    "threshold_open",
 ]

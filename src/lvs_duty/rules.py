@@ -230,6 +230,7 @@ class Condition(_Frozen):
     destination: Countries = None
     region: Regions = None
     gift: bool | None = None
+    seller_registered: bool | None = None
 
     def describe(self) -> str:
         """The condition in words, e.g. ``mode courier, ship_from US/MX``."""
@@ -240,6 +241,8 @@ class Condition(_Frozen):
                 parts.append(f"{key} {'/'.join(values)}")
         if self.gift is not None:
             parts.append("gift" if self.gift else "not a gift")
+        if self.seller_registered is not None:
+            parts.append(f"seller {'' if self.seller_registered else 'not '}registered")
         return ", ".join(parts) or "always"
 
 
@@ -250,6 +253,9 @@ class Threshold(Sourced):
     collection to the point of sale (the seller or marketplace collects it, as Australia's GST
     on low-value goods). The first threshold of its kind whose ``when`` matches is the one
     applied; order them from the most specific to the general.
+    A ``"sale"`` threshold holds only for a seller registered in the destination's scheme
+    (``Shipment.seller_registered`` true or not given): for an unregistered seller it is passed
+    over, and the next threshold that matches (or none: the charge at the border) applies.
     """
 
     name: str = Field(min_length=1)
@@ -555,7 +561,9 @@ class TaxRule(Sourced):
     """Import VAT, GST or consumption tax: its rate, its base and its minimum.
 
     ``base`` is the border tax base built from named parts; ``sale_base`` the base when the
-    tax is collected at the point of sale. With ``rate_key``, the rate is looked up in ``rates``
+    tax is collected at the point of sale; ``registered_base``, if set, the border base for a
+    seller known to be registered, who charged the tax on the goods already (New Zealand: GST
+    on the duty alone). With ``rate_key``, the rate is looked up in ``rates``
     by the shipment's ``region`` or ``destination``, ``rate`` being the default.
     """
 
@@ -567,6 +575,7 @@ class TaxRule(Sourced):
     components: tuple[TaxComponent, ...] = ()
     base: tuple[BasePart, ...] = ("customs_value", "duty")
     sale_base: tuple[BasePart, ...] = ("goods", "shipping", "insurance")
+    registered_base: tuple[BasePart, ...] | None = None
     min_collectable: MinCollectable | None = None
 
     @model_validator(mode="after")
@@ -621,6 +630,18 @@ class TaxRule(Sourced):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _registered_base_parts(self) -> TaxRule:
+        parts = self.registered_base
+        if parts is not None and (not parts or len(set(parts)) != len(parts)):
+            raise custom(
+                "tax_base",
+                "a non-empty list of distinct parts",
+                list(parts),
+                field="registered_base",
+            )
+        return self
+
 
 class Fee(Sourced):
     """A fixed fee charged to the buyer (a handling fee, a carrier's clearance fee).
@@ -629,6 +650,8 @@ class Fee(Sourced):
     EUR 150): measured on the consignment for a fee per shipment, on each line's value for a
     fee per line or per item (only the lines in the band count). The band is ``min_value <=
     value`` and ``value <= max_value`` (``<`` when ``inclusive`` is false), on ``measure``.
+    ``band_scope = "consignment"`` tests a fee per line or item on the consignment's value
+    instead (France's EUR 2 per article of a parcel under EUR 150: every line counts).
     """
 
     name: str = Field(min_length=1)
@@ -640,6 +663,18 @@ class Fee(Sourced):
     max_value: Money | None = None
     inclusive: bool = True
     measure: Measure = "customs_value"
+    band_scope: Literal["consignment", "line"] | None = None
+
+    @model_validator(mode="after")
+    def _band_scope(self) -> Fee:
+        if self.band_scope == "line" and self.per == "shipment":
+            raise custom(
+                "fee_band_scope",
+                "band_scope = 'consignment' (or none) for a fee per shipment",
+                self.band_scope,
+                field="band_scope",
+            )
+        return self
 
     @model_validator(mode="after")
     def _band(self) -> Fee:
@@ -756,6 +791,22 @@ class RuleVersion(_Frozen):
                         list(self.tax.base),
                         location="tax",
                         field="base",
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _registered_base_once(self) -> RuleVersion:
+        base = None if self.tax is None else self.tax.registered_base
+        if base is not None and self.valuation.basis == "CIF" and "customs_value" in base:
+            for part in ("shipping", "insurance"):
+                if part in base:
+                    raise custom(
+                        "tax_base_double",
+                        f"a tax base that counts {part} once: with "
+                        "CIF valuation the customs value already includes it",
+                        list(base),
+                        location="tax",
+                        field="registered_base",
                     )
         return self
 

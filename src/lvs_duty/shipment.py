@@ -181,6 +181,9 @@ class Shipment(BaseModel):
     depend on) and ``origin`` are ISO 3166-1 alpha-2 codes; ``region`` is a sub-national code
     where the tax depends on it (a Canadian province such as ``"ON"``). ``shipping`` and
     ``insurance`` are the transport and insurance costs to the destination, in ``currency``.
+    ``seller_registered`` says whether the seller is registered in the destination's collection
+    scheme (EU IOSS, Norway's VOEC, GST or VAT registration); None (not known) keeps the
+    assumption that a seller collects the tax a threshold moves to the point of sale.
 
     >>> s = Shipment("CA", "2026-03-01", "CAD", [Item("6109", "35.00")], ship_from="US")
     >>> s.goods_value, s.mode
@@ -200,6 +203,7 @@ class Shipment(BaseModel):
     mode: Mode = "courier"
     region: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,3}$")
     gift: bool = False
+    seller_registered: bool | None = None
     id: str | None = None
 
     def __init__(

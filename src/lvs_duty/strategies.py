@@ -683,6 +683,7 @@ def _free_shipments(
             mode=draw(st.sampled_from(_MODES)),
             region=draw(st.one_of(st.none(), st.sampled_from(_REGIONS))),
             gift=draw(st.booleans()),
+            seller_registered=draw(st.sampled_from((None, True, False))),
         )
 
     return draw_one()
@@ -755,6 +756,11 @@ def _regime_shipments(
             mode=draw(st.sampled_from(cond.mode or _MODES)),
             region=region,
             gift=cond.gift if cond.gift is not None else draw(st.booleans()),
+            seller_registered=(
+                cond.seller_registered
+                if cond.seller_registered is not None
+                else draw(st.sampled_from((None, True, False)))
+            ),
         )
 
     return draw_one()
@@ -1002,6 +1008,7 @@ def _condition() -> SearchStrategy[dict[str, Any]]:
             ),
             "region": st.lists(st.sampled_from(_REGIONS), min_size=1, max_size=2, unique=True),
             "gift": st.booleans(),
+            "seller_registered": st.booleans(),
         },
     )
 
@@ -1121,6 +1128,10 @@ def _tax(draw: st.DrawFn, basis: str, currency: str) -> dict[str, Any]:
             st.sampled_from(("goods", "shipping", "insurance")), min_size=1, max_size=3, unique=True
         )
     )
+    if draw(st.integers(0, 3)) == 0:  # New Zealand: GST on the duty alone for a registered seller
+        tax["registered_base"] = draw(
+            st.lists(st.sampled_from(parts), min_size=1, max_size=len(parts), unique=True)
+        )
     return tax
 
 
@@ -1227,6 +1238,8 @@ def _fee_band(draw: st.DrawFn, currency: str) -> dict[str, Any]:
         band["max_value"] = high if low is None else max(low, high)
     band["inclusive"] = draw(st.booleans())
     band["measure"] = draw(st.sampled_from(("goods", "customs_value", "cif")))
+    if draw(st.integers(0, 2)) == 0:  # France: per article, on the parcel's value
+        band["band_scope"] = "consignment"
     return band
 
 

@@ -2,10 +2,10 @@
 
 Columns (in this order): ``shipment_id``, the shipment fields ``destination``, ``date``,
 ``currency``, ``ship_from``, ``origin``, ``shipping``, ``insurance``, ``mode``, ``region``,
-``gift``, then the item fields ``hs_code``, ``value``, ``quantity``, ``description``,
-``duty_rate``, ``category``, ``weight_kg``, ``volume_l``, ``abv``. Amounts and rates are
-``Decimal`` objects (or their strings, as read from CSV); ``shipping`` and ``insurance`` are the
-shipment's totals, repeated on each of its rows. Row order is line order.
+``gift``, ``seller_registered``, then the item fields ``hs_code``, ``value``, ``quantity``,
+``description``, ``duty_rate``, ``category``, ``weight_kg``, ``volume_l``, ``abv``. Amounts and
+rates are ``Decimal`` objects (or their strings, as read from CSV); ``shipping`` and
+``insurance`` are the shipment's totals, repeated on each of its rows. Row order is line order.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .shipment import Item, Shipment
 
 SHIPMENT_COLUMNS: tuple[str, ...] = (
     "destination", "date", "currency", "ship_from", "origin", "shipping", "insurance", "mode",
-    "region", "gift",
+    "region", "gift", "seller_registered",
 )  # fmt: skip
 ITEM_COLUMNS: tuple[str, ...] = (
     "hs_code", "value", "quantity", "description", "duty_rate", "category", "weight_kg",
@@ -87,12 +87,15 @@ def plain_cell(value: Any) -> Any:
 
 
 def coerce_cell(column: str, value: Any) -> Any:
-    """Strings read from CSV into the field types (quantity, gift); other values pass through."""
+    """Strings read from CSV into the field types (quantity, gift, seller_registered).
+
+    Other values pass through.
+    """
     if value is None:
         return None
     if column == "quantity" and isinstance(value, str) and value.strip().isdigit():
         return int(value)
-    if column == "gift" and isinstance(value, str):
+    if column in ("gift", "seller_registered") and isinstance(value, str):
         lowered = value.strip().lower()
         if lowered in ("true", "1", "yes"):
             return True

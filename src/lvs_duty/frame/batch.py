@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .. import decide
 from .._validation import shorten
 from ..errors import ArgumentError
 from ..rules import RuleSet, RuleVersion, coverage_problem
@@ -110,6 +111,7 @@ def subset(batch: Batch, ships: Ints) -> Batch:
         volume_l=batch.volume_l.take(lines),
         abv=batch.abv.take(lines),
         schedule_line=None if batch.schedule_line is None else batch.schedule_line.take(lines),
+        seller_registered=batch.seller_registered.take(ships),
     )
 
 
@@ -182,12 +184,27 @@ def assess_batch(
     for k in np.flatnonzero(used).tolist():
         whole = used[k] == batch.size
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
-        part = batch if len(ships) == batch.size else subset(batch, ships)
-        result = run_isolated(part, rules, rules.versions[k], fx)
-        if len(ships) == batch.size:
-            return result
-        out.put(ships, result)
+        for seller_ships, version in by_seller(batch, rules.versions[k], ships):
+            part = batch if len(seller_ships) == batch.size else subset(batch, seller_ships)
+            result = run_isolated(part, rules, version, fx)
+            if len(seller_ships) == batch.size:
+                return result
+            out.put(seller_ships, result)
     return out
+
+
+def by_seller(batch: Batch, version: RuleVersion, ships: Ints) -> list[tuple[Ints, RuleVersion]]:
+    """The shipments of a version, grouped by the version their seller is assessed under.
+
+    One group (all of them) unless the tax has a base of its own for registered sellers.
+    """
+    coded = batch.seller_registered
+    variants = [decide.for_seller(version, v) for v in coded.values]
+    if all(v is version for v in variants):
+        return [(ships, version)]
+    own = np.array([v is not version for v in variants] + [False])[coded.codes[ships]]
+    groups = [(ships[~own], version), (ships[own], decide.for_seller(version, True))]
+    return [(s, v) for s, v in groups if len(s)]
 
 
 __all__ = ["OVERFLOW", "assess_batch", "subset", "version_index"]

@@ -61,6 +61,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "mode": TypeAdapter(Mode),
     "region": TypeAdapter(Annotated[str, Field(pattern=_REGION.pattern)]),
     "gift": TypeAdapter(bool),
+    "seller_registered": TypeAdapter(bool),
     "hs_code": TypeAdapter(HsCode),
     "value": TypeAdapter(Amount),
     "quantity": TypeAdapter(Quantity),
@@ -74,6 +75,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
 _DEFAULTS: dict[str, Any] = {
     "mode": "courier",
     "gift": False,
+    "seller_registered": None,
     "quantity": 1,
     "shipping": Decimal(0),
     "insurance": Decimal(0),
@@ -133,6 +135,7 @@ class Batch:
     weight_kg: Coded
     volume_l: Coded
     abv: Coded
+    seller_registered: Coded  # True, False or None (not known), never missing: see _with_default
     extra: dict[str, Any] = field(default_factory=dict)
     schedule_line: Coded | None = None  # schedule lines with a specific part (frame/schedule.py)
 
@@ -396,11 +399,14 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         weight_kg=line["weight_kg"],
         volume_l=line["volume_l"],
         abv=line["abv"],
+        seller_registered=_with_default(
+            ship["seller_registered"].take(at_first), "seller_registered"
+        ),
     )
 
 
 def _with_default(coded: Coded, name: str) -> Coded:
-    """Missing cells take the field's default (mode "courier")."""
+    """Missing cells take the field's default (mode "courier", seller_registered None)."""
     if not bool(np.any(coded.codes < 0)):
         return coded
     values = [*coded.values, _DEFAULTS[name]]

@@ -27,6 +27,7 @@ from ..rules import (
     ExcludedFrom,
     RuleSet,
     RuleVersion,
+    Threshold,
 )
 from .codes import EXEMPT
 from .duty import DutyCharger
@@ -313,6 +314,7 @@ class Kernel:
         for j, t in enumerate(candidates):  # the first whose condition holds
             hit = self.match(t.when)
             hit &= chosen == -1
+            hit &= self.open_to(t)
             if bool(hit.any()):
                 chosen[hit] = j
                 used.append(j)
@@ -340,6 +342,16 @@ class Kernel:
             if excluded is not None:
                 key += excluded.view(np.int8)
             out += codes[key]
+        return out
+
+    def open_to(self, threshold: Threshold) -> Bools:
+        """Which shipments' sellers a threshold is open to (relief at sale: registered ones)."""
+        coded = self.b.seller_registered
+        out: Bools = hs_lut(
+            [decide.threshold_open(threshold, decide.seller_registered(v)) for v in coded.values],
+            coded,
+            True,
+        )
         return out
 
     def quantity_bound(self, limit: Fraction, inclusive: bool) -> Ints | int:

@@ -76,13 +76,21 @@ def _count(kernel: Kernel, fee: Fee) -> Ints:
         within &= value > bound(Fraction(fee.min_value) * scale, False)
     if fee.max_value is not None:
         within &= value <= bound(Fraction(fee.max_value) * scale, fee.inclusive)
-    if on_shipment:
-        out: Ints = within.astype(np.int64)
+    if on_shipment:  # the consignment in the band: each of its lines or items counts
+        out: Ints = within.astype(np.int64) * _unbanded(kernel, fee)
         return out
     per_line = within.astype(np.int64)
     if fee.per == "item":
         per_line = per_line * b.quantity
     return seg.sum(per_line, guard)
+
+
+def _unbanded(kernel: Kernel, fee: Fee) -> Ints:
+    """Per shipment, how many times a fee is charged with no value band."""
+    b, seg, guard = kernel.b, kernel.seg, kernel.guard
+    if fee.per == "shipment":
+        return np.ones(b.size, dtype=np.int64)
+    return seg.counts if fee.per == "line" else seg.sum(b.quantity, guard)
 
 
 __all__ = ["charge_fees", "waive_minimums", "waived"]
