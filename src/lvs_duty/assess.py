@@ -219,7 +219,7 @@ def assess(
     if fx is not None and not isinstance(fx, Mapping):
         raise ArgumentError("assess", "fx", "a mapping of currency code to rate", type(fx).__name__)
     with localcontext(CONTEXT):
-        return _assess(shipment, rules, fx, on or shipment.date)
+        return _better_of(shipment, rules, fx, on or shipment.date)
 
 
 @dataclass
@@ -280,8 +280,12 @@ def _assess(
     case = _Case(shipment, rules, version, steps, [])
     _value(case, values, shipping, insurance)  # 3.
     _apply_thresholds(case)  # 4.
+    charged_on = _apply_allowance(case)  # 4b. an allowance, in place of the thresholds
+    _charge_on(case, charged_on["duty"])
     _charge_duties(case)  # 5.
+    _charge_on(case, charged_on["tax"])
     taxed = _charge_tax(case)  # 6.
+    _charge_on(case, charged_on["full"])
     return _settle(case, taxed)  # 7.
 
 
@@ -1101,6 +1105,90 @@ def _charge_bands(
                 method.unconfirmed,
             )
         )
+
+
+# -- allowances (excess-only relief) ---------------------------------------------------------
+
+
+def _better_of(
+    shipment: Shipment, rules: RuleSet, fx: Mapping[str, Decimal] | None, on: dt.date
+) -> Assessment:
+    """The assessment; under a ``best_of`` allowance, the lower of it and the thresholds alone.
+
+    The thresholds are tried only when the allowance leaves something to pay.
+    """
+    chosen = _assess(shipment, rules, fx, on)
+    version = rules.at(on)
+    allowance = decide.first_allowance(version, shipment)
+    if allowance is None or not allowance.best_of or chosen.total == 0:
+        return chosen  # nothing is lower than 0: the thresholds are not tried
+    bare = version.model_copy(update={"allowances": ()})
+    versions = tuple(bare if v is version else v for v in rules.versions)
+    without = _assess(shipment, rules.model_copy(update={"versions": versions}), fx, on)
+    keep = decide.keeps_allowance(allowance, without.total < chosen.total)
+    picked = chosen if keep else without
+    cur = rules.currency
+    step = Step(
+        "allowance",
+        f"Better of: with the allowance {allowance.name!r} the total is "
+        f"{_money(chosen.total, cur)}, by the thresholds alone {_money(without.total, cur)}: "
+        f"{'the allowance' if keep else 'the thresholds'} applied (the lower; the allowance on "
+        "a tie).",
+        rules.source_of(allowance.source),
+        allowance.unconfirmed,
+    )
+    return replace(picked, steps=(*picked.steps, step))
+
+
+def _apply_allowance(case: _Case) -> dict[str, list[Decimal]]:
+    """Step 4b: the first allowance whose condition holds replaces the thresholds' relief.
+
+    Returns the value each line is charged on, for duty, for tax and in full. Per kind, the
+    lines that share the allowance (:func:`lvs_duty.decide.shares_allowance`) are exempt when
+    their customs value together is within the amount; above it, the excess (rounded down to
+    the minor unit) is spread over them by customs value (:func:`allocate`).
+    """
+    full = [ln.customs_value for ln in case.lines]
+    out = {"duty": full, "tax": full, "full": full}
+    allowance = decide.first_allowance(case.version, case.shipment)
+    if allowance is None:
+        return out
+    cur, texts = case.cur, []
+    for kind in ("duty", "tax") if case.version.tax is not None else ("duty",):
+        shares = [decide.shares_allowance(f"{kind}_relief" in ln.excluded) for ln in case.lines]
+        weights = [v if s else ZERO for v, s in zip(full, shares, strict=True)]
+        shared = sum(weights, ZERO)
+        within = shared <= allowance.amount
+        for line, s in zip(case.lines, shares, strict=True):
+            setattr(line, f"{kind}_relief", decide.allowance_relief(within, s))
+        if within:
+            texts.append(
+                f"{kind}: {_money(shared, cur)} <= {_money(allowance.amount, cur)}, exempt"
+            )
+            continue
+        excess = quantize(shared - allowance.amount, case.unit, "ROUND_DOWN")
+        spread = allocate(excess, weights, case.unit)
+        out[kind] = [e if s else v for e, s, v in zip(spread, shares, full, strict=True)]
+        texts.append(
+            f"{kind}: {_money(shared, cur)} - {_money(allowance.amount, cur)} = excess "
+            f"{_money(excess, cur)}, charged (spread over the lines by customs value)"
+        )
+    case.steps.append(
+        Step(
+            "allowance",
+            f"Allowance {allowance.name!r} ({allowance.when.describe()}), in place of the "
+            f"thresholds: {'; '.join(texts)}.",
+            case.src(allowance.source),
+            allowance.unconfirmed,
+        )
+    )
+    return out
+
+
+def _charge_on(case: _Case, values: list[Decimal]) -> None:
+    """Set each line's customs value to the value it is charged on (or back to its own)."""
+    for line, value in zip(case.lines, values, strict=True):
+        line.customs_value = value
 
 
 __all__ = ["allocate", "assess", "classify", "first_threshold", "matches"]

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, Literal, get_args
 
 from .rules import (
+    Allowance,
     CategoryDuty,
     Condition,
     DutyMethod,
@@ -284,6 +285,39 @@ def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
     return "shipment" if fee.per == "shipment" else "line"
 
 
+# -- allowances (excess-only relief) ---------------------------------------------------------
+
+
+def first_allowance(version: RuleVersion, shipment: Shipment) -> Allowance | None:
+    """The allowance that applies to a shipment: the first whose condition holds (or None)."""
+    return next((a for a in version.allowances if matches(a.when, shipment)), None)
+
+
+def shares_allowance(excluded: bool) -> bool:
+    """Whether a line takes a share of an allowance for a kind (duty or tax).
+
+    A line excluded from that kind's relief does not: it pays on its whole value.
+    """
+    return not excluded
+
+
+def allowance_relief(within: bool, shares: bool) -> Relief | None:
+    """A line's relief under an allowance: exempt when it shares and the shared value is within.
+
+    Otherwise none: charged on its share of the excess, or on its whole value.
+    """
+    return "exempt" if within and shares else None
+
+
+def keeps_allowance(allowance: Allowance, cheaper_without: bool) -> bool:
+    """Whether the allowance's assessment stands.
+
+    Always, unless the allowance is ``best_of`` and the assessment without it (by the
+    thresholds) has a strictly lower total: on a tie the allowance stands.
+    """
+    return not (allowance.best_of and cheaper_without)
+
+
 __all__ = [
     "CLASSIFICATION_ORDER",
     "CONDITION_FIELDS",
@@ -292,6 +326,7 @@ __all__ = [
     "RELIEFS",
     "UNKNOWN",
     "admitted",
+    "allowance_relief",
     "allows",
     "candidate_thresholds",
     "category_by_band",
@@ -305,11 +340,14 @@ __all__ = [
     "fallback",
     "fee_applies",
     "fee_measured_on",
+    "first_allowance",
     "first_threshold",
+    "keeps_allowance",
     "longest_prefix",
     "matches",
     "regional_rate",
     "relief",
+    "shares_allowance",
     "shipment_tax_rate",
     "tax_category",
     "tested_fields",

@@ -673,6 +673,23 @@ class Exclusion(Sourced):
     )
 
 
+class Allowance(Sourced):
+    """Relief of the first ``amount`` of a consignment's customs value: duty and tax on the excess.
+
+    Canada's gifts (CAD 60 by mail or courier), travellers' allowances. The first allowance
+    whose ``when`` holds applies in place of the thresholds; a line excluded from a kind's
+    relief (``duty_relief``, ``tax_relief``) takes no share and pays on its whole value. Up to
+    ``amount`` (inclusive) the sharing lines are exempt; above it, the excess is spread over
+    them in proportion to customs value, in whole minor units. ``best_of``: the importer may
+    choose the thresholds instead when they cost less (the lower total is charged).
+    """
+
+    name: str = Field(min_length=1)
+    amount: Money = Field(gt=0)
+    when: Condition = Condition()
+    best_of: bool = False
+
+
 class Valuation(Sourced):
     """How the customs value is built.
 
@@ -728,6 +745,7 @@ class RuleVersion(_Frozen):
     label: str = ""
     valuation: Valuation
     thresholds: tuple[Threshold, ...] = ()
+    allowances: tuple[Allowance, ...] = ()
     duty: DutyRule
     tax: TaxRule | None = None
     fees: tuple[Fee, ...] = ()
@@ -993,6 +1011,7 @@ def _source_refs_in(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
 
 
 __all__ = [
+    "Allowance",
     "BasePart",
     "Category",
     "CategoryDuty",

@@ -28,6 +28,7 @@ from ..rules import (
     RuleSet,
     RuleVersion,
 )
+from .allowance import on_excess
 from .codes import EXEMPT
 from .duty import DutyCharger
 from .input import Batch, Coded, hs_lut
@@ -255,13 +256,17 @@ class Kernel:
         excluded = self.exclusions()
         duty_relief = self.relief("duty", excluded["duty_relief"])
         tax_relief = self.relief("tax", excluded["tax_relief"])
-        charger = self.charge_duty(duty_relief, excluded, cv_line)
+        duty_relief, tax_relief, cv_duty, cv_tax, self.best_of = on_excess(
+            self, excluded, duty_relief, tax_relief, cv_line
+        )  # 4b. an allowance, in place of the thresholds: values charged on the excess
+        charger = self.charge_duty(duty_relief, excluded, cv_duty)
         parts = {
             "goods": values,
             "customs_value": cv_line,
             "shipping": ship_share,
             "insurance": ins_share,
         }
+        parts["customs_value"] = cv_tax
         at = TaxStep(self).tax_groups(charger, duty_relief, tax_relief, parts)
         duty_assessed = at["duty_border"] + at["duty_sale"]
         tax_assessed = at["tax_border"] + at["tax_sale"]
