@@ -29,6 +29,7 @@ from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownC
 from .explain import Assessment, Collection, LineAssessment, Step
 from .money import CONTEXT, RoundingMode, fx_rate, minor_unit, quantize, quantize_fraction
 from .rules import (
+    Allowance,
     Category,
     CategoryDuty,
     DutyMethod,
@@ -47,6 +48,7 @@ from .rules import (
     SpecialDuty,
     TaxCategory,
     TaxRule,
+    Threshold,
     check_coverage,
 )
 from .shipment import Item, Shipment
@@ -283,6 +285,7 @@ def _assess(
     charged_on = _apply_allowance(case)  # 4b. an allowance, in place of the thresholds
     _charge_on(case, charged_on["duty"])
     _charge_duties(case)  # 5.
+    _surcharge(case)  # 5b. charges levied on the duty
     _charge_on(case, charged_on["tax"])
     taxed = _charge_tax(case)  # 6.
     _charge_on(case, charged_on["full"])
@@ -394,7 +397,9 @@ def _apply_thresholds(case: _Case) -> None:
             )
         outcome = {"exempt": "relieved (not charged)", "sale": "charged at the point of sale"}
         for line, ok in zip(lines, admitted, strict=True):
-            relief = decide.relief(threshold, ok, relief_key in line.excluded)
+            relief = decide.relief(
+                threshold, ok, _excluded_under(case, line, relief_key, threshold)
+            )
             setattr(line, relief_key, relief)
         relieved = any(getattr(ln, relief_key) for ln in lines)
         case.steps.append(
@@ -530,6 +535,7 @@ def _charge_tax(case: _Case) -> _Taxed:
         if tax is not None and tax_point is not None:
             parts = tax.base if tax_point == "border" else tax.sale_base
             base = sum((_base(parts, ln, ZERO) for ln in group), ZERO)
+            base += _uplift(case, group, tax_point)
             if "duty" in parts:
                 base += levied
             if rounding.tax_base_quantum is not None:
@@ -1155,7 +1161,10 @@ def _apply_allowance(case: _Case) -> dict[str, list[Decimal]]:
         return out
     cur, texts = case.cur, []
     for kind in ("duty", "tax") if case.version.tax is not None else ("duty",):
-        shares = [decide.shares_allowance(f"{kind}_relief" in ln.excluded) for ln in case.lines]
+        shares = [
+            decide.shares_allowance(_excluded_under(case, ln, f"{kind}_relief", allowance))
+            for ln in case.lines
+        ]
         weights = [v if s else ZERO for v, s in zip(full, shares, strict=True)]
         shared = sum(weights, ZERO)
         within = shared <= allowance.amount
@@ -1189,6 +1198,56 @@ def _charge_on(case: _Case, values: list[Decimal]) -> None:
     """Set each line's customs value to the value it is charged on (or back to its own)."""
     for line, value in zip(case.lines, values, strict=True):
         line.customs_value = value
+
+
+def _excluded_under(case: _Case, line: _Line, kind: str, rule: Threshold | Allowance) -> bool:
+    """Whether a line is kept out of a relief under a threshold or allowance (scopes included)."""
+    if kind in line.excluded:
+        return True
+    return kind in decide.excluded_under(case.version, line.item.hs_code, rule.name)
+
+
+# -- charges on charges: a surcharge on the duty, a tax base uplift ------------------------
+
+
+def _surcharge(case: _Case) -> None:
+    """Step 5b: the surcharges levied on the duty, added to each line's exact duty."""
+    surcharges = decide.surcharges_on(case.version.duty, case.shipment)
+    if not surcharges:
+        return
+    factor = decide.surcharge_factor(surcharges)
+    for line in case.lines:
+        line.duty = line.duty * factor
+    for surcharge in surcharges:
+        case.steps.append(
+            Step(
+                "duty",
+                f"{surcharge.name}: {_pct(surcharge.rate)} of the duty, added to it (each line's "
+                f"duty x {factor}, rounded with it).",
+                case.src(surcharge.source),
+                surcharge.unconfirmed,
+            )
+        )
+
+
+def _uplift(case: _Case, group: list[_Line], point: Point) -> Decimal:
+    """The share of a tax group's customs value added to its base (rounded to the minor unit)."""
+    tax = case.version.tax
+    rate = ZERO if tax is None else decide.uplift_rate(tax, point)
+    if rate == 0 or tax is None or tax.uplift is None:
+        return ZERO
+    value = sum((ln.customs_value for ln in group), ZERO)
+    added = quantize(value * rate, case.unit, case.version.rounding.mode)
+    case.steps.append(
+        Step(
+            "tax",
+            f"Tax base uplift: {_pct(rate)} of the customs value {_money(value, case.cur)} = "
+            f"{_money(added, case.cur)}, added to the {tax.name} base.",
+            case.src(tax.uplift.source),
+            tax.uplift.unconfirmed,
+        )
+    )
+    return added
 
 
 __all__ = ["allocate", "assess", "classify", "first_threshold", "matches"]

@@ -22,12 +22,15 @@ from .rules import (
     CategoryDuty,
     Condition,
     DutyMethod,
+    DutyRule,
     ExcludedFrom,
+    Exclusion,
     Fee,
     MfnDuty,
     RegionalRate,
     Relief,
     RuleVersion,
+    Surcharge,
     TaxCategory,
     TaxRule,
     Threshold,
@@ -126,7 +129,29 @@ def exclusions(version: RuleVersion, hs_code: object) -> frozenset[ExcludedFrom]
     out: set[ExcludedFrom] = set()
     for exclusion in version.exclusions:
         if longest_prefix(hs_code, exclusion.hs_prefixes):
-            out.update(exclusion.excluded_from)
+            out.update(k for k in exclusion.excluded_from if everywhere(exclusion, k))
+    return frozenset(out)
+
+
+RELIEF_KINDS: tuple[ExcludedFrom, ...] = ("duty_relief", "tax_relief")
+"""The exclusion kinds an exclusion's ``thresholds`` can scope."""
+
+
+def everywhere(exclusion: Exclusion, kind: ExcludedFrom) -> bool:
+    """Whether an exclusion keeps goods out of ``kind`` under every threshold (not scoped)."""
+    return not exclusion.thresholds or kind not in RELIEF_KINDS
+
+
+def excluded_under(version: RuleVersion, hs_code: object, name: str) -> frozenset[ExcludedFrom]:
+    """The reliefs a line's HS code is kept out of by exclusions scoped to threshold ``name``.
+
+    Adds to :func:`exclusions` (which leaves scoped reliefs out): a threshold or allowance
+    named in an exclusion's ``thresholds`` does not relieve the goods it lists.
+    """
+    out: set[ExcludedFrom] = set()
+    for exclusion in version.exclusions:
+        if name in exclusion.thresholds and longest_prefix(hs_code, exclusion.hs_prefixes):
+            out.update(k for k in exclusion.excluded_from if k in RELIEF_KINDS)
     return frozenset(out)
 
 
@@ -318,12 +343,39 @@ def keeps_allowance(allowance: Allowance, cheaper_without: bool) -> bool:
     return not (allowance.best_of and cheaper_without)
 
 
+# -- charges on charges: a surcharge on the duty, a tax base uplift ------------------------
+
+
+def surcharges_on(duty: DutyRule, shipment: Shipment) -> tuple[Surcharge, ...]:
+    """The surcharges levied on a shipment's duty: those whose condition holds."""
+    return tuple(s for s in duty.surcharges if matches(s.when, shipment))
+
+
+def surcharge_factor(surcharges: Sequence[Surcharge]) -> Decimal:
+    """What a line's duty is multiplied by for the surcharges levied on it.
+
+    1 + the sum of their rates: each is a share of the duty itself, not of another surcharge.
+    """
+    return sum((s.rate for s in surcharges), Decimal(1))
+
+
+def uplift_rate(tax: TaxRule, point: str) -> Decimal:
+    """The share of the customs value added to a tax base collected at ``point``.
+
+    The uplift's rate at the border ("border"); 0 at the point of sale (not an import tax base).
+    """
+    if tax.uplift is None or point != "border":
+        return Decimal(0)
+    return tax.uplift.rate
+
+
 __all__ = [
     "CLASSIFICATION_ORDER",
     "CONDITION_FIELDS",
     "EXCLUSION_KINDS",
     "NO_CATEGORY",
     "RELIEFS",
+    "RELIEF_KINDS",
     "UNKNOWN",
     "admitted",
     "allowance_relief",
@@ -336,6 +388,8 @@ __all__ = [
     "classified_by",
     "classify",
     "duty_method",
+    "everywhere",
+    "excluded_under",
     "exclusions",
     "fallback",
     "fee_applies",
@@ -349,6 +403,9 @@ __all__ = [
     "relief",
     "shares_allowance",
     "shipment_tax_rate",
+    "surcharge_factor",
+    "surcharges_on",
     "tax_category",
     "tested_fields",
+    "uplift_rate",
 ]

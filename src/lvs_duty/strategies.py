@@ -1198,6 +1198,20 @@ def _version(
     version["exclusions"] = draw(_exclusions())
     version["rounding"] = draw(_rounding(currency))
     version["allowances"] = draw(_allowances(currency))
+    names: list[str] = [str(t["name"]) for t in thresholds]
+    names += [a["name"] for a in version["allowances"]]
+    for exclusion in version["exclusions"]:  # some scoped to named thresholds or allowances
+        scoped: bool = draw(st.booleans())
+        if names and scoped:
+            exclusion["thresholds"] = draw(
+                st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)
+            )
+    version["duty"]["surcharges"] = [  # charges on the duty (India's 10% surcharge)
+        {"name": f"s{i}", "rate": draw(_rate()), "when": draw(_condition()), "source": "law"}
+        for i in range(draw(st.sampled_from((0, 0, 1, 2))))
+    ]
+    if "tax" in version and draw(st.booleans()):  # a share of customs value in the tax base
+        version["tax"]["uplift"] = {"rate": draw(_rate()), "source": "law"}
     return version
 
 

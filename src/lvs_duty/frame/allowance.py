@@ -18,6 +18,7 @@ import numpy as np
 from .. import decide
 from ..rules import RuleVersion
 from .ints import Bools, Ints, bound
+from .scope import excluded_under
 
 if TYPE_CHECKING:
     from .kernel import Kernel, Outcome
@@ -53,6 +54,11 @@ def on_excess(
             out[kind] = (relief, customs_value)
             continue
         flags = excluded[f"{kind}_relief"]
+        for j, allowance in enumerate(allowances):  # exclusions scoped to an allowance's name
+            scoped = excluded_under(kernel, f"{kind}_relief", allowance.name, flags)
+            if scoped is not flags and scoped is not None:
+                mine = kernel.lines(chosen == j)
+                flags = np.where(mine, scoped, False if flags is None else flags)
         share_of = np.array([decide.shares_allowance(e) for e in (False, True)])
         shares = on & (share_of[0] if flags is None else share_of[flags.view(np.int8)])
         weights = np.where(shares, customs_value, 0)

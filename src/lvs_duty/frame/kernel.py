@@ -29,6 +29,7 @@ from ..rules import (
     RuleVersion,
 )
 from .allowance import on_excess
+from .charges import surcharge
 from .codes import EXEMPT
 from .duty import DutyCharger
 from .input import Batch, Coded, hs_lut
@@ -42,6 +43,7 @@ from .ints import (
     div_round,
     scaled,
 )
+from .scope import excluded_under
 from .settle import charge_fees, waive_minimums
 from .tax import TaxStep
 
@@ -260,6 +262,7 @@ class Kernel:
             self, excluded, duty_relief, tax_relief, cv_line
         )  # 4b. an allowance, in place of the thresholds: values charged on the excess
         charger = self.charge_duty(duty_relief, excluded, cv_duty)
+        surcharge(self, charger)  # 5b. charges levied on the duty
         parts = {
             "goods": values,
             "customs_value": cv_line,
@@ -342,8 +345,9 @@ class Kernel:
                 dtype=np.int8,
             )
             key = admitted.view(np.int8) * np.int8(2)
-            if excluded is not None:
-                key += excluded.view(np.int8)
+            scoped = excluded_under(self, f"{kind}_relief", t.name, excluded)
+            if scoped is not None:
+                key += scoped.view(np.int8)
             out += codes[key]
         return out
 
