@@ -138,12 +138,9 @@ def test_duty_free_vat_collects_at_sale_from_the_first_cent(baseline: RuleSet) -
 def test_duty_free_vat_replaces_de_minimis_but_keeps_gift_relief(ca: RuleSet) -> None:
     option = duty_free_vat(ca, ceiling="150")
     thresholds = option.versions[-1].thresholds
-    assert [t.name for t in thresholds] == [
-        "gift (mail or courier), duty",
-        "gift (mail or courier), tax",
-        "GEA option 3 duty",
-        "GEA option 3 tax",
-    ]
+    assert [t.name for t in thresholds] == ["GEA option 3 duty", "GEA option 3 tax"]
+    # the gift relief is an allowance now (CAD 60, excess-only): it stays with the version
+    assert [a.name for a in option.versions[-1].allowances] == ["gift (mail or courier)"]
     # CAD 15 from China used to be relieved (<= 20); now GST 5% at sale: 0.75
     a = assess(
         Shipment(

@@ -2,8 +2,8 @@
 
 Rules used (see the file's sources): courier goods shipped from the US or Mexico since
 2020-07-01: duty relieved at VFD <= CAD 150, GST/HST at VFD <= CAD 40; everything else CAD 20
-for both; gifts CAD 60 by mail or courier (the excess-only rule above CAD 60 is written as
-strict xfails until the allowance feature exists); alcohol and tobacco never relieved; MFN duty
+for both; gifts: a CAD 60 allowance by mail or courier, duty and tax on the excess only, or
+the CUSMA relief when cheaper (best_of); alcohol and tobacco never relieved; MFN duty
 on the FOB value for duty; GST 5% or HST (ON 13%, NB/NL/PE 15%, NS 15% then 14% from
 2025-04-01) on (VFD + duty); duty and tax together at or under CAD 2 not collected at the
 border. Rounding half-up to the cent, once per tax group.
@@ -160,10 +160,6 @@ def test_alcohol_gift_is_not_relieved(ca: RuleSet) -> None:
     assert (a.duty, a.tax, a.total) == (D("5.00"), D("2.75"), D("7.75"))
 
 
-ALLOWANCE = pytest.mark.xfail(strict=True, reason="needs the allowance feature (issue 11)")
-
-
-@ALLOWANCE
 @pytest.mark.parametrize("mode", ["post", "courier"])
 def test_gift_over_cad_60_pays_on_the_excess(ca: RuleSet, mode: str) -> None:
     # Reference example (section 18): gift CAD 100, Alberta, MFN 18%, by post or courier
@@ -173,7 +169,6 @@ def test_gift_over_cad_60_pays_on_the_excess(ca: RuleSet, mode: str) -> None:
     assert (a.duty, a.tax, a.total) == (D("7.20"), D("2.36"), D("9.56"))
 
 
-@ALLOWANCE
 def test_gift_one_cent_over_cad_60(ca: RuleSet) -> None:
     # 60.01 by post: excess 0.01; duty 0.01 x 0.18 = 0.0018 -> 0.00;
     # GST (0.01 + 0.00) x 0.05 = 0.0005 -> 0.00 (half-up at the cent); total 0.00
@@ -181,7 +176,6 @@ def test_gift_one_cent_over_cad_60(ca: RuleSet) -> None:
     assert (a.duty_assessed, a.tax_assessed, a.total) == (D("0.00"), D("0.00"), D("0.00"))
 
 
-@ALLOWANCE
 def test_gift_cbsa_example_cad_200_in_ontario(ca: RuleSet) -> None:
     # CBSA's own example: a gift of CAD 200 pays on CAD 140. Ontario, MFN 18%:
     # duty 140.00 x 0.18 = 25.20; HST (140.00 + 25.20) x 0.13 = 165.20 x 0.13 = 21.476 -> 21.48;
@@ -190,15 +184,38 @@ def test_gift_cbsa_example_cad_200_in_ontario(ca: RuleSet) -> None:
     assert (a.duty, a.tax, a.total) == (D("25.20"), D("21.48"), D("46.68"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the allowance feature (issue 11): the gift relief is shadowed by the CUSMA rows",
-)
 def test_courier_gift_from_the_us_between_cad_40_and_60(ca: RuleSet) -> None:
     # a gift of CAD 50 by courier from the US: the gift exemption (<= 60) waives duty and tax;
     # today the CUSMA rows match first and charge HST on 50.00 > 40 (6.50 in Ontario).
     a = both(parcel(tee("50.00"), ship_from="US", gift=True), ca)
     assert a.total == D("0.00")
+
+
+def test_courier_gift_from_the_us_keeps_cusma_when_cheaper(ca: RuleSet) -> None:
+    # a gift of CAD 100 by courier from the US, Ontario, MFN 18%:
+    # gift allowance: excess 40.00, duty 7.20, HST (40.00 + 7.20) x 0.13 = 6.136 -> 6.14: 13.34;
+    # CUSMA: duty relieved (<= 150), HST 100.00 x 0.13 = 13.00 -> the lower, 13.00 (best_of)
+    a = both(parcel(tee("100.00"), ship_from="US", gift=True), ca)
+    assert (a.duty, a.tax, a.total) == (D("0.00"), D("13.00"), D("13.00"))
+    assert "the thresholds applied" in a.explain()
+
+
+def test_gift_with_wine_the_wine_takes_no_share(ca: RuleSet) -> None:
+    # by post from France, Alberta: wine 30.00 at 10% + shirt 70.00 at 18%; the wine is
+    # excluded: the shirt alone shares the CAD 60: excess 10.00, duty 1.80; wine duty 3.00;
+    # GST (10.00 + 30.00 + 4.80) x 0.05 = 2.24; total 7.04
+    a = both(
+        parcel(
+            Item("220421", "30.00", duty_rate="0.10"),
+            tee("70.00"),
+            ship_from="FR",
+            mode="post",
+            gift=True,
+            region="AB",
+        ),
+        ca,
+    )
+    assert (a.duty, a.tax, a.total) == (D("4.80"), D("2.24"), D("7.04"))
 
 
 # --- multi-item shipments, exclusions, rounding ------------------------------------------------

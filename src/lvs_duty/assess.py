@@ -29,6 +29,7 @@ from .errors import ArgumentError, CurrencyError, RateUnavailableError, UnknownC
 from .explain import Assessment, Collection, LineAssessment, Step
 from .money import CONTEXT, RoundingMode, fx_rate, minor_unit, quantize, quantize_fraction
 from .rules import (
+    Allowance,
     Category,
     CategoryDuty,
     DutyMethod,
@@ -229,7 +230,7 @@ def assess(
         raise ArgumentError("assess", "fx", "a mapping of currency code to rate", type(fx).__name__)
     checked = check_schedule("assess", schedule, rules)
     with localcontext(CONTEXT):
-        return _assess(shipment, rules, fx, on or shipment.date, checked)
+        return _better_of(shipment, rules, fx, on or shipment.date, checked)
 
 
 @dataclass
@@ -297,8 +298,13 @@ def _assess(
     _apply_thresholds(case)  # 4.
     if schedule is not None:
         _from_schedule(case, schedule, on)
+    charged_on = _apply_allowance(case)  # 4b. an allowance, in place of the thresholds
+    _charge_on(case, charged_on["duty"])
     _charge_duties(case)  # 5.
+    _surcharge(case)  # 5b. charges levied on the duty
+    _charge_on(case, charged_on["tax"])
     taxed = _charge_tax(case)  # 6.
+    _charge_on(case, charged_on["full"])
     return _settle(case, taxed)  # 7.
 
 
@@ -442,7 +448,9 @@ def _apply_thresholds(case: _Case) -> None:
             )
         outcome = {"exempt": "relieved (not charged)", "sale": "charged at the point of sale"}
         for line, ok in zip(lines, admitted, strict=True):
-            relief = decide.relief(threshold, ok, relief_key in line.excluded)
+            relief = decide.relief(
+                threshold, ok, _excluded_under(case, line, relief_key, threshold)
+            )
             setattr(line, relief_key, relief)
         relieved = any(getattr(ln, relief_key) for ln in lines)
         case.steps.append(
@@ -613,6 +621,7 @@ def _charge_tax(case: _Case) -> _Taxed:
         if tax is not None and tax_point is not None:
             parts = tax.base if tax_point == "border" else tax.sale_base
             base = sum((_base(parts, ln, ZERO) for ln in group), ZERO)
+            base += _uplift(case, group, tax_point)
             if "duty" in parts:
                 base += levied
             if rounding.tax_base_quantum is not None:
@@ -1253,6 +1262,147 @@ def _charge_bands(
                 method.unconfirmed,
             )
         )
+
+
+# -- allowances (excess-only relief) ---------------------------------------------------------
+
+
+def _better_of(
+    shipment: Shipment,
+    rules: RuleSet,
+    fx: Mapping[str, Decimal] | None,
+    on: dt.date,
+    schedule: Schedule | None = None,
+) -> Assessment:
+    """The assessment; under a ``best_of`` allowance, the lower of it and the thresholds alone.
+
+    The thresholds are tried only when the allowance leaves something to pay.
+    """
+    chosen = _assess(shipment, rules, fx, on, schedule)
+    version = rules.at(on)
+    allowance = decide.first_allowance(version, shipment)
+    if allowance is None or not allowance.best_of or chosen.total == 0:
+        return chosen  # nothing is lower than 0: the thresholds are not tried
+    bare = version.model_copy(update={"allowances": ()})
+    versions = tuple(bare if v is version else v for v in rules.versions)
+    without = _assess(shipment, rules.model_copy(update={"versions": versions}), fx, on, schedule)
+    keep = decide.keeps_allowance(allowance, without.total < chosen.total)
+    picked = chosen if keep else without
+    cur = rules.currency
+    step = Step(
+        "allowance",
+        f"Better of: with the allowance {allowance.name!r} the total is "
+        f"{_money(chosen.total, cur)}, by the thresholds alone {_money(without.total, cur)}: "
+        f"{'the allowance' if keep else 'the thresholds'} applied (the lower; the allowance on "
+        "a tie).",
+        rules.source_of(allowance.source),
+        allowance.unconfirmed,
+    )
+    return replace(picked, steps=(*picked.steps, step))
+
+
+def _apply_allowance(case: _Case) -> dict[str, list[Decimal]]:
+    """Step 4b: the first allowance whose condition holds replaces the thresholds' relief.
+
+    Returns the value each line is charged on, for duty, for tax and in full. Per kind, the
+    lines that share the allowance (:func:`lvs_duty.decide.shares_allowance`) are exempt when
+    their customs value together is within the amount; above it, the excess (rounded down to
+    the minor unit) is spread over them by customs value (:func:`allocate`).
+    """
+    full = [ln.customs_value for ln in case.lines]
+    out = {"duty": full, "tax": full, "full": full}
+    allowance = decide.first_allowance(case.version, case.shipment)
+    if allowance is None:
+        return out
+    cur, texts = case.cur, []
+    for kind in ("duty", "tax") if case.version.tax is not None else ("duty",):
+        shares = [
+            decide.shares_allowance(_excluded_under(case, ln, f"{kind}_relief", allowance))
+            for ln in case.lines
+        ]
+        weights = [v if s else ZERO for v, s in zip(full, shares, strict=True)]
+        shared = sum(weights, ZERO)
+        within = shared <= allowance.amount
+        for line, s in zip(case.lines, shares, strict=True):
+            setattr(line, f"{kind}_relief", decide.allowance_relief(within, s))
+        if within:
+            texts.append(
+                f"{kind}: {_money(shared, cur)} <= {_money(allowance.amount, cur)}, exempt"
+            )
+            continue
+        excess = quantize(shared - allowance.amount, case.unit, "ROUND_DOWN")
+        spread = allocate(excess, weights, case.unit)
+        out[kind] = [e if s else v for e, s, v in zip(spread, shares, full, strict=True)]
+        texts.append(
+            f"{kind}: {_money(shared, cur)} - {_money(allowance.amount, cur)} = excess "
+            f"{_money(excess, cur)}, charged (spread over the lines by customs value)"
+        )
+    case.steps.append(
+        Step(
+            "allowance",
+            f"Allowance {allowance.name!r} ({allowance.when.describe()}), in place of the "
+            f"thresholds: {'; '.join(texts)}.",
+            case.src(allowance.source),
+            allowance.unconfirmed,
+        )
+    )
+    return out
+
+
+def _charge_on(case: _Case, values: list[Decimal]) -> None:
+    """Set each line's customs value to the value it is charged on (or back to its own)."""
+    for line, value in zip(case.lines, values, strict=True):
+        line.customs_value = value
+
+
+def _excluded_under(case: _Case, line: _Line, kind: str, rule: Threshold | Allowance) -> bool:
+    """Whether a line is kept out of a relief under a threshold or allowance (scopes included)."""
+    if kind in line.excluded:
+        return True
+    return kind in decide.excluded_under(case.version, line.item.hs_code, rule.name)
+
+
+# -- charges on charges: a surcharge on the duty, a tax base uplift ------------------------
+
+
+def _surcharge(case: _Case) -> None:
+    """Step 5b: the surcharges levied on the duty, added to each line's exact duty."""
+    surcharges = decide.surcharges_on(case.version.duty, case.shipment)
+    if not surcharges:
+        return
+    factor = decide.surcharge_factor(surcharges)
+    for line in case.lines:
+        line.duty = line.duty * factor
+    for surcharge in surcharges:
+        case.steps.append(
+            Step(
+                "duty",
+                f"{surcharge.name}: {_pct(surcharge.rate)} of the duty, added to it (each line's "
+                f"duty x {factor}, rounded with it).",
+                case.src(surcharge.source),
+                surcharge.unconfirmed,
+            )
+        )
+
+
+def _uplift(case: _Case, group: list[_Line], point: Point) -> Decimal:
+    """The share of a tax group's customs value added to its base (rounded to the minor unit)."""
+    tax = case.version.tax
+    rate = ZERO if tax is None else decide.uplift_rate(tax, point)
+    if rate == 0 or tax is None or tax.uplift is None:
+        return ZERO
+    value = sum((ln.customs_value for ln in group), ZERO)
+    added = quantize(value * rate, case.unit, case.version.rounding.mode)
+    case.steps.append(
+        Step(
+            "tax",
+            f"Tax base uplift: {_pct(rate)} of the customs value {_money(value, case.cur)} = "
+            f"{_money(added, case.cur)}, added to the {tax.name} base.",
+            case.src(tax.uplift.source),
+            tax.uplift.unconfirmed,
+        )
+    )
+    return added
 
 
 __all__ = ["allocate", "assess", "classify", "first_threshold", "matches"]

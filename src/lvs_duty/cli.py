@@ -184,8 +184,9 @@ def _population(
 def _profile_population(
     args: argparse.Namespace, n: int, layout: Layout
 ) -> tuple[pd.DataFrame, dt.date]:
-    """A calibrated profile's parcels and their date (``--date``, else today: the market as
-    the profile measured it, under the rules and rates in force now).
+    """A calibrated profile's parcels and their date: ``--date``, else today.
+
+    The market as the profile measured it, under the rules and rates in force on that date.
     """
     from .simulate import available_profiles, load_profile, population
 

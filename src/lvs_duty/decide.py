@@ -18,15 +18,19 @@ from fractions import Fraction
 from typing import Any, Literal, get_args
 
 from .rules import (
+    Allowance,
     CategoryDuty,
     Condition,
     DutyMethod,
+    DutyRule,
     ExcludedFrom,
+    Exclusion,
     Fee,
     MfnDuty,
     RegionalRate,
     Relief,
     RuleVersion,
+    Surcharge,
     TaxCategory,
     TaxRule,
     Threshold,
@@ -169,7 +173,29 @@ def exclusions(version: RuleVersion, hs_code: object) -> frozenset[ExcludedFrom]
     out: set[ExcludedFrom] = set()
     for exclusion in version.exclusions:
         if longest_prefix(hs_code, exclusion.hs_prefixes):
-            out.update(exclusion.excluded_from)
+            out.update(k for k in exclusion.excluded_from if everywhere(exclusion, k))
+    return frozenset(out)
+
+
+RELIEF_KINDS: tuple[ExcludedFrom, ...] = ("duty_relief", "tax_relief")
+"""The exclusion kinds an exclusion's ``thresholds`` can scope."""
+
+
+def everywhere(exclusion: Exclusion, kind: ExcludedFrom) -> bool:
+    """Whether an exclusion keeps goods out of ``kind`` under every threshold (not scoped)."""
+    return not exclusion.thresholds or kind not in RELIEF_KINDS
+
+
+def excluded_under(version: RuleVersion, hs_code: object, name: str) -> frozenset[ExcludedFrom]:
+    """The reliefs a line's HS code is kept out of by exclusions scoped to threshold ``name``.
+
+    Adds to :func:`exclusions` (which leaves scoped reliefs out): a threshold or allowance
+    named in an exclusion's ``thresholds`` does not relieve the goods it lists.
+    """
+    out: set[ExcludedFrom] = set()
+    for exclusion in version.exclusions:
+        if name in exclusion.thresholds and longest_prefix(hs_code, exclusion.hs_prefixes):
+            out.update(k for k in exclusion.excluded_from if k in RELIEF_KINDS)
     return frozenset(out)
 
 
@@ -330,14 +356,75 @@ def fee_measured_on(fee: Fee) -> Literal["shipment", "line"]:
     return "shipment" if fee.per == "shipment" else "line"
 
 
+# -- allowances (excess-only relief) ---------------------------------------------------------
+
+
+def first_allowance(version: RuleVersion, shipment: Shipment) -> Allowance | None:
+    """The allowance that applies to a shipment: the first whose condition holds (or None)."""
+    return next((a for a in version.allowances if matches(a.when, shipment)), None)
+
+
+def shares_allowance(excluded: bool) -> bool:
+    """Whether a line takes a share of an allowance for a kind (duty or tax).
+
+    A line excluded from that kind's relief does not: it pays on its whole value.
+    """
+    return not excluded
+
+
+def allowance_relief(within: bool, shares: bool) -> Relief | None:
+    """A line's relief under an allowance: exempt when it shares and the shared value is within.
+
+    Otherwise none: charged on its share of the excess, or on its whole value.
+    """
+    return "exempt" if within and shares else None
+
+
+def keeps_allowance(allowance: Allowance, cheaper_without: bool) -> bool:
+    """Whether the allowance's assessment stands.
+
+    Always, unless the allowance is ``best_of`` and the assessment without it (by the
+    thresholds) has a strictly lower total: on a tie the allowance stands.
+    """
+    return not (allowance.best_of and cheaper_without)
+
+
+# -- charges on charges: a surcharge on the duty, a tax base uplift ------------------------
+
+
+def surcharges_on(duty: DutyRule, shipment: Shipment) -> tuple[Surcharge, ...]:
+    """The surcharges levied on a shipment's duty: those whose condition holds."""
+    return tuple(s for s in duty.surcharges if matches(s.when, shipment))
+
+
+def surcharge_factor(surcharges: Sequence[Surcharge]) -> Decimal:
+    """What a line's duty is multiplied by for the surcharges levied on it.
+
+    1 + the sum of their rates: each is a share of the duty itself, not of another surcharge.
+    """
+    return sum((s.rate for s in surcharges), Decimal(1))
+
+
+def uplift_rate(tax: TaxRule, point: str) -> Decimal:
+    """The share of the customs value added to a tax base collected at ``point``.
+
+    The uplift's rate at the border ("border"); 0 at the point of sale (not an import tax base).
+    """
+    if tax.uplift is None or point != "border":
+        return Decimal(0)
+    return tax.uplift.rate
+
+
 __all__ = [
     "CLASSIFICATION_ORDER",
     "CONDITION_FIELDS",
     "EXCLUSION_KINDS",
     "NO_CATEGORY",
     "RELIEFS",
+    "RELIEF_KINDS",
     "UNKNOWN",
     "admitted",
+    "allowance_relief",
     "allows",
     "candidate_thresholds",
     "category_by_band",
@@ -347,19 +434,27 @@ __all__ = [
     "classified_by",
     "classify",
     "duty_method",
+    "everywhere",
+    "excluded_under",
     "exclusions",
     "fallback",
     "fee_applies",
     "fee_measured_on",
+    "first_allowance",
     "first_threshold",
     "for_seller",
+    "keeps_allowance",
     "longest_prefix",
     "matches",
     "regional_rate",
     "relief",
     "seller_registered",
+    "shares_allowance",
     "shipment_tax_rate",
+    "surcharge_factor",
+    "surcharges_on",
     "tax_category",
     "tested_fields",
     "threshold_open",
+    "uplift_rate",
 ]

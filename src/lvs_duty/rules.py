@@ -485,6 +485,18 @@ class SpecialDuty(Sourced):
         return value <= self.ceiling if self.inclusive else value < self.ceiling
 
 
+class Surcharge(Sourced):
+    """A charge levied on the duty: ``rate`` x the line's duty, added to it.
+
+    So it also enters a tax base that counts the duty. India's Social Welfare Surcharge: 10% of
+    the basic customs duty (not on gifts). Levied on the shipments its ``when`` holds for.
+    """
+
+    name: str = Field(min_length=1)
+    rate: Rate
+    when: Condition = Condition()
+
+
 class DutyRule(_Frozen):
     """Customs duty: the general method, specials by condition, a low-value method, a minimum.
 
@@ -497,6 +509,7 @@ class DutyRule(_Frozen):
     special: tuple[SpecialDuty, ...] = ()
     low_value: LowValueDuty | None = None
     min_collectable: MinCollectable | None = None
+    surcharges: tuple[Surcharge, ...] = ()
 
 
 class RegionalRate(Sourced):
@@ -557,6 +570,15 @@ class TaxComponent(Sourced):
         return rates[self.of] * Fraction(self.ratio[0], self.ratio[1])
 
 
+class Uplift(Sourced):
+    """A share of the customs value added to the border tax base.
+
+    South Africa: VAT on the added tax value, customs value + duty + 10% of the customs value.
+    """
+
+    rate: Rate
+
+
 class TaxRule(Sourced):
     """Import VAT, GST or consumption tax: its rate, its base and its minimum.
 
@@ -577,6 +599,7 @@ class TaxRule(Sourced):
     sale_base: tuple[BasePart, ...] = ("goods", "shipping", "insurance")
     registered_base: tuple[BasePart, ...] | None = None
     min_collectable: MinCollectable | None = None
+    uplift: Uplift | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> TaxRule:
@@ -706,6 +729,29 @@ class Exclusion(Sourced):
         "low_value_duty",
         "special_duty",
     )
+    thresholds: tuple[str, ...] = ()
+    """Names of the thresholds and allowances whose relief it excludes from (empty: all).
+
+    Scopes ``duty_relief`` / ``tax_relief`` only (GB: perfume kept out of the GBP 135 rows,
+    not out of gift relief); ``low_value_duty`` and ``special_duty`` stand whatever the scope.
+    """
+
+
+class Allowance(Sourced):
+    """Relief of the first ``amount`` of a consignment's customs value: duty and tax on the excess.
+
+    Canada's gifts (CAD 60 by mail or courier), travellers' allowances. The first allowance
+    whose ``when`` holds applies in place of the thresholds; a line excluded from a kind's
+    relief (``duty_relief``, ``tax_relief``) takes no share and pays on its whole value. Up to
+    ``amount`` (inclusive) the sharing lines are exempt; above it, the excess is spread over
+    them in proportion to customs value, in whole minor units. ``best_of``: the importer may
+    choose the thresholds instead when they cost less (the lower total is charged).
+    """
+
+    name: str = Field(min_length=1)
+    amount: Money = Field(gt=0)
+    when: Condition = Condition()
+    best_of: bool = False
 
 
 class Valuation(Sourced):
@@ -763,6 +809,7 @@ class RuleVersion(_Frozen):
     label: str = ""
     valuation: Valuation
     thresholds: tuple[Threshold, ...] = ()
+    allowances: tuple[Allowance, ...] = ()
     duty: DutyRule
     tax: TaxRule | None = None
     fees: tuple[Fee, ...] = ()
@@ -807,6 +854,22 @@ class RuleVersion(_Frozen):
                         list(base),
                         location="tax",
                         field="registered_base",
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _exclusion_scopes(self) -> RuleVersion:
+        names = {t.name for t in self.thresholds} | {a.name for a in self.allowances}
+        for k, exclusion in enumerate(self.exclusions):
+            for name in exclusion.thresholds:
+                if name not in names:
+                    raise custom(
+                        "exclusion_scope",
+                        f"the name of a threshold or allowance of this version "
+                        f"({', '.join(sorted(names)) or 'none'})",
+                        name,
+                        location=f"exclusions[{k}]",
+                        field="thresholds",
                     )
         return self
 
@@ -1068,6 +1131,7 @@ def _source_refs_in(rules: RuleSet) -> Iterator[tuple[str, tuple[str, ...]]]:
 
 
 __all__ = [
+    "Allowance",
     "BasePart",
     "Category",
     "CategoryDuty",
@@ -1093,10 +1157,12 @@ __all__ = [
     "Source",
     "Sourced",
     "SpecialDuty",
+    "Surcharge",
     "TaxCategory",
     "TaxComponent",
     "TaxRule",
     "Threshold",
+    "Uplift",
     "Valuation",
     "check_coverage",
     "coverage_problem",

@@ -402,10 +402,14 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
         for sp in specials
         if sp.ceiling is not None
     )
+    targets.extend(
+        _Target("consignment", "customs_value", a.amount, a.when) for a in version.allowances
+    )
     conditions = (
         [t.when for t in version.thresholds]
         + [f.when for f in version.fees]
         + [sp.when for sp in specials]
+        + [a.when for a in version.allowances]
     )
     prefixes: set[str] = {p for e in version.exclusions for p in e.hs_prefixes}
     methods = (
@@ -1204,6 +1208,21 @@ def _version(
     version["fees"] = draw(_fees(currency))
     version["exclusions"] = draw(_exclusions())
     version["rounding"] = draw(_rounding(currency))
+    version["allowances"] = draw(_allowances(currency))
+    names: list[str] = [str(t["name"]) for t in thresholds]
+    names += [a["name"] for a in version["allowances"]]
+    for exclusion in version["exclusions"]:  # some scoped to named thresholds or allowances
+        scoped: bool = draw(st.booleans())
+        if names and scoped:
+            exclusion["thresholds"] = draw(
+                st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)
+            )
+    version["duty"]["surcharges"] = [  # charges on the duty (India's 10% surcharge)
+        {"name": f"s{i}", "rate": draw(_rate()), "when": draw(_condition()), "source": "law"}
+        for i in range(draw(st.sampled_from((0, 0, 1, 2))))
+    ]
+    if "tax" in version and draw(st.booleans()):  # a share of customs value in the tax base
+        version["tax"]["uplift"] = {"rate": draw(_rate()), "source": "law"}
     return version
 
 
@@ -1263,6 +1282,21 @@ def _exclusions(draw: st.DrawFn) -> list[dict[str, Any]]:
             "source": "law",
         }
         for i in range(draw(st.integers(0, 2)))
+    ]
+
+
+@st.composite
+def _allowances(draw: st.DrawFn, currency: str) -> list[dict[str, Any]]:
+    """Zero to two allowances (excess-only relief) by condition, some the importer may decline."""
+    return [
+        {
+            "name": f"a{i}",
+            "amount": draw(_money_in(currency, 300, fine=True).filter(lambda a: a > 0)),
+            "when": draw(_condition()),
+            "best_of": draw(st.booleans()),
+            "source": "law",
+        }
+        for i in range(draw(st.sampled_from((0, 0, 1, 2))))
     ]
 
 

@@ -214,7 +214,10 @@ def _excluded(version: RuleVersion, shipment: Shipment) -> list[set[str]]:
         for exclusion in version.exclusions:
             code = item.hs_code or ""
             if any(code.startswith(p) for p in exclusion.hs_prefixes):
-                kept.update(exclusion.excluded_from)
+                kept.update(k for k in exclusion.excluded_from if not exclusion.thresholds)
+                kept.update(
+                    f"{k} {n}" for k in exclusion.excluded_from for n in exclusion.thresholds
+                )
         out.append(kept)
     return out
 
@@ -224,12 +227,16 @@ def _reliefs(
 ) -> tuple[Threshold | None, list[str | None]]:
     """The threshold of ``kind`` that applies and each line's relief under it (None: none)."""
     threshold = applicable(version, shipment, kind)
+    if any(holds(a.when, shipment) for a in version.allowances):
+        threshold = None  # an allowance applies in place of the thresholds
     if threshold is None:
         return None, [None] * len(shipment.items)
     verdicts = admitted(threshold, shipment, measured)
     excluded = _excluded(version, shipment)
     return threshold, [
-        threshold.relief if ok and f"{kind}_relief" not in out else None
+        threshold.relief
+        if ok and not {f"{kind}_relief", f"{kind}_relief {threshold.name}"} & out
+        else None
         for ok, out in zip(verdicts, excluded, strict=True)
     ]
 

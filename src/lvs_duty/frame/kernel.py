@@ -29,6 +29,8 @@ from ..rules import (
     RuleVersion,
     Threshold,
 )
+from .allowance import on_excess
+from .charges import surcharge
 from .codes import EXEMPT
 from .duty import DutyCharger
 from .input import Batch, Coded, hs_lut
@@ -42,6 +44,7 @@ from .ints import (
     div_round,
     scaled,
 )
+from .scope import excluded_under
 from .settle import charge_fees, waive_minimums
 from .tax import TaxStep
 
@@ -256,13 +259,18 @@ class Kernel:
         excluded = self.exclusions()
         duty_relief = self.relief("duty", excluded["duty_relief"])
         tax_relief = self.relief("tax", excluded["tax_relief"])
-        charger = self.charge_duty(duty_relief, excluded, cv_line)
+        duty_relief, tax_relief, cv_duty, cv_tax, self.best_of = on_excess(
+            self, excluded, duty_relief, tax_relief, cv_line
+        )  # 4b. an allowance, in place of the thresholds: values charged on the excess
+        charger = self.charge_duty(duty_relief, excluded, cv_duty)
+        surcharge(self, charger)  # 5b. charges levied on the duty
         parts = {
             "goods": values,
             "customs_value": cv_line,
             "shipping": ship_share,
             "insurance": ins_share,
         }
+        parts["customs_value"] = cv_tax
         at = TaxStep(self).tax_groups(charger, duty_relief, tax_relief, parts)
         duty_assessed = at["duty_border"] + at["duty_sale"]
         tax_assessed = at["tax_border"] + at["tax_sale"]
@@ -339,8 +347,9 @@ class Kernel:
                 dtype=np.int8,
             )
             key = admitted.view(np.int8) * np.int8(2)
-            if excluded is not None:
-                key += excluded.view(np.int8)
+            scoped = excluded_under(self, f"{kind}_relief", t.name, excluded)
+            if scoped is not None:
+                key += scoped.view(np.int8)
             out += codes[key]
         return out
 

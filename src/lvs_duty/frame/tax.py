@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import decide
+from .charges import uplift
 from .codes import EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
 from .ints import Guard, Ints, Segments, digits, quantize, scaled
@@ -141,6 +142,7 @@ class TaxStep:
             else:
                 line_part = np.where(tax_point == 1, sums[1], sums[2])
             base = gsum(line_part)
+            base = base + uplift(self.k, gsum(parts["customs_value"]), g_tax_point)
             if with_duty[1] and (with_duty[2] or points <= {0, 1}):
                 base = base + levied
             elif with_duty[1] or with_duty[2]:
