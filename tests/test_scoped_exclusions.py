@@ -130,3 +130,20 @@ def test_an_exclusion_scoped_to_a_threshold() -> None:
 def test_a_scope_must_name_a_threshold_or_allowance() -> None:
     with pytest.raises(LvsDutyError, match=r"exclusions\[0\].*thresholds.*CAD 20, duty"):
         RuleSet.build(regime(["CAD 150"]))
+
+
+def test_option_3_moves_a_scoped_exclusion_onto_the_thresholds_it_replaces() -> None:
+    # GB perfume (HS 3303) is excluded from the GBP 135 regime only. Option 3 replaces the
+    # GBP 135 thresholds with its own: the exclusion follows them, gift relief stays as it is.
+    from lvs_duty import load_rules
+    from lvs_duty.options import gea_options
+
+    vat = gea_options(load_rules("GB"))["duty_free_vat"]
+    version = vat.versions[-1]
+    names = {t.name for t in version.thresholds}
+    scoped = [e for e in version.exclusions if e.thresholds]
+    assert scoped, "gb.toml's scoped exclusion is kept"
+    for exclusion in scoped:
+        assert set(exclusion.thresholds) <= names
+        assert "GEA option 3 duty" in exclusion.thresholds
+        assert "GEA option 3 tax" in exclusion.thresholds

@@ -246,7 +246,8 @@ def duty_free_vat(
     """GEA option 3: no duty at or below ``ceiling``; VAT/GST from the first cent, at sale.
 
     Replaces the baseline's duty and tax thresholds (gift reliefs are kept) with one duty
-    exemption and one collection-at-sale threshold at ``ceiling``, as Australia since 2018.
+    exemption and one collection-at-sale threshold at ``ceiling``, as Australia since 2018;
+    an exclusion scoped to a replaced threshold applies to its replacements instead.
     ``rate`` overrides the baseline's tax rate (and is required when the baseline has no tax).
     """
     fn = "duty_free_vat"
@@ -290,9 +291,28 @@ def duty_free_vat(
         return {
             "thresholds": [t.model_dump(round_trip=True) for t in (*kept, *new)],
             "tax": tax.model_dump(round_trip=True),
+            "exclusions": _rescoped(version, kept, new),
         }
 
     return _transform(baseline, "vat", "GEA option 3, duty-free plus VAT/GST at sale", change)
+
+
+def _rescoped(
+    version: RuleVersion, kept: list[Threshold], new: list[Threshold]
+) -> list[dict[str, Any]]:
+    """The exclusions, those scoped to a replaced threshold moved onto its replacements.
+
+    GB perfume is excluded from the GBP 135 regime, not from gift relief: under option 3 it
+    stays out of the thresholds that replace the GBP 135 one, and gift relief is untouched.
+    """
+    removed = {t.name for t in version.thresholds} - {t.name for t in kept}
+    out = []
+    for exclusion in version.exclusions:
+        if set(exclusion.thresholds) & removed:
+            names = [n for n in exclusion.thresholds if n not in removed] + [t.name for t in new]
+            exclusion = exclusion.model_copy(update={"thresholds": tuple(dict.fromkeys(names))})
+        out.append(exclusion.model_dump(round_trip=True))
+    return out
 
 
 @own_context
