@@ -291,25 +291,32 @@ def duty_free_vat(
         return {
             "thresholds": [t.model_dump(round_trip=True) for t in (*kept, *new)],
             "tax": tax.model_dump(round_trip=True),
-            "exclusions": _rescoped(version, kept, new),
+            "exclusions": rescoped_exclusions(
+                version,
+                {t.name for t in version.thresholds} - {t.name for t in kept},
+                [t.name for t in new],
+            ),
         }
 
     return _transform(baseline, "vat", "GEA option 3, duty-free plus VAT/GST at sale", change)
 
 
-def _rescoped(
-    version: RuleVersion, kept: list[Threshold], new: list[Threshold]
+def rescoped_exclusions(
+    version: RuleVersion, removed: set[str], added: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
-    """The exclusions, those scoped to a replaced threshold moved onto its replacements.
+    """``version``'s exclusions (as data) once the thresholds named ``removed`` are gone.
 
-    GB perfume is excluded from the GBP 135 regime, not from gift relief: under option 3 it
-    stays out of the thresholds that replace the GBP 135 one, and gift relief is untouched.
+    An exclusion scoped to a removed threshold applies to the ``added`` ones that replace it
+    (option 3: GB perfume, excluded from the GBP 135 regime only, stays out of the thresholds
+    that replace it; gift relief is untouched); with nothing added and nothing of its scope
+    left, it has nothing to exclude from and is dropped (an empty scope would mean "all").
     """
-    removed = {t.name for t in version.thresholds} - {t.name for t in kept}
     out = []
     for exclusion in version.exclusions:
         if set(exclusion.thresholds) & removed:
-            names = [n for n in exclusion.thresholds if n not in removed] + [t.name for t in new]
+            names = [n for n in exclusion.thresholds if n not in removed] + list(added)
+            if not names:
+                continue
             exclusion = exclusion.model_copy(update={"thresholds": tuple(dict.fromkeys(names))})
         out.append(exclusion.model_dump(round_trip=True))
     return out
@@ -383,4 +390,5 @@ __all__ = [
     "duty_free_vat",
     "flat_rate",
     "gea_options",
+    "rescoped_exclusions",
 ]

@@ -1010,6 +1010,7 @@ def known_regions(rules: RuleSet, version: RuleVersion) -> frozenset[str] | None
     """
     conditions = [t.when for t in version.thresholds] + [s.when for s in version.duty.special]
     conditions += [f.when for f in version.fees]
+    conditions += [a.when for a in version.allowances] + [s.when for s in version.duty.surcharges]
     named = {r for c in conditions for r in (c.region or ())}
     tax = version.tax
     keyed = tax is not None and tax.rate_key == "region"

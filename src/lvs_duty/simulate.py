@@ -148,7 +148,6 @@ def _decimals(units: Any, digits: int) -> Any:
     return table[codes]
 
 
-@own_context
 def _check_arguments(
     n: object,
     destination: str,
@@ -209,6 +208,7 @@ def _goods(
     return columns, hs, subheadings
 
 
+@own_context
 def population(
     n: int,
     destination: str,

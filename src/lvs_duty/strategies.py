@@ -410,6 +410,7 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
         + [f.when for f in version.fees]
         + [sp.when for sp in specials]
         + [a.when for a in version.allowances]
+        + [s.when for s in version.duty.surcharges]
     )
     prefixes: set[str] = {p for e in version.exclusions for p in e.hs_prefixes}
     methods = (

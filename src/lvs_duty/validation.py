@@ -28,6 +28,7 @@ import pandas as pd
 from .compare import compare, summarize
 from .loading import load_rules
 from .money import CONTEXT
+from .options import rescoped_exclusions
 from .rules import RuleSet
 from .schedules import Schedule, load_schedule
 
@@ -58,6 +59,8 @@ def at_any_value(rules: RuleSet, on: dt.date) -> RuleSet:
     data = rules.model_dump()
     kept = version.model_dump()
     kept["thresholds"] = [t for t in kept["thresholds"] if t["applies_to"] != "duty"]
+    dropped = {t.name for t in version.thresholds if t.applies_to == "duty"}
+    kept["exclusions"] = rescoped_exclusions(version, dropped)
     kept["duty"]["low_value"] = None
     kept["valid_to"] = None
     data["versions"] = [kept]
