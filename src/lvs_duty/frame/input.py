@@ -520,7 +520,10 @@ def _amount(
         lost = np.flatnonzero(codes < 0)
         problems.add(where[lost], name, "expected a Decimal, int or str amount", "None")
     out = np.zeros(len(where), dtype=np.int64)
-    for d in np.unique(places[places >= 0]).tolist():
+    one = len(places) > 0 and int(places.min()) == int(places.max())  # one currency's digits
+    for d in [int(places[0])] if one else np.unique(places[places >= 0]).tolist():
+        if d < 0:
+            continue
         lut = np.zeros(len(coded.values) + 1, dtype=np.int64)
         fits = np.ones(len(coded.values) + 1, dtype=bool)
         unit = 10**d
@@ -529,9 +532,13 @@ def _amount(
                 top, bottom = v.as_integer_ratio()
                 fits[i] = unit % bottom == 0 and v < _INT64_UNITS[d]
                 lut[i] = top * (unit // bottom) if fits[i] else 0
-        here = places == d
-        out[here] = lut[codes[here]]
-        over = np.flatnonzero(here & ~fits[codes])
+        if one:
+            out = lut[codes]
+            over = np.flatnonzero(~fits[codes])
+        else:
+            here = places == d
+            out[here] = lut[codes[here]]
+            over = np.flatnonzero(here & ~fits[codes])
         problems.add(
             where[over],
             name,
