@@ -178,7 +178,7 @@ def assess_batch(
     batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None
 ) -> Outcome:
     """Assess every shipment of a batch under the version in force for it; report the bad."""
-    out = Outcome.zeros(batch.size)
+    out: Outcome | None = None  # made only when shipments fall under several versions
     bad = batch.problems.bad_shipments(batch.size)
     versions = version_index(batch, rules, on)
     outside(batch, rules, versions)
@@ -193,8 +193,10 @@ def assess_batch(
             result = run_isolated(part, rules, version, fx)
             if len(seller_ships) == batch.size:
                 return result
+            if out is None:
+                out = Outcome.zeros(batch.size)
             out.put(seller_ships, result)
-    return out
+    return Outcome.zeros(batch.size) if out is None else out
 
 
 def by_seller(batch: Batch, version: RuleVersion, ships: Ints) -> list[tuple[Ints, RuleVersion]]:

@@ -50,6 +50,8 @@ _AMOUNT_COLUMNS = (
 
 def effective_bp(total: Ints, goods: Ints) -> Ints:
     """Total / goods in basis points, rounded half-even (0 for free goods), in integers."""
+    if len(total) and int(goods.min()) > 0 and int(total.max()) <= (2**62) // 10_000:
+        return div_round(total * 10_000, goods, "ROUND_HALF_EVEN")  # the usual case: no masks
     out = np.zeros(len(total), dtype=np.int64)
     has = goods > 0
     safe = has & (total <= (2**62) // 10_000)

@@ -9,8 +9,10 @@ result, only looked at in shipment order.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,7 +38,7 @@ from ..shipment import (
     Rate,
 )
 from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, coerce_cell, is_id, plain_cell
-from .ints import Bools, Ints, Segments, digits, scaled
+from .ints import Bools, Ints, Segments, digits
 from .problems import Problems
 
 FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
@@ -152,7 +154,7 @@ def _factor(series: pd.Series) -> Coded:
         uniques: list[Any] = list(series.cat.categories)
     else:
         try:
-            raw, index = pd.factorize(series, use_na_sentinel=True)
+            raw, index = _factorize(series)
         except TypeError:  # a list or dict in a cell: wrap it so validation refuses it by name
             series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
             raw, index = pd.factorize(series, use_na_sentinel=True)
@@ -167,6 +169,29 @@ def _factor(series: pd.Series) -> Coded:
         codes = lut[codes]  # -1 indexes the trailing -1
         cells = [cells[i] for i in keep]
     return Coded(codes, cells)
+
+
+_CPYTHON = sys.implementation.name == "cpython"
+
+
+def _factorize(series: pd.Series) -> tuple[Any, Any]:
+    """``pd.factorize(series)``, first by object identity when the cells are Python objects.
+
+    Hashing a Decimal is slow, and a column usually holds the same few thousand objects many
+    times over: the cells are grouped by address first (one integer pass), then only the
+    distinct objects are factorized by value, so equal cells still share a code, in order of
+    first appearance, exactly as ``pd.factorize`` gives them. The addresses are read from the
+    array's buffer of object pointers, which is CPython's layout; elsewhere, plain factorize.
+    """
+    if series.dtype != object or len(series) < 1024 or not _CPYTHON:
+        return pd.factorize(series, use_na_sentinel=True)
+    cells = np.ascontiguousarray(series.to_numpy(dtype=object))
+    address = np.frombuffer(ctypes.string_at(cells.ctypes.data, cells.nbytes), dtype=np.intp)
+    by_object, _ = pd.factorize(address)
+    seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
+    firsts = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
+    by_value, uniques = pd.factorize(cells[firsts], use_na_sentinel=True)
+    return by_value[by_object], uniques
 
 
 def _hashable(value: object) -> bool:
@@ -436,6 +461,8 @@ def _consistent(
     if seg.single or name not in frame.columns:
         return
     codes = coded.codes[rows]
+    if _all_same(codes, seg):
+        return
     head = codes[seg.starts][seg.sid]
     differ = np.flatnonzero(codes != head)
     if len(differ) == 0:
@@ -451,6 +478,15 @@ def _consistent(
         ],
         [repr(v) for v in raw[rows[differ]]],
     )
+
+
+def _all_same(cells: Any, seg: Segments) -> bool:
+    """Whether every line holds its shipment's first cell (each equals the line before it)."""
+    if len(cells) < 2:
+        return True
+    differ = cells[1:] != cells[:-1]
+    differ &= ~seg.first[1:]
+    return not bool(differ.any())
 
 
 def _amount(
@@ -496,16 +532,25 @@ def _amount(
         lost = np.flatnonzero(codes < 0)
         problems.add(where[lost], name, "expected a Decimal, int or str amount", "None")
     out = np.zeros(len(where), dtype=np.int64)
-    for d in np.unique(places[places >= 0]).tolist():
+    one = len(places) > 0 and int(places.min()) == int(places.max())  # one currency's digits
+    for d in [int(places[0])] if one else np.unique(places[places >= 0]).tolist():
+        if d < 0:
+            continue
         lut = np.zeros(len(coded.values) + 1, dtype=np.int64)
         fits = np.ones(len(coded.values) + 1, dtype=bool)
+        unit = 10**d
         for i, v in enumerate(coded.values):
-            if isinstance(v, Decimal):
-                fits[i] = digits(v) <= d and v < _INT64_UNITS[d]
-                lut[i] = scaled(v, d) if fits[i] else 0
-        here = places == d
-        out[here] = lut[codes[here]]
-        over = np.flatnonzero(here & ~fits[codes])
+            if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
+                top, bottom = v.as_integer_ratio()
+                fits[i] = unit % bottom == 0 and v < _INT64_UNITS[d]
+                lut[i] = top * (unit // bottom) if fits[i] else 0
+        if one:
+            out = lut[codes]
+            over = np.flatnonzero(~fits[codes])
+        else:
+            here = places == d
+            out[here] = lut[codes[here]]
+            over = np.flatnonzero(here & ~fits[codes])
         problems.add(
             where[over],
             name,
@@ -526,6 +571,8 @@ def _consistent_minor(
     if seg.single:
         return
     values = raw[rows]
+    if _all_same(values, seg):
+        return
     head = values[seg.starts][seg.sid]
     differ = np.flatnonzero(values != head)
     problems.add(

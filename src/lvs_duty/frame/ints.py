@@ -179,6 +179,24 @@ class Segments:
         else:
             self.first = np.zeros(lines, dtype=bool)
             self.first[self.starts] = True
+        self._ranks: list[tuple[Ints, Ints]] | None = None
+
+    def ranks(self) -> list[tuple[Ints, Ints]]:
+        """For line rank k = 1, 2, ...: the segments with more than k lines, and their line k.
+
+        Most parcels have one line, so the work of a per-segment sum or running sum is on the
+        few segments that have a second (third...) line: computed once, kept.
+        """
+        if self._ranks is None:
+            ranks = []
+            ships = np.flatnonzero(self.counts > 1)
+            k = 1
+            while len(ships):
+                ranks.append((ships, self.starts[ships] + k))
+                k += 1
+                ships = ships[self.counts[ships] > k]
+            self._ranks = ranks
+        return self._ranks
 
     def sum(self, x: Ints, guard: Guard | None = None, owner: Ints | None = None) -> Ints:
         """Per-segment sums of a per-line array of non-negative values.
@@ -195,16 +213,19 @@ class Segments:
             over = (coarse + self.counts) > (LIMIT >> 31)
             guard.bad[over if owner is None else owner[over]] = True
             x = np.where(over[self.sid], 0, x)
-        out: Ints = np.add.reduceat(x, self.starts)
+        out: Ints = x[self.starts].astype(np.int64, copy=False)  # line 0, then 1, 2... if any
+        for ships, at in self.ranks():
+            out[ships] += x[at]
         return out
 
     def cumsum(self, x: Ints) -> Ints:
-        """Running sums within each shipment (wrap-around of the global sum cancels exactly)."""
+        """Running sums within each shipment, rank by rank (line k adds line k - 1's sum)."""
         if self.single:
             return x
-        total = np.cumsum(x)
-        offset = total[self.starts] - x[self.starts]
-        return total - offset[self.sid]
+        out = x.copy()
+        for _, at in self.ranks():
+            out[at] += out[at - 1]
+        return out
 
     def count(self, flags: Bools) -> Ints:
         """Per-shipment count of true flags."""

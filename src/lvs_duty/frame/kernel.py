@@ -148,6 +148,7 @@ class Kernel:
             (fee, _whole(fee.amount, self.minor, f"rules: fee {fee.name}")) for fee in version.fees
         ]
         self._matched: dict[tuple[str, object], Bools] = {}
+        self._spread: tuple[Ints, Ints, Ints] | None = None  # weights, their sums, running sums
 
     def lines(self, per_shipment: Any) -> Any:
         """A per-shipment array spread over the lines (itself when every parcel is one line)."""
@@ -223,16 +224,22 @@ class Kernel:
         seg = self.seg
         if seg.single:
             return total
-        whole = seg.sum(weights, self.guard)
+        if self._spread is None or self._spread[0] is not weights:  # shipping, insurance: once
+            self._spread = (weights, seg.sum(weights, self.guard), seg.cumsum(weights))
+        _, whole, running = self._spread
         self.guard.mul(total, whole, per_line=False)
-        total = np.where(self.guard.bad, 0, total)
-        upto = total[self.sid] * seg.cumsum(weights) // np.maximum(whole, 1)[self.sid]
-        before = np.empty_like(upto)
-        before[1:] = upto[:-1]
-        before[seg.first] = 0
-        share: Ints = upto - before
-        empty = (whole == 0)[self.sid]
-        share[empty] = np.where(seg.first, total[self.sid], 0)[empty]
+        if self.guard.bad.any():
+            total = np.where(self.guard.bad, 0, total)
+        on_line = total[self.sid]
+        upto = on_line * running
+        upto //= np.maximum(whole, 1)[self.sid]
+        share: Ints = upto.copy()  # each line's share: its running floor less the line before's
+        share[1:] -= upto[:-1]
+        share[seg.starts] = upto[seg.starts]
+        empty = whole == 0
+        if empty.any():
+            on_empty = empty[self.sid]
+            share[on_empty] = np.where(seg.first, on_line, 0)[on_empty]
         return share
 
     # -- the whole assessment -----------------------------------------------------------------
@@ -251,9 +258,11 @@ class Kernel:
         ins_share = self.allocate(insurance, valued)
         cif_line = valued + ship_share + ins_share
         cv_line = cif_line if version.valuation.basis == "CIF" else valued
-        goods = seg.sum(values, guard)
+        spread = self._spread
+        goods = spread[1].copy() if spread and spread[0] is values else seg.sum(values, guard)
         customs_value = seg.sum(cv_line, guard)
-        cif = seg.sum(valued, guard) + shipping + insurance
+        cif = (seg.sum(valued, guard) if self._spread is None else self._spread[1]) + shipping
+        cif += insurance
         self.ship_measure = {"goods": goods, "customs_value": customs_value, "cif": cif}
         self.line_measure = {"goods": values, "customs_value": cv_line, "cif": cif_line}
         excluded = self.exclusions()

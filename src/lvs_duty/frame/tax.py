@@ -8,6 +8,7 @@ once per distinct HS code and per distinct region or destination.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -201,13 +202,20 @@ class TaxStep:
             return None, Segments(np.arange(lines, dtype=np.int64), lines), self.k.sid
         key = self.k.sid * (9 * rates) + (duty_point * 3 + tax_point) * rates + rate_index
         order = None
-        if len(key) > 1 and not bool(np.all(key[1:] >= key[:-1])):
-            order = np.argsort(key, kind="stable")
+        descent = key[1:] < key[:-1]
+        if bool(descent.any()):  # sort the lines of the few shipments whose keys are unsorted
+            touched = np.zeros(seg.size, dtype=bool)
+            touched[self.k.sid[1:][descent]] = True
+            unsorted = np.flatnonzero(touched[self.k.sid])
+            order = np.arange(len(key), dtype=np.int64)
+            order[unsorted] = unsorted[np.argsort(key[unsorted], kind="stable")]  # in its block
             key = key[order]
         group_of = np.zeros(len(key), dtype=np.int64)
         if len(key) > 1:
             np.cumsum(key[1:] != key[:-1], out=group_of[1:])
         count = int(group_of[-1]) + 1 if len(key) else 0
+        if count == seg.size:  # one group per shipment (the usual case): the shipments' segments
+            return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
         groups = Segments(group_of, count)
         owner: Ints = (self.k.sid if order is None else self.k.sid[order])[groups.starts]
         return order, groups, owner

@@ -1,0 +1,36 @@
+"""The frame engine's grouping primitives (perf2, issue 15): sums by line rank, factorizing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from lvs_duty.frame.input import _factorize
+from lvs_duty.frame.ints import Segments
+
+
+def test_sums_and_running_sums_by_rank_follow_each_parcel() -> None:
+    # parcels: 0 = lines 0-1, 1 = line 2, 2 = lines 3-5
+    seg = Segments(np.array([0, 0, 1, 2, 2, 2], dtype=np.int64), 3)
+    x = np.array([5, 7, 11, 1, 2, 4], dtype=np.int64)
+    # 5 + 7 = 12; 11; 1 + 2 + 4 = 7
+    assert seg.sum(x).tolist() == [12, 11, 7]
+    # running: 5, 12 | 11 | 1, 3, 7
+    assert seg.cumsum(x).tolist() == [5, 12, 11, 1, 3, 7]
+    # rank 1: parcels 0 and 2 (lines 1 and 4); rank 2: parcel 2 (line 5)
+    assert [(s.tolist(), a.tolist()) for s, a in seg.ranks()] == [([0, 2], [1, 4]), ([2], [5])]
+    assert x.tolist() == [5, 7, 11, 1, 2, 4]  # the input is not written to
+
+
+def test_factorizing_by_identity_gives_pandas_codes_for_equal_cells_of_distinct_objects() -> None:
+    one, two = Decimal("1.50"), Decimal("2")
+    cells = [one, two, Decimal("1.5"), None, one, Decimal("2.00"), float("nan")] * 300
+    series = pd.Series(cells, dtype=object)
+    codes, uniques = _factorize(series)
+    expected_codes, expected_uniques = pd.factorize(series, use_na_sentinel=True)
+    # 1.50 == 1.5 and 2 == 2.00 share a code; None and NaN are missing (-1)
+    assert codes.tolist() == expected_codes.tolist()
+    assert codes[:7].tolist() == [0, 1, 0, -1, 0, 1, -1]
+    assert [str(u) for u in uniques] == [str(u) for u in expected_uniques] == ["1.50", "2"]
