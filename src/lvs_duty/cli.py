@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 import pandas as pd
 
@@ -565,6 +565,37 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
         )
     if not v.thresholds:
         out.append("    none: duty and tax from the first cent")
+    out += _duty_lines(v, rules)
+    out += _tax_lines(v, rules)
+    for e in v.exclusions:
+        out.append(
+            f"  Excluded ({', '.join(e.excluded_from)}): {e.name}, HS "
+            f"{', '.join(e.hs_prefixes)} {_flag(e, rules)}"
+        )
+    for f in v.fees:
+        out.append(f"  Fee {f.name}: {cur} {f.amount} per {f.per} {_flag(f, rules)}")
+    for label, minimum in (
+        ("duty", v.duty.min_collectable),
+        ("tax", v.tax.min_collectable if v.tax else None),
+        ("duty and tax", v.min_collectable),
+    ):
+        if minimum is not None:
+            sign = "<=" if minimum.inclusive else "<"
+            out.append(
+                f"  Not collected: {label} {sign} {cur} {minimum.amount} {_flag(minimum, rules)}"
+            )
+    r = v.rounding
+    out.append(
+        f"  Rounding: {r.mode} to {r.quantum or rules.minor_unit} per {r.per}"
+        + (" UNCONFIRMED" if r.unconfirmed else "")
+    )
+    return out
+
+
+def _duty_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
+    """The duty methods of a version: general, low value, special, and their tables."""
+    cur = rules.currency
+    out: list[str] = []
     general = v.duty.general
     out.append(f"  Duty, general: {general.kind} {_flag(general, rules)}")
     low = v.duty.low_value
@@ -601,6 +632,12 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
         if method is not None and method.kind == "flat":
             rate, amount, per = method.rate, method.amount, method.per
             out.append(f"      flat: {rate if rate is not None else f'{cur} {amount} per {per}'}")
+    return out
+
+
+def _tax_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
+    """The import tax of a version: rate, bases, regional rates, categories, components."""
+    out: list[str] = []
     if v.tax is not None:
         tax = v.tax
         tax_rate = tax.rate if tax.rate is not None else f"by {tax.rate_key} (no default)"
@@ -623,28 +660,6 @@ def _version_lines(v: RuleVersion, rules: RuleSet) -> list[str]:
             out.append(f"      component {comp.name}: {share} {_flag(comp, rules)}")
     else:
         out.append("  Tax: none collected at import")
-    for e in v.exclusions:
-        out.append(
-            f"  Excluded ({', '.join(e.excluded_from)}): {e.name}, HS "
-            f"{', '.join(e.hs_prefixes)} {_flag(e, rules)}"
-        )
-    for f in v.fees:
-        out.append(f"  Fee {f.name}: {cur} {f.amount} per {f.per} {_flag(f, rules)}")
-    for label, minimum in (
-        ("duty", v.duty.min_collectable),
-        ("tax", v.tax.min_collectable if v.tax else None),
-        ("duty and tax", v.min_collectable),
-    ):
-        if minimum is not None:
-            sign = "<=" if minimum.inclusive else "<"
-            out.append(
-                f"  Not collected: {label} {sign} {cur} {minimum.amount} {_flag(minimum, rules)}"
-            )
-    r = v.rounding
-    out.append(
-        f"  Rounding: {r.mode} to {r.quantum or rules.minor_unit} per {r.per}"
-        + (" UNCONFIRMED" if r.unconfirmed else "")
-    )
     return out
 
 
@@ -812,6 +827,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lvs-duty {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    _add_compare(sub)
+    _add_report(sub)
+    _add_assess(sub)
+    _add_rules(sub)
+    return parser
+
+
+def _add_compare(sub: Any) -> None:
+    """``lvs-duty compare``: the baseline and the three GEA options over parcels."""
     c = sub.add_parser(
         "compare",
         help="baseline vs the three GEA options over shipments",
@@ -827,6 +851,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(run=_cmd_compare)
 
+
+def _add_report(sub: Any) -> None:
+    """``lvs-duty report``: the comparison as one self-contained HTML file."""
     rep = sub.add_parser(
         "report",
         help="write a self-contained HTML report of the GEA options",
@@ -876,6 +903,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write")
     rep.set_defaults(run=_cmd_report)
 
+
+def _add_assess(sub: Any) -> None:
+    """``lvs-duty assess``: one parcel from flags, explained."""
     a = sub.add_parser(
         "assess",
         help="assess one shipment given by flags and explain it",
@@ -905,6 +935,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--id", help="an identifier printed with the explanation")
     a.set_defaults(run=_cmd_assess)
 
+
+def _add_rules(sub: Any) -> None:
+    """``lvs-duty rules``: list, show, check or print the format of rule files."""
     r = sub.add_parser(
         "rules",
         help="list bundled regimes, show one, check a rule file, or print the file format",
@@ -921,7 +954,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--date", type=_date, help="show the version in force on this date")
     r.set_defaults(run=_cmd_rules)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -56,6 +56,7 @@ from .money import (
 from .rules import (
     CategoryDuty,
     Condition,
+    DutyMethod,
     ExcludedFrom,
     Measure,
     RateBandDuty,
@@ -391,6 +392,23 @@ class _Plan:
     top: Decimal
 
 
+def _method_points(
+    methods: list[DutyMethod], prefixes: set[str]
+) -> tuple[set[Decimal], list[set[str]]]:
+    """The MFN rate edges and category names of the duty methods (their prefixes added)."""
+    rate_points: set[Decimal] = set()
+    category_sets: list[set[str]] = []
+    for method in methods:
+        if isinstance(method, CategoryDuty):
+            category_sets.append({c.name for c in method.categories})
+            for c in method.categories:
+                prefixes.update(c.hs_prefixes)
+                rate_points.update(r for r in (c.mfn_min, c.mfn_max) if r is not None)
+        elif isinstance(method, RateBandDuty):
+            rate_points.update(b.below for b in method.bands if b.below is not None)
+    return rate_points, category_sets
+
+
 def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
     targets = [_Target(t.scope, t.measure, t.amount, t.when) for t in version.thresholds]
     low = version.duty.low_value
@@ -418,16 +436,7 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
         + ([low.method] if low is not None else [])
         + [sp.method for sp in specials]
     )
-    rate_points: set[Decimal] = set()
-    category_sets: list[set[str]] = []
-    for method in methods:
-        if isinstance(method, CategoryDuty):
-            category_sets.append({c.name for c in method.categories})
-            for c in method.categories:
-                prefixes.update(c.hs_prefixes)
-                rate_points.update(r for r in (c.mfn_min, c.mfn_max) if r is not None)
-        elif isinstance(method, RateBandDuty):
-            rate_points.update(b.below for b in method.bands if b.below is not None)
+    rate_points, category_sets = _method_points(methods, prefixes)
     tax = version.tax
     required_destinations: tuple[str, ...] = ()
     required_regions: tuple[str, ...] = ()
