@@ -153,3 +153,21 @@ def test_best_of_on_a_tie_keeps_the_allowance() -> None:
     a = both(gift(line("60.00")), regime(best_of=True))
     assert a.total == D("0.00")
     assert "Better of" not in a.explain()
+
+
+def test_best_of_on_a_single_item_fast_table_assesses_and_leaves_the_input_alone() -> None:
+    # Found by the benchmark: with one line per parcel the frame engine's per-parcel columns
+    # can be views of the input table; the better-of step wrote into one ("assignment
+    # destination is read-only") instead of building its own. Gifts by courier from the US
+    # are under CA's best_of allowance.
+    import pandas as pd
+
+    from lvs_duty import load_rules
+    from lvs_duty.frame import assess_frame
+    from lvs_duty.simulate import population
+
+    frame = population(3000, "CA", seed=7, single_item=True, layout="minor")
+    before = frame.copy(deep=True)
+    out = assess_frame(frame, load_rules("CA"))
+    assert len(out) == 3000
+    pd.testing.assert_frame_equal(frame, before)

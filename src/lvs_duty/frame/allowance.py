@@ -110,7 +110,10 @@ def better_of(
     stays = np.array([decide.keeps_allowance(best, cheaper) for cheaper in (False, True)])
     switch = ~stays[(without.total < outcome.total[ships]).view(np.int8)]
     for name in outcome.__dataclass_fields__:
-        getattr(outcome, name)[ships[switch]] = getattr(without, name)[switch]
+        # a fresh array: a column of the outcome may be a read-only view of the input table
+        merged = np.array(getattr(outcome, name), dtype=np.int64)
+        merged[ships[switch]] = getattr(without, name)[switch]
+        setattr(outcome, name, merged)
     return outcome
 
 
