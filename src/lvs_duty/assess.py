@@ -280,10 +280,17 @@ def _assess(
     fx: Mapping[str, Decimal] | None,
     on: dt.date,
     schedule: Schedule | None = None,
+    allowances: bool = True,
 ) -> Assessment:
-    """The seven steps of the module docstring, each a function below."""
+    """The seven steps of the module docstring, each a function below.
+
+    ``allowances=False`` assesses by the thresholds alone (the other side of a ``best_of``
+    allowance); coverage is still checked on the whole version, allowances included.
+    """
     version = rules.at(on)  # 1.
     check_coverage(rules, version, shipment)
+    if not allowances:
+        version = version.model_copy(update={"allowances": ()})
     steps: list[Step] = [
         Step(
             "rules",
@@ -1283,9 +1290,7 @@ def _better_of(
     allowance = decide.first_allowance(version, shipment)
     if allowance is None or not allowance.best_of or chosen.total == 0:
         return chosen  # nothing is lower than 0: the thresholds are not tried
-    bare = version.model_copy(update={"allowances": ()})
-    versions = tuple(bare if v is version else v for v in rules.versions)
-    without = _assess(shipment, rules.model_copy(update={"versions": versions}), fx, on, schedule)
+    without = _assess(shipment, rules, fx, on, schedule, allowances=False)
     keep = decide.keeps_allowance(allowance, without.total < chosen.total)
     picked = chosen if keep else without
     cur = rules.currency
