@@ -79,6 +79,51 @@ def test_seeds_need_synthetic_parcels(capsys: pytest.CaptureFixture[str], tmp_pa
     assert "--seeds: expected synthetic parcels" in capsys.readouterr().err
 
 
+def _uncertainty_rows(text: str) -> list[str]:
+    """The body rows of the report's uncertainty table."""
+    part = text[text.index('<section id="uncertainty"') :]
+    part = part[: part.index("</table>")]
+    return part.split("<tr>")[2:]
+
+
+def test_report_with_bootstrap_resamples_any_parcels(tmp_path: Path) -> None:
+    # --seeds needs synthetic parcels; --bootstrap resamples the parcels given, a file too
+    sample = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "ca_shipments.csv")
+    page_file = tmp_path / "boot.html"
+    argv = ["report", "--shipments", sample, "--bootstrap", "20", "--level", "0.8"]
+    assert main([*argv, "--out", str(page_file)], out=io.StringIO()) == 0
+    text = page_file.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert "uncertainty" in page.sections
+    rows = _uncertainty_rows(text)
+    assert rows
+    assert all(row.endswith("<td>20</td></tr>") for row in rows[:-1])  # draws
+    # figures in words; a count is shown as a count (whole, or a half as a median of 20 draws)
+    charged = rows[0].split("<td>")[1:]
+    assert charged[:2] == ["Current rules (CA)</td>", "Shipments charged</td>"]
+    assert all(cell[:-5].replace(".5", "").isdigit() for cell in charged[2:5]), charged
+    assert "<th>Net revenue</th>" in text
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--seeds", "3", "--bootstrap", "5"], "--seeds and --bootstrap: expected one of them"),
+        (["--level", "0.8"], "--level: expected with --seeds or --bootstrap"),
+        (["--bootstrap", "5", "--level", "0.9x"], "level"),
+        (["--bootstrap", "5", "--level", "1"], "a share strictly between 0 and 1"),
+    ],
+)
+def test_interval_flags_are_checked(
+    flags: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = ["report", "--n", "40", *flags, "--out", str(tmp_path / "r.html")]
+    assert main(argv, out=io.StringIO()) != 0
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_report_flags_for_breakdowns_bands_and_response(tmp_path: Path) -> None:
     page_file = tmp_path / "b.html"
     argv = ["report", "--n", "60", "--bands", "20,40,150", "--by", "value_band,mode"]

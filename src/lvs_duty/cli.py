@@ -398,26 +398,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except ImportError as exc:  # pragma: no cover - matplotlib is the plot extra
         raise UsageError(f"report: {exc}: pip install 'lvs_duty[plot]'") from None
     low = opts["flat_rate"].versions[-1].duty.low_value
-    spread = None
-    if args.seeds is not None:
-        if args.shipments is not None or args.profile is not None:
-            raise UsageError("--seeds: expected synthetic parcels (not --shipments or --profile)")
-        from .uncertainty import across_seeds
-
-        def draw(seed: int) -> pd.DataFrame:
-            frame, _ = population_for(
-                baseline,
-                args.n,
-                seed=seed,
-                destination=args.destination,
-                on=on,
-                fx=fx,
-                layout="minor",
-            )
-            return frame
-
-        seeds = range(args.seed, args.seed + args.seeds)
-        spread = across_seeds(draw, opts, seeds, costs=costs, fx=fx)
+    spread = _spread(args, baseline, opts, parcels, costs, fx, on)
     text = build_report(
         baseline,
         parcels,
@@ -439,6 +420,43 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode('utf-8')) // 1024} KB)", file=out)
     return 0
+
+
+def _spread(
+    args: argparse.Namespace,
+    baseline: RuleSet,
+    opts: dict[str, RuleSet],
+    parcels: Any,
+    costs: CollectionCosts,
+    fx: dict[str, Decimal] | None,
+    on: dt.date | None,
+) -> pd.DataFrame | None:
+    """The report's intervals: across ``--seeds`` populations or ``--bootstrap`` resamples."""
+    level = args.level if args.level is not None else "0.9"
+    if args.seeds is not None and args.bootstrap is not None:
+        raise UsageError("--seeds and --bootstrap: expected one of them, not both")
+    if args.level is not None and args.seeds is None and args.bootstrap is None:
+        raise UsageError("--level: expected with --seeds or --bootstrap")
+    if args.bootstrap is not None:
+        from .compare import compare
+        from .uncertainty import bootstrap
+
+        table = compare(parcels, opts, fx=fx)
+        return bootstrap(table, draws=args.bootstrap, seed=args.seed, costs=costs, level=level)
+    if args.seeds is None:
+        return None
+    if args.shipments is not None or args.profile is not None:
+        raise UsageError("--seeds: expected synthetic parcels (not --shipments or --profile)")
+    from .uncertainty import across_seeds
+
+    def draw(seed: int) -> pd.DataFrame:
+        frame, _ = population_for(
+            baseline, args.n, seed=seed, destination=args.destination, on=on, fx=fx, layout="minor"
+        )
+        return frame
+
+    seeds = range(args.seed, args.seed + args.seeds)
+    return across_seeds(draw, opts, seeds, costs=costs, fx=fx, level=level)
 
 
 def _amounts(flag: str, text: str) -> list[Decimal]:
@@ -867,7 +885,20 @@ def _add_report(sub: Any) -> None:
         type=_count(2),
         metavar="K",
         help="add intervals: the figures across K synthetic populations (seeds SEED to "
-        "SEED+K-1), median and central 90%%",
+        "SEED+K-1), median and central 90%% (see --level)",
+    )
+    rep.add_argument(
+        "--bootstrap",
+        type=_count(2),
+        metavar="K",
+        help="add intervals: the figures over K resamples of the parcels (any parcels, "
+        "--shipments and --profile too; resampled with SEED), median and central 90%% (see "
+        "--level)",
+    )
+    rep.add_argument(
+        "--level",
+        metavar="SHARE",
+        help="the central share of the draws an interval holds, e.g. 0.8 (default 0.9)",
     )
     rep.add_argument(
         "--bands",

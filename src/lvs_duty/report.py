@@ -86,12 +86,31 @@ def _table(frame: pd.DataFrame, currency: str) -> str:
             ]
         elif shown[column].dtype.kind in "iu":
             shown[column] = [f"{int(v):,}" for v in shown[column]]
-    headers = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    headers = "".join(f"<th>{html.escape(_words(c))}</th>" for c in shown.columns)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
         for row in shown.itertuples(index=False)
     )
     return f"<table><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _words(name: object) -> str:
+    """A column or figure name as a reader says it: ``net_revenue`` -> "Net revenue"."""
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _intervals_shown(intervals: pd.DataFrame) -> pd.DataFrame:
+    """The intervals table for a reader: figures in words, counts as counts (not money)."""
+    shown = intervals.copy()
+    counts = ~shown["figure"].isin(_MONEY)
+    for column in ("estimate", "low", "high"):
+        shown[column] = [
+            f"{Decimal(v).normalize(CONTEXT):,f}" if count else v
+            for v, count in zip(shown[column], counts, strict=True)
+        ]
+    shown["figure"] = [_words(f) for f in shown["figure"]]
+    return shown
 
 
 def _section(id_: str, title: str, *body: str) -> str:
@@ -199,7 +218,7 @@ def build_report(
             _section(
                 "uncertainty",
                 "Uncertainty",
-                _table(readable(intervals, ctx.names), ctx.currency),
+                _table(_intervals_shown(readable(intervals, ctx.names)), ctx.currency),
                 _p("Median across draws and the interval holding the central share.", "caption"),
             )
         )
