@@ -154,3 +154,23 @@ def test_a_tax_ratio_with_huge_terms_is_refused() -> None:
     huge = "ratio = [100000000000000000000000, 1], quantum"
     with pytest.raises(RuleFileError, match=r"ratio: expected .*each at most 1000000"):
         loads_rules(text.replace(old, huge))
+
+
+@pytest.mark.parametrize("kind", ["schedule", "profile"])
+def test_schedules_and_profiles_meet_the_rule_files_guards(kind: str, tmp_path: Path) -> None:
+    # one reader for every data file: a schedule or profile file too big or too deep is
+    # refused before the TOML parser sees it, with the kind's own error naming the file
+    from lvs_duty.profiles import ProfileError, load_profile, loads_profile
+    from lvs_duty.schedules import ScheduleFileError, load_schedule, loads_schedule
+
+    load, loads, error = {
+        "schedule": (load_schedule, loads_schedule, ScheduleFileError),
+        "profile": (load_profile, loads_profile, ProfileError),
+    }[kind]
+    path = tmp_path / f"big_{kind}.toml"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(error, match=f"big_{kind}.toml.*at most {MAX_FILE_BYTES} bytes"):
+        load(path)
+    deep = "a = " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n"
+    with pytest.raises(error, match=f"nesting at most {MAX_DEPTH} deep"):
+        loads(deep)

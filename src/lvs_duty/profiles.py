@@ -15,12 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from functools import wraps
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -32,6 +29,7 @@ from ._validation import problems_from
 from .countries import EU_MEMBER_STATES
 from .errors import LvsDutyError, Problem, RuleFileError
 from .money import CONTEXT, CURRENCIES
+from .toml_files import bundled_names, parse, read_bundled, read_path
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -314,15 +312,7 @@ def _figure_problems(profile: Profile, name: str, figure: Figure | Shares | Tabl
     return problems
 
 
-_PACKAGE_DATA = ("_data", "populations")
-
-
-def _bundled_dir() -> Traversable:
-    """The bundled profiles: inside the installed wheel, or ``data/`` of a source checkout."""
-    packaged = resources.files("lvs_duty").joinpath(*_PACKAGE_DATA)
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "populations"
+_FOLDER = "populations"
 
 
 def available_profiles() -> list[str]:
@@ -331,12 +321,7 @@ def available_profiles() -> list[str]:
     >>> "eu_2024" in available_profiles()
     True
     """
-    directory = _bundled_dir()
-    if not directory.is_dir():
-        return []
-    return sorted(
-        e.name.removesuffix(".toml") for e in directory.iterdir() if e.name.endswith(".toml")
-    )
+    return bundled_names(_FOLDER)
 
 
 def load_profile(source: str | os.PathLike[str]) -> Profile:
@@ -346,25 +331,18 @@ def load_profile(source: str | os.PathLike[str]) -> Profile:
     'CAD'
     """
     if isinstance(source, str) and "/" not in source and not source.endswith(".toml"):
-        entry = _bundled_dir().joinpath(f"{source}.toml")
-        if entry.is_file():
-            return loads_profile(entry.read_bytes().decode("utf-8"), file=f"{source}.toml")
+        bundled = read_bundled(_FOLDER, source, ProfileError)
+        if bundled is not None:
+            return Profile.build(bundled[0], file=bundled[1])
     path = Path(source)
     if path.is_file():
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ProfileError(str(path), [Problem("", "", "UTF-8 text", str(exc))]) from None
-        return loads_profile(text, file=str(path))
+        return Profile.build(read_path(path, ProfileError), file=str(path))
     raise UnknownProfileError(str(source), available_profiles())
 
 
 def loads_profile(text: str, *, file: str = "<string>") -> Profile:
     """A profile from TOML text; numbers are read as exact decimals."""
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(file, [Problem("", "", "valid TOML", str(exc))]) from None
+    data = parse(text.encode("utf-8", "surrogatepass"), file, ProfileError)
     return Profile.build(data, file=file)
 
 

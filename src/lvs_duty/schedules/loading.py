@@ -2,7 +2,8 @@
 
 ``load_schedule("CA")`` loads a bundled schedule, ``load_schedule("my_tariff.toml")`` a user's
 own file through exactly the same validation. TOML is parsed with ``parse_float=Decimal``, so a
-rate is never a float, even for an instant.
+rate is never a float, even for an instant; the file meets the guards of every data file first
+(:mod:`lvs_duty.toml_files`).
 """
 
 from __future__ import annotations
@@ -10,36 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tomllib
 from decimal import Decimal
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ..errors import Problem
+from ..toml_files import bundled_names, parse, read_bundled, read_path
 from .model import Schedule, ScheduleFileError, UnknownScheduleError
 
-_PACKAGE_DATA = ("_data", "schedules")
-
-
-def _bundled_dir() -> Traversable:
-    """The bundled schedules: inside the installed wheel, or ``data/`` of a source checkout."""
-    packaged = resources.files("lvs_duty").joinpath(*_PACKAGE_DATA)
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "data" / "schedules"
+_FOLDER = "schedules"
 
 
 def available_schedules() -> list[str]:
     """Codes of the bundled schedules, sorted (``["AU", "CA", ...]``)."""
-    directory = _bundled_dir()
-    if not directory.is_dir():
-        return []
-    return sorted(
-        entry.name.removesuffix(".toml").upper()
-        for entry in directory.iterdir()
-        if entry.name.endswith(".toml")
-    )
+    return [name.upper() for name in bundled_names(_FOLDER)]
 
 
 def load_schedule(source: str | os.PathLike[str]) -> Schedule:
@@ -49,28 +32,20 @@ def load_schedule(source: str | os.PathLike[str]) -> Schedule:
     got), and UnknownScheduleError when ``source`` is neither a bundled code nor a file.
     """
     if isinstance(source, str) and "." not in source and "/" not in source and os.sep not in source:
-        entry = _bundled_dir().joinpath(f"{source.lower()}.toml")
-        if entry.is_file():
-            return _parse(entry.read_bytes(), f"data/schedules/{source.lower()}.toml")
+        bundled = read_bundled(_FOLDER, source.lower(), ScheduleFileError)
+        if bundled is not None:
+            return Schedule.build(bundled[0], file=bundled[1])
     path = Path(source)
     if path.is_file():
-        return _parse(path.read_bytes(), str(path))
+        return Schedule.build(read_path(path, ScheduleFileError), file=str(path))
     raise UnknownScheduleError(str(source), available_schedules())
 
 
 def loads_schedule(text: str, *, file: str = "<string>") -> Schedule:
     """Load a schedule from TOML text (handy in notebooks and tests)."""
-    return _parse(text.encode(), file)
-
-
-def _parse(raw: bytes, file: str) -> Schedule:
-    try:
-        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError as exc:
-        raise ScheduleFileError(file, [Problem("", "", "UTF-8 text", str(exc))]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScheduleFileError(file, [Problem("", "", "valid TOML", str(exc))]) from None
-    return Schedule.build(data, file=file)
+    return Schedule.build(
+        parse(text.encode("utf-8", "surrogatepass"), file, ScheduleFileError), file=file
+    )
 
 
 def dumps_schedule(schedule: Schedule) -> str:
