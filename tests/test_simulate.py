@@ -13,7 +13,7 @@ import lvs_duty
 from lvs_duty import ArgumentError, assess, frame_to_shipments
 from lvs_duty.frame import assess_frame, to_decimal_frame
 from lvs_duty.options import gea_options
-from lvs_duty.simulate import population
+from lvs_duty.simulate import population, unit_scale
 
 
 def test_same_seed_same_population_other_seed_another() -> None:
@@ -99,3 +99,15 @@ def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = {"n": 3, "destination": "CA", "seed": 1, **kwargs}
     with pytest.raises(ArgumentError, match=message):
         population(args.pop("n"), args.pop("destination"), **args)  # type: ignore[arg-type]
+
+
+def test_small_unit_currencies_get_parcels_of_a_like_worth() -> None:
+    # Found with vn.toml: at the default median of 30 units a VND parcel was worth a tenth of a
+    # US cent, so every VN figure meant nothing. Median VND 600,000 (about USD 25), the cap and
+    # the shipping scaled by 600,000 // 30 = 20,000: shipping median 8 x 20,000 = VND 160,000.
+    frame = population(20_000, "VN", seed=5, currency="VND", layout="minor")
+    assert 560_000 < np.median(frame["value_minor"]) < 640_000
+    assert frame["value_minor"].max() <= 20_000 * 20_000
+    paid = frame.drop_duplicates("shipment_id")["shipping_minor"]
+    assert 145_000 < np.median(paid[paid > 0]) < 175_000
+    assert unit_scale("CAD") == unit_scale("USD") == 1  # the default populations are unchanged

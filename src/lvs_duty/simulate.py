@@ -20,8 +20,10 @@ in 2025 (the project's issue 4), gives the scale, not the shape. Change the modu
 (or pass your own tables) to calibrate on real data.
 
 * Line value: log-normal, median ``MEDIAN_VALUE`` of the currency (35 CAD, 40 AUD, 35 SGD,
-  30 elsewhere) with sigma 1.1 (mean about 1.8 x the median), at least one minor unit, at
-  most 20,000. Drawn in float64 from numpy's generator and rounded to **integer minor units
+  roughly USD 25 in currencies of small units: 3,000 JPY, 1,000 THB, 130 MYR, 300 NOK,
+  2,000 INR, 450 ZAR, 600,000 VND; 30 elsewhere) with sigma 1.1 (mean about 1.8 x the
+  median), at least one minor unit, at most 20,000 x the currency's scale (its median over
+  30, whole, at least 1: 1 for CAD, 100 for JPY, 20,000 for VND). Drawn in float64 from numpy's generator and rounded to **integer minor units
   before it becomes an amount**: the float is only the shape of the distribution.
 * Lines per parcel: 1 + Poisson(0.35), at most 5 (about 70% single-line parcels). Quantity
   per line: 1 (85%), 2 (10%), 3 (5%).
@@ -36,8 +38,8 @@ in 2025 (the project's issue 4), gives the scale, not the shape. Change the modu
   Singapore 0 (its duties are specific, by category). Beverages carry a volume and an ABV.
 * Mode: courier 60%, post 40%. Ship-from: CN 55%, US 25%, HK 5%, GB 5%, MX 2%, DE 3%, JP 3%,
   KR 2%; origin = ship-from. Gifts 3%.
-* Shipping: free on half the parcels, else log-normal median 8 (sigma 0.5), integer minor
-  units. Insurance 0.
+* Shipping: free on half the parcels, else log-normal median 8 x the scale (sigma 0.5), at
+  most 500 x the scale, integer minor units. Insurance 0.
 * Canadian region (``region``): ON 39%, QC 22%, BC 14%, AB 12%, MB 3%, SK 3%, NS 3%, NB 2%,
   NL 1%, PE 1% (roughly the provinces' shares of the population, as a proxy).
 """
@@ -67,9 +69,23 @@ CURRENCY_OF: dict[str, str] = {
 """The currency a destination's parcels are declared in (its regime's currency)."""
 
 MEDIAN_VALUE: dict[str, int] = {
-    "CAD": 35, "AUD": 40, "SGD": 35, "JPY": 3000, "THB": 1000, "MYR": 130,
+    "CAD": 35, "AUD": 40, "SGD": 35, "JPY": 3000, "THB": 1000, "MYR": 130, "NOK": 300,
+    "INR": 2000, "ZAR": 450, "VND": 600_000,
 }  # fmt: skip
-"""Median line value in whole currency units (assumption; 30 for currencies not listed)."""
+"""Median line value in whole currency units (assumption; 30 for currencies not listed).
+
+The small-unit currencies take about USD 25 at 2025 exchange rates (an assumption, like the
+shape: a VND parcel drawn at the 30 of the default would be worth a tenth of a US cent)."""
+
+
+def unit_scale(currency: str) -> int:
+    """How many times the default's units a currency's amounts run to: its median over 30.
+
+    >>> unit_scale("CAD"), unit_scale("JPY"), unit_scale("VND")
+    (1, 100, 20000)
+    """
+    return max(1, MEDIAN_VALUE.get(currency, 30) // 30)
+
 
 CHAPTERS: dict[str, tuple[float, tuple[str, ...]]] = {
     "61": (0.18, ("610910", "611030", "610462")), "62": (0.10, ("620342", "620462")),
@@ -273,9 +289,13 @@ def population(
     owner = np.repeat(np.arange(n, dtype=np.int64), lines_per)
     rows = len(owner)
     goods, hs, subheadings = _goods(rng, rows, destination)
-    value = _log_normal_minor(rng, MEDIAN_VALUE.get(currency, 30), 1.1, rows, digits, 20_000)
+    scale = unit_scale(currency)
+    value = _log_normal_minor(
+        rng, MEDIAN_VALUE.get(currency, 30), 1.1, rows, digits, 20_000 * scale
+    )
     quantity = rng.choice(3, size=rows, p=[0.85, 0.10, 0.05]).astype(np.int64) + 1
-    shipping = np.where(rng.random(n) < 0.5, 0, _log_normal_minor(rng, 8, 0.5, n, digits, 500))[
+    free = rng.random(n) < 0.5  # drawn before the amounts: a seed's parcels stay as they were
+    shipping = np.where(free, 0, _log_normal_minor(rng, 8 * scale, 0.5, n, digits, 500 * scale))[
         owner
     ]
     mode = _pick(rng, {"courier": 0.6, "post": 0.4}, n)
@@ -331,6 +351,7 @@ __all__ = [
     "EXTRA_COLUMNS",
     "KG_PER_ITEM",
     "MEDIAN_VALUE",
+    "unit_scale",
     "MFN_BY_CHAPTER",
     "annual_totals",
     "available_profiles",
