@@ -23,8 +23,9 @@ in 2025 (the project's issue 4), gives the scale, not the shape. Change the modu
   roughly USD 25 in currencies of small units: 3,000 JPY, 1,000 THB, 130 MYR, 300 NOK,
   2,000 INR, 450 ZAR, 600,000 VND; 30 elsewhere) with sigma 1.1 (mean about 1.8 x the
   median), at least one minor unit, at most 20,000 x the currency's scale (its median over
-  30, whole, at least 1: 1 for CAD, 100 for JPY, 20,000 for VND). Drawn in float64 from numpy's generator and rounded to **integer minor units
-  before it becomes an amount**: the float is only the shape of the distribution.
+  30, whole, at least 1: 1 for CAD, 100 for JPY, 20,000 for VND). Drawn in float64 from
+  numpy's generator and rounded to **integer minor units before it becomes an amount**: the
+  float is only the shape of the distribution.
 * Lines per parcel: 1 + Poisson(0.35), at most 5 (about 70% single-line parcels). Quantity
   per line: 1 (85%), 2 (10%), 3 (5%).
 * HS chapters (share of lines): apparel 61 18%, 62 10%, household textiles 63 4%, footwear
@@ -351,7 +352,6 @@ __all__ = [
     "EXTRA_COLUMNS",
     "KG_PER_ITEM",
     "MEDIAN_VALUE",
-    "unit_scale",
     "MFN_BY_CHAPTER",
     "annual_totals",
     "available_profiles",
@@ -359,4 +359,5 @@ __all__ = [
     "fit_profile",
     "load_profile",
     "population",
+    "unit_scale",
 ]
