@@ -25,7 +25,7 @@ CATALOGUE = {
     "default_not_a_category": "versions[1] (from 2026-01-01).duty.general.default: expected one "
     "of the category names (general, textiles), got 'clothing'",
     "gap_between_versions": "versions[1] (from 2026-02-01).valid_from: expected 2026-01-01: "
-    "there is a gap after versions[0]",
+    "it leaves a gap after versions[0], which runs to 2026-01-01 (exclusive)",
     "missing_inclusive": "versions[0] (from 2025-01-01).thresholds[0] ('de minimis').inclusive: "
     "expected a value (this field is required)",
     "negative_threshold": "versions[0] (from 2025-01-01).thresholds[0] ('de minimis').amount: "
@@ -35,8 +35,8 @@ CATALOGUE = {
     "(at line 5",
     "open_version_not_last": "versions[0] (from 2025-01-01).valid_to: expected a closing date, "
     "since versions[1] follows it",
-    "overlapping_versions": "versions[1] (from 2025-06-01).valid_from: expected 2026-01-01 or "
-    "later: it overlaps versions[0]",
+    "overlapping_versions": "versions[1] (from 2025-06-01).valid_from: expected 2026-01-01: "
+    "it overlaps versions[0], which runs to 2026-01-01 (exclusive)",
     "percent_rate": "versions[0] (from 2025-01-01).tax.rate: expected a decimal between 0 and 1,"
     " got '20%'",
     "rate_above_one": "versions[1] (from 2026-01-01).duty.general.categories[1] ('textiles')"

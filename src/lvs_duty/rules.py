@@ -13,7 +13,6 @@ The models here know nothing of the assessment engine: they hold definitions, an
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -33,6 +32,7 @@ from pydantic import (
 
 from ._validation import custom, problems_from
 from .countries import COUNTRIES, subdivisions
+from .dated import Dated, history_problems, in_force
 from .errors import NotInForceError, Problem, ReasonCode, RuleFileError, ShipmentError
 from .money import CURRENCIES, MAX_AMOUNT, RoundingMode, minor_unit
 from .shipment import HS_CHAPTERS, Mode
@@ -797,15 +797,13 @@ class CategoryTable(Sourced):
     ceiling: Money | None = None
 
 
-class RuleVersion(_Frozen):
+class RuleVersion(_Frozen, Dated):
     """A regime as it stood over ``[valid_from, valid_to)``; ``valid_to`` None means still open.
 
     ``min_collectable`` here applies to duty and tax together (one payment), where the duty
     and tax rules' own minimums apply to each alone.
     """
 
-    valid_from: dt.date
-    valid_to: dt.date | None = None
     label: str = ""
     valuation: Valuation
     thresholds: tuple[Threshold, ...] = ()
@@ -819,15 +817,7 @@ class RuleVersion(_Frozen):
     note: str = ""
 
     @model_validator(mode="after")
-    def _dates_and_bases(self) -> RuleVersion:
-        if self.valid_to is not None and self.valid_to <= self.valid_from:
-            raise custom(
-                "interval",
-                f"valid_to after valid_from; cannot have "
-                f"valid_to={self.valid_to} <= valid_from={self.valid_from}",
-                "",
-                field="valid_to",
-            )
+    def _tax_base_once(self) -> RuleVersion:
         if self.tax is not None and self.valuation.basis == "CIF":
             for part in ("shipping", "insurance"):
                 if part in self.tax.base and "customs_value" in self.tax.base:
@@ -873,16 +863,6 @@ class RuleVersion(_Frozen):
                     )
         return self
 
-    @property
-    def period(self) -> str:
-        """The period in words, e.g. ``2020-07-01 to 2025-04-01 (exclusive)``."""
-        end = f"{self.valid_to} (exclusive)" if self.valid_to else "open"
-        return f"{self.valid_from} to {end}"
-
-    def contains(self, on: dt.date) -> bool:
-        """Whether this version is in force on ``on``."""
-        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
-
 
 class RuleSet(_Frozen):
     """A regime's complete dated history: what ``load_rules`` returns and the options transform.
@@ -907,7 +887,7 @@ class RuleSet(_Frozen):
 
     @model_validator(mode="after")
     def _history_and_sources(self) -> RuleSet:
-        problems = _history_problems(self) + _source_problems(self)
+        problems = history_problems(self.versions) + _source_problems(self)
         if problems:
             raise custom(
                 "rule_set",
@@ -918,10 +898,10 @@ class RuleSet(_Frozen):
 
     def at(self, on: dt.date) -> RuleVersion:
         """The version in force on ``on``; raises NotInForceError naming the covered periods."""
-        for version in self.versions:
-            if version.contains(on):
-                return version
-        raise NotInForceError(self.code, on.isoformat(), [v.period for v in self.versions])
+        version = in_force(self.versions, on)
+        if version is None:
+            raise NotInForceError(self.code, on.isoformat(), [v.period for v in self.versions])
+        return version
 
     @property
     def minor_unit(self) -> Decimal:
@@ -1054,43 +1034,6 @@ def check_coverage(rules: RuleSet, version: RuleVersion, shipment: Any) -> None:
     problem = coverage_problem(rules, version, shipment.destination, shipment.region)
     if problem is not None:
         raise ShipmentError([problem], shipment=shipment.id or "", reason=ReasonCode.NOT_COVERED)
-
-
-def _history_problems(rules: RuleSet) -> list[Problem]:
-    problems = []
-    versions = rules.versions
-    for i, (before, after) in enumerate(itertools.pairwise(versions), start=1):
-        where = f"versions[{i}] (from {after.valid_from})"
-        if before.valid_to is None:
-            problems.append(
-                Problem(
-                    f"versions[{i - 1}] (from {before.valid_from})",
-                    "valid_to",
-                    f"a closing date, since versions[{i}] follows it",
-                    "none",
-                )
-            )
-        elif after.valid_from < before.valid_to:
-            problems.append(
-                Problem(
-                    where,
-                    "valid_from",
-                    f"{before.valid_to} or later: it "
-                    f"overlaps versions[{i - 1}] which runs to {before.valid_to}",
-                    str(after.valid_from),
-                )
-            )
-        elif after.valid_from > before.valid_to:
-            problems.append(
-                Problem(
-                    where,
-                    "valid_from",
-                    f"{before.valid_to}: there is a gap "
-                    f"after versions[{i - 1}] which ends on {before.valid_to}",
-                    str(after.valid_from),
-                )
-            )
-    return problems
 
 
 def _source_problems(rules: RuleSet) -> list[Problem]:

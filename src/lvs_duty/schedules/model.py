@@ -9,7 +9,6 @@ The file format is documented field by field in ``data/schedules/README.md``.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from .._validation import custom, problems_from
+from ..dated import Dated, history_problems, in_force
 from ..errors import NotInForceError, Problem, RuleFileError, UnknownRulesError
 from ..rules import Currency, Money, Rate, SourceRefs
 
@@ -164,26 +164,16 @@ def _percent(rate: Decimal) -> str:
     return "Free" if rate == 0 else f"{text}%"
 
 
-class ScheduleVersion(_Frozen):
+class ScheduleVersion(_Frozen, Dated):
     """A schedule as it stood over ``[valid_from, valid_to)``; ``valid_to`` None means open."""
 
-    valid_from: dt.date
-    valid_to: dt.date | None = None
     note: str = ""
     lines: tuple[ScheduleLine, ...] = Field(min_length=1)
     _index: dict[str, ScheduleLine] = PrivateAttr(default_factory=dict)
     _indexed: tuple[ScheduleLine, ...] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _dates_and_keys(self) -> ScheduleVersion:
-        if self.valid_to is not None and self.valid_to <= self.valid_from:
-            raise custom(
-                "interval",
-                f"valid_to after valid_from; cannot have "
-                f"valid_to={self.valid_to} <= valid_from={self.valid_from}",
-                "",
-                field="valid_to",
-            )
+    def _one_line_per_hs(self) -> ScheduleVersion:
         seen: dict[str, int] = {}
         for i, line in enumerate(self.lines):
             if line.hs in seen:
@@ -212,16 +202,6 @@ class ScheduleVersion(_Frozen):
             self._index = {line.hs: line for line in self.lines}
             self._indexed = self.lines
         return self._index
-
-    @property
-    def period(self) -> str:
-        """The period in words, e.g. ``2024-01-01 to 2026-01-01 (exclusive)``."""
-        end = f"{self.valid_to} (exclusive)" if self.valid_to else "open"
-        return f"{self.valid_from} to {end}"
-
-    def contains(self, on: dt.date) -> bool:
-        """Whether this version is in force on ``on``."""
-        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
 
     def line_for(self, hs_code: str | None) -> ScheduleLine | None:
         """The line with the longest HS prefix of ``hs_code`` (dots and spaces ignored), or None.
@@ -265,7 +245,7 @@ class Schedule(_Frozen):
 
     @model_validator(mode="after")
     def _history_and_sources(self) -> Schedule:
-        problems = _history_problems(self.versions) + _source_problems(self)
+        problems = history_problems(self.versions) + _source_problems(self)
         if problems:
             raise custom(
                 "schedule",
@@ -276,10 +256,11 @@ class Schedule(_Frozen):
 
     def at(self, on: dt.date) -> ScheduleVersion:
         """The version in force on ``on``; raises ScheduleNotInForceError naming the periods."""
-        for version in self.versions:
-            if version.contains(on):
-                return version
-        raise ScheduleNotInForceError(self.code, on.isoformat(), [v.period for v in self.versions])
+        version = in_force(self.versions, on)
+        if version is None:
+            periods = [v.period for v in self.versions]
+            raise ScheduleNotInForceError(self.code, on.isoformat(), periods)
+        return version
 
     def line_for(self, hs_code: str | None, on: dt.date) -> ScheduleLine | None:
         """The line covering ``hs_code`` on ``on`` (longest prefix), or None when none does."""
@@ -342,33 +323,6 @@ class Schedule(_Frozen):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise ScheduleFileError(file, problems_from(exc, data)) from None
-
-
-def _history_problems(versions: Sequence[ScheduleVersion]) -> list[Problem]:
-    problems = []
-    for i, (before, after) in enumerate(itertools.pairwise(versions), start=1):
-        where = f"versions[{i}] (from {after.valid_from})"
-        if before.valid_to is None:
-            problems.append(
-                Problem(
-                    f"versions[{i - 1}] (from {before.valid_from})",
-                    "valid_to",
-                    f"a closing date, since versions[{i}] follows it",
-                    "none",
-                )
-            )
-        elif after.valid_from != before.valid_to:
-            kind = "overlaps" if after.valid_from < before.valid_to else "leaves a gap after"
-            problems.append(
-                Problem(
-                    where,
-                    "valid_from",
-                    f"{before.valid_to}: it {kind} versions[{i - 1}], which runs to "
-                    f"{before.valid_to} (exclusive)",
-                    str(after.valid_from),
-                )
-            )
-    return problems
 
 
 def _source_problems(schedule: Schedule) -> list[Problem]:
