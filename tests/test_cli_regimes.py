@@ -27,11 +27,25 @@ def test_compare_runs_for_every_bundled_code_with_no_extra_flags(code: str) -> N
 
 
 def test_a_regime_that_has_ended_is_dated_at_its_last_version() -> None:
-    # tr.toml's one version runs 2024-08-21 to 2026-02-06: nothing is in force on 2026-11-29.
-    chosen = fit(load_rules("TR"), today=TODAY)
-    assert chosen.date == dt.date(2024, 8, 21)
-    assert chosen.currency == "EUR"
+    # us_postal_specific.toml's last version runs 2025-08-29 to 2026-02-24: nothing is in force
+    # on 2026-11-29.
+    chosen = fit(load_rules("US_POSTAL_SPECIFIC"), today=TODAY)
+    assert chosen.date == dt.date(2025, 8, 29)
+    assert chosen.currency == "USD"
     assert "no version in force today" in chosen.notes[0]
+
+
+def test_compare_tr_defaults_the_ceiling_to_the_repealed_eur_30() -> None:
+    # tr.toml from 2026-02-06 has no threshold or ceiling; versions[0] (2024-08-21 to
+    # 2026-02-06) has the flat-tax specials' ceiling EUR 30 (its threshold is for tax only).
+    out = io.StringIO()
+    assert main(["compare", "--n", "200", "--rules", "TR", "--no-progress"], out=out) == 0
+    text = out.getvalue()
+    assert "ceiling EUR 30," in text
+    assert (
+        "Assumed: ceiling 30: the last threshold or ceiling of the rules, versions[0] "
+        "(2024-08-21 to 2026-02-06); none from 2026-02-06"
+    ) in text
 
 
 def test_a_regime_in_force_is_dated_today() -> None:

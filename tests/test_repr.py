@@ -15,7 +15,7 @@ def test_rule_set_repr_is_one_line() -> None:
 
 
 def test_a_closed_history_shows_its_end() -> None:
-    assert repr(load_rules("TR")).endswith("versions=1, 2024-08-21..2026-02-06)")
+    assert repr(load_rules("US_POSTAL_SPECIFIC")).endswith("versions=2, 2025-05-02..2026-02-24)")
 
 
 def test_version_repr_is_its_period_and_label() -> None:

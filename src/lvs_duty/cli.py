@@ -277,13 +277,33 @@ def _options(baseline: RuleSet, args: argparse.Namespace) -> tuple[dict[str, Rul
             gea.default_ceiling(baseline)
         except LvsDutyError:
             specials = [s.ceiling for s in baseline.versions[-1].duty.special if s.ceiling]
-            if not specials:
-                raise UsageError(
-                    f"--ceiling: {baseline.code} has no threshold or ceiling to default to: "
-                    "expected --ceiling AMOUNT"
-                ) from None
-            ceiling = str(min(specials))
-            said.append(f"ceiling {ceiling}: the lowest special-duty ceiling (no threshold)")
+            if specials:
+                ceiling = str(min(specials))
+                said.append(f"ceiling {ceiling}: the lowest special-duty ceiling (no threshold)")
+            else:
+                # A law that repealed its de minimis (TR from 2026-02-06): the latest earlier
+                # version's highest duty threshold or ceiling (any threshold if it has none).
+                latest = baseline.versions[-1]
+                for k in range(len(baseline.versions) - 2, -1, -1):
+                    old = baseline.versions[k]
+                    amounts = [t.amount for t in old.thresholds if t.applies_to == "duty"]
+                    amounts += [s.ceiling for s in old.duty.special if s.ceiling is not None]
+                    if old.duty.low_value is not None:
+                        amounts.append(old.duty.low_value.ceiling)
+                    amounts = amounts or [t.amount for t in old.thresholds]
+                    if amounts:
+                        ceiling = str(max(amounts))
+                        said.append(
+                            f"ceiling {ceiling}: the last threshold or ceiling of the rules, "
+                            f"versions[{k}] ({old.valid_from} to {old.valid_to}); "
+                            f"none from {latest.valid_from}"
+                        )
+                        break
+                else:
+                    raise UsageError(
+                        f"--ceiling: {baseline.code} has no threshold or ceiling to default to: "
+                        "expected --ceiling AMOUNT"
+                    ) from None
     vat_rate = args.vat_rate
     if vat_rate is None and any(v.tax is None for v in baseline.versions):
         vat_rate = "0"

@@ -78,8 +78,8 @@ def fit(
     """The destination, date, currency and weights a population for ``rules`` needs.
 
     >>> from lvs_duty import load_rules
-    >>> fit(load_rules("TR"), today=dt.date(2026, 11, 29)).describe()
-    'destination TR, dated 2024-08-21, priced in EUR'
+    >>> fit(load_rules("US_POSTAL_SPECIFIC"), today=dt.date(2026, 11, 29)).describe()
+    'destination US, dated 2025-08-29, priced in USD'
     >>> fit(load_rules("EU"), today=dt.date(2026, 11, 29)).destination
     'AT'
     """
