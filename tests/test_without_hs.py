@@ -21,6 +21,7 @@ from lvs_duty import Item, LvsDutyError, assess, assess_frame, decide, shipments
 from lvs_duty.cli import show_rules
 from lvs_duty.frame import to_decimal_frame
 from lvs_duty.rules import Condition, RuleSet
+from lvs_duty.testing import check_rules
 
 PREFIXES = ["21", "3004", "851712", "6109100000"]
 PAYS = D("16.00")  # duty 5.00 + VAT 11.00, worked in the module docstring
@@ -164,3 +165,23 @@ def test_a_frame_of_one_line_parcels() -> None:
     )
     out = to_decimal_frame(assess_frame(frame, regime()))
     assert list(out["total"]) == [PAYS, D("0.00")]
+
+
+def test_check_rules_reports_a_goods_condition_as_a_notch() -> None:
+    # a EUR 5.00 handling fee on parcels with no goods of chapter 21: adding a line of chapter 21
+    # removes the fee and lowers the total (EUR 5.00 -> 0.00 for lines worth nothing); that is
+    # the law's notch, reported, not a failure of adding_an_item
+    rules = toy(
+        fees=[
+            {
+                "name": "handling",
+                "amount": "5.00",
+                "per": "shipment",
+                "when": {"without_hs": ["21"]},
+                "source": "law",
+            }
+        ]
+    )
+    report = check_rules(rules, examples=60, invariants=["adding_an_item"])
+    assert report.ok, str(report)
+    assert "fee 'handling' condition (no goods of HS 21)" in report.notches
