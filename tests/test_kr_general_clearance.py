@@ -97,3 +97,12 @@ def test_a_line_without_hs_code_is_not_general_clearance(kr: RuleSet) -> None:
     # no HS code: not under any general-clearance chapter, so the US USD 200 holds: 180.00 exempt
     a = both(parcel(Item(None, "180.00", duty_rate="0.08")), kr)
     assert a.total == D("0.00")
+
+
+def test_explain_names_the_line_that_keeps_the_usd_200_out(kr: RuleSet) -> None:
+    text = both(parcel(clothing("190.00"), Item("1806", "5.00", duty_rate="0.08")), kr).explain()
+    assert "'list clearance, shipped from the US (duty)' does not apply: line 2 (HS 1806)" in text
+    assert "'small-amount exemption USD 150 (duty)'" in text
+    # from China the US threshold fails on ship_from already: the goods are not named
+    text = both(parcel(Item("1806", "5.00", duty_rate="0.08"), ship_from="CN"), kr).explain()
+    assert "does not apply" not in text
