@@ -426,6 +426,7 @@ def _apply_thresholds(case: _Case) -> None:
             continue
         threshold = decide.first_threshold(case.version, case.shipment, kind)
         _explain_seller(case, kind, threshold)
+        _explain_goods(case, kind, threshold)
         relief_key = f"{kind}_relief"
         if threshold is None:
             case.steps.append(
@@ -468,6 +469,32 @@ def _apply_thresholds(case: _Case) -> None:
                 f"{outcome[threshold.relief] if relieved else 'not relieved'}.",
                 case.src(threshold.source),
                 threshold.unconfirmed,
+            )
+        )
+
+
+def _explain_goods(case: _Case, kind: str, threshold: Threshold | None) -> None:
+    """Name the lines that keep an earlier threshold out by its ``when.without_hs``."""
+    for t in decide.candidate_thresholds(case.version, kind):
+        if t is threshold:
+            return
+        cond = t.when
+        if cond.without_hs is None or decide.matches(cond, case.shipment):
+            continue
+        if not decide.matches(cond.model_copy(update={"without_hs": None}), case.shipment):
+            continue  # another field already fails: the goods are not why
+        hit = [
+            f"line {ln.index + 1} (HS {ln.item.hs_code})"
+            for ln in case.lines
+            if not decide.allows(cond, "without_hs", (ln.item.hs_code,))
+        ]
+        case.steps.append(
+            Step(
+                "threshold",
+                f"{kind.capitalize()} threshold {t.name!r} does not apply: {', '.join(hit)} "
+                f"under its without_hs prefixes ({'/'.join(cond.without_hs)}).",
+                case.src(t.source),
+                t.unconfirmed,
             )
         )
 

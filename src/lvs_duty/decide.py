@@ -38,7 +38,8 @@ from .rules import (
 from .shipment import Shipment
 
 CONDITION_FIELDS: tuple[str, ...] = tuple(Condition.model_fields)
-"""The shipment attributes a rule's ``when`` condition can test, in the model's order."""
+"""The shipment attributes a rule's ``when`` condition can test, in the model's order
+(``without_hs`` tests the HS codes of the shipment's lines: :func:`attribute`)."""
 
 EXCLUSION_KINDS: tuple[ExcludedFrom, ...] = get_args(ExcludedFrom)
 """What an exclusion can keep goods out of."""
@@ -56,7 +57,12 @@ NO_CATEGORY = -1
 
 
 def allows(condition: Condition, field: str, value: object) -> bool:
-    """Whether one attribute of a shipment passes one field of a ``when`` condition."""
+    """Whether one attribute of a shipment passes one field of a ``when`` condition.
+
+    For ``without_hs`` the attribute is the HS codes of the shipment's lines (see
+    :func:`attribute`): it passes when no line falls under a listed prefix, so a shipment
+    passes exactly when each of its lines passes alone (the frame path asks per HS code).
+    """
     allowed = getattr(condition, field)
     if allowed is None:
         return True
@@ -64,12 +70,25 @@ def allows(condition: Condition, field: str, value: object) -> bool:
         return bool(allowed == value)
     if field == "seller_registered":
         return bool(allowed == seller_registered(value if isinstance(value, bool) else None))
+    if field == "without_hs":
+        codes = value if isinstance(value, tuple) else ()
+        return not any(longest_prefix(code, allowed) for code in codes)
     return value in allowed
+
+
+def attribute(shipment: Shipment, field: str) -> object:
+    """What a condition field tests on a shipment: the attribute of that name.
+
+    For ``without_hs``, the tuple of its lines' HS codes (None for a line without one).
+    """
+    if field == "without_hs":
+        return tuple(item.hs_code for item in shipment.items)
+    return getattr(shipment, field)
 
 
 def matches(condition: Condition, shipment: Shipment) -> bool:
     """Whether a rule's ``when`` condition holds for a shipment (every field given matches)."""
-    return all(allows(condition, f, getattr(shipment, f)) for f in CONDITION_FIELDS)
+    return all(allows(condition, f, attribute(shipment, f)) for f in CONDITION_FIELDS)
 
 
 def tested_fields(condition: Condition) -> tuple[str, ...]:
@@ -426,6 +445,7 @@ __all__ = [
     "admitted",
     "allowance_relief",
     "allows",
+    "attribute",
     "candidate_thresholds",
     "category_by_band",
     "category_by_hs",

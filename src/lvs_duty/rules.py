@@ -140,6 +140,17 @@ def _regions(value: object) -> object:
     return _codes(value, "region codes of 1 to 3 letters or digits such as 'ON'", _is_region)
 
 
+def _hs_list(value: object) -> object:
+    """A condition's HS prefixes as a list; never empty (an empty list says nothing)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and not value:
+        raise custom(
+            "codes", "at least one HS prefix (an empty list lists no goods; omit the key)", []
+        )
+    return value
+
+
 def _key(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -161,6 +172,10 @@ Countries = Annotated[
 Regions = Annotated[
     tuple[str, ...] | None,
     BeforeValidator(_regions, json_schema_input_type=str | list[str] | None),
+]
+HsPrefixes = Annotated[
+    tuple[HsPrefix, ...] | None,
+    BeforeValidator(_hs_list, json_schema_input_type=str | list[str] | None),
 ]
 
 Measure = Literal["goods", "customs_value", "cif"]
@@ -222,7 +237,12 @@ class Sourced(_Frozen):
 
 
 class Condition(_Frozen):
-    """When a rule applies: every field given must match the shipment; an empty one always does."""
+    """When a rule applies: every field given must match the shipment; an empty one always does.
+
+    ``without_hs`` lists HS prefixes (2 to 10 digits) none of the shipment's lines may fall
+    under: Korea's USD 200 list clearance holds only for a parcel with no goods of the
+    general-clearance chapters. A line without an HS code falls under no prefix.
+    """
 
     mode: tuple[Mode, ...] | None = None
     ship_from: Countries = None
@@ -231,6 +251,7 @@ class Condition(_Frozen):
     region: Regions = None
     gift: bool | None = None
     seller_registered: bool | None = None
+    without_hs: HsPrefixes = None
 
     def describe(self) -> str:
         """The condition in words, e.g. ``mode courier, ship_from US/MX``."""
@@ -243,6 +264,8 @@ class Condition(_Frozen):
             parts.append("gift" if self.gift else "not a gift")
         if self.seller_registered is not None:
             parts.append(f"seller {'' if self.seller_registered else 'not '}registered")
+        if self.without_hs is not None:
+            parts.append(f"no goods of HS {'/'.join(self.without_hs)}")
         return ", ".join(parts) or "always"
 
 

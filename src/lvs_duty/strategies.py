@@ -101,7 +101,9 @@ CONDITION_VALUES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 """The values :func:`rule_sets` draws for each field of a ``when`` condition (and for regional
-tax keys): draw shipments from these, and from values outside them, to meet every branch."""
+tax keys): draw shipments from these, and from values outside them, to meet every branch.
+Booleans aside, one field is not here: ``without_hs`` is drawn from the HS prefixes the rule
+sets use elsewhere (a shipment meets it through its lines' HS codes)."""
 _FIRST_DATE = dt.date(2015, 1, 1)
 _LAST_DATE = dt.date(2030, 12, 31)
 
@@ -431,6 +433,7 @@ def _plan(rules: RuleSet, version: RuleVersion) -> _Plan:
         + [s.when for s in version.duty.surcharges]
     )
     prefixes: set[str] = {p for e in version.exclusions for p in e.hs_prefixes}
+    prefixes.update(p for c in conditions for p in (c.without_hs or ()))
     methods = (
         [version.duty.general]
         + ([low.method] if low is not None else [])
@@ -1023,6 +1026,7 @@ def _condition() -> SearchStrategy[dict[str, Any]]:
             "region": st.lists(st.sampled_from(_REGIONS), min_size=1, max_size=2, unique=True),
             "gift": st.booleans(),
             "seller_registered": st.booleans(),
+            "without_hs": st.lists(st.sampled_from(_PREFIXES), min_size=1, max_size=2, unique=True),
         },
     )
 

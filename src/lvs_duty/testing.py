@@ -26,7 +26,8 @@ The invariants (``INVARIANTS`` holds the same text):
     as the goods value rises, except across a notch: a threshold or the low-value ceiling
     whose verdict changes between the two values. Notches are reported, not failed.
 ``adding_an_item``
-    Adding a line never lowers the total charge, except across a notch, or where transport
+    Adding a line never lowers the total charge, except across a notch (including a
+    ``when.without_hs`` condition the new line turns false), or where transport
     and insurance, spread over the lines in proportion to value, move from lines charged at a
     higher rate to the new one (CIF valuation, or transport in the tax base): the freight
     dilution effect, reported beside the notches because it is the law's arithmetic, not a
@@ -274,7 +275,24 @@ def _verdicts(
                 f"special duty {special.name!r} ceiling ({special.measure} {sign} {currency} "
                 f"{special.ceiling})"
             ] = special.admits(measured.consignment[special.measure])
-    return out
+    return out | _goods_conditions(version, shipment)
+
+
+def _goods_conditions(version: RuleVersion, shipment: Shipment) -> dict[str, bool]:
+    """The verdict of each condition on the goods of the parcel (``when.without_hs``).
+
+    Adding a line can flip one (a fee, surcharge, allowance or special no longer applies): a
+    notch of the law, like a threshold's.
+    """
+    rows: list[tuple[str, Any]] = [("fee", f) for f in version.fees]
+    rows += [("surcharge", s) for s in version.duty.surcharges]
+    rows += [("allowance", a) for a in version.allowances]
+    rows += [("special duty", s) for s in version.duty.special]
+    return {
+        f"{kind} {row.name!r} condition ({row.when.describe()})": holds(row.when, shipment)
+        for kind, row in rows
+        if row.when.without_hs is not None
+    }
 
 
 def _crossed(before: dict[str, object], after: dict[str, object]) -> list[str]:

@@ -175,6 +175,10 @@ class Kernel:
                     self._matched[key] = np.array(
                         [decide.allows(condition, name, g) for g in (False, True)]
                     )[self.b.gift.view(np.int8)]
+                elif name == "without_hs":  # asked per HS code; a parcel passes if every line does
+                    hs = self.b.hs_code
+                    line = [decide.allows(condition, name, (v,)) for v in [*hs.values, None]]
+                    self._matched[key] = self.seg.count(~hs_lut(line[:-1], hs, line[-1])) == 0
                 else:
                     coded: Coded = getattr(self.b, name)
                     self._matched[key] = hs_lut(
