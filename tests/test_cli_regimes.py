@@ -48,6 +48,26 @@ def test_compare_tr_defaults_the_ceiling_to_the_repealed_eur_30() -> None:
     ) in text
 
 
+def test_compare_th_looks_past_a_token_thb_1_de_minimis() -> None:
+    # th.toml from 2026-01-01 keeps only the THB 1 exemption: at a ceiling of THB 1 all four
+    # options equal the baseline. versions[1] (2024-07-05 to 2026-01-01) has the THB 1,500 duty
+    # waiver, the ceiling the options are compared at (printed as an assumption).
+    out = io.StringIO()
+    assert main(["compare", "--n", "200", "--rules", "TH", "--no-progress"], out=out) == 0
+    text = out.getvalue()
+    assert "ceiling THB 1500," in text
+    assert (
+        "Assumed: ceiling 1500: the last threshold or ceiling of the rules, versions[1] "
+        "(2024-07-05 to 2026-01-01); THB 1 only from 2026-01-01"
+    ) in text
+    # a ceiling asked for is taken as given, token or not
+    out = io.StringIO()
+    argv = ["compare", "--n", "200", "--rules", "TH", "--ceiling", "1", "--no-progress"]
+    assert main(argv, out=out) == 0
+    assert "ceiling THB 1," in out.getvalue()
+    assert "Assumed: ceiling" not in out.getvalue()
+
+
 def test_a_regime_in_force_is_dated_today() -> None:
     assert fit(load_rules("CA"), today=TODAY).date == TODAY
 

@@ -273,43 +273,60 @@ def _options(baseline: RuleSet, args: argparse.Namespace) -> tuple[dict[str, Rul
     said = []
     ceiling = args.ceiling
     if ceiling is None:
-        try:
-            gea.default_ceiling(baseline)
-        except LvsDutyError:
-            specials = [s.ceiling for s in baseline.versions[-1].duty.special if s.ceiling]
-            if specials:
-                ceiling = str(min(specials))
-                said.append(f"ceiling {ceiling}: the lowest special-duty ceiling (no threshold)")
-            else:
-                # A law that repealed its de minimis (TR from 2026-02-06): the latest earlier
-                # version's highest duty threshold or ceiling (any threshold if it has none).
-                latest = baseline.versions[-1]
-                for k in range(len(baseline.versions) - 2, -1, -1):
-                    old = baseline.versions[k]
-                    amounts = [t.amount for t in old.thresholds if t.applies_to == "duty"]
-                    amounts += [s.ceiling for s in old.duty.special if s.ceiling is not None]
-                    if old.duty.low_value is not None:
-                        amounts.append(old.duty.low_value.ceiling)
-                    amounts = amounts or [t.amount for t in old.thresholds]
-                    if amounts:
-                        ceiling = str(max(amounts))
-                        said.append(
-                            f"ceiling {ceiling}: the last threshold or ceiling of the rules, "
-                            f"versions[{k}] ({old.valid_from} to {old.valid_to}); "
-                            f"none from {latest.valid_from}"
-                        )
-                        break
-                else:
-                    raise UsageError(
-                        f"--ceiling: {baseline.code} has no threshold or ceiling to default to: "
-                        "expected --ceiling AMOUNT"
-                    ) from None
+        ceiling, assumed = _default_ceiling(baseline)
+        said += [assumed] if assumed else []
     vat_rate = args.vat_rate
     if vat_rate is None and any(v.tax is None for v in baseline.versions):
         vat_rate = "0"
         said.append("option 3 VAT/GST rate 0: the baseline collects no tax (--vat-rate)")
     opts = gea.gea_options(baseline, ceiling=ceiling, flat=args.flat_rate, vat_rate=vat_rate)
     return opts, "; ".join(said)
+
+
+def _default_ceiling(baseline: RuleSet) -> tuple[str | None, str]:
+    """The options' ceiling without --ceiling (None: gea_options' own), and what it assumes.
+
+    The latest version's duty ceiling, as :func:`lvs_duty.options.default_ceiling`, unless it
+    has none or a token one of a single currency unit (TH's THB 1, where every option would
+    equal the baseline): then the lowest special-duty ceiling (BR), else the ceiling of the
+    latest earlier version above it (TR before 2026-02-06, TH's THB 1,500 before 2026).
+    """
+    try:
+        current: Decimal | None = gea.default_ceiling(baseline)
+    except LvsDutyError:
+        current = None
+    if current is not None and current > 1:
+        return None, ""
+    latest = baseline.versions[-1]
+    specials = [s.ceiling for s in latest.duty.special if s.ceiling is not None]
+    if current is None and specials:
+        ceiling = min(specials)
+        return str(ceiling), f"ceiling {ceiling}: the lowest special-duty ceiling (no threshold)"
+    now = "none" if current is None else f"{baseline.currency} {current} only"
+    for k in range(len(baseline.versions) - 2, -1, -1):
+        old = baseline.versions[k]
+        amount = _ceiling_of(old)
+        if amount is not None and (current is None or amount > current):
+            return str(amount), (
+                f"ceiling {amount}: the last threshold or ceiling of the rules, versions[{k}] "
+                f"({old.valid_from} to {old.valid_to}); {now} from {latest.valid_from}"
+            )
+    if current is not None:
+        return None, ""
+    raise UsageError(
+        f"--ceiling: {baseline.code} has no threshold or ceiling to default to: "
+        "expected --ceiling AMOUNT"
+    )
+
+
+def _ceiling_of(version: RuleVersion) -> Decimal | None:
+    """A version's highest duty threshold or ceiling (any threshold if it has none), or None."""
+    amounts = [t.amount for t in version.thresholds if t.applies_to == "duty"]
+    amounts += [s.ceiling for s in version.duty.special if s.ceiling is not None]
+    if version.duty.low_value is not None:
+        amounts.append(version.duty.low_value.ceiling)
+    amounts = amounts or [t.amount for t in version.thresholds]
+    return max(amounts) if amounts else None
 
 
 def _costs(args: argparse.Namespace, currency: str) -> CollectionCosts:
