@@ -220,27 +220,20 @@ class Kernel:
         return values, shipping, insurance
 
     def allocate(self, total: Ints, weights: Ints) -> Ints:
-        """Spread each shipment's ``total`` over its lines: the cumulative-floor method."""
+        """Spread each shipment's ``total`` over its lines: the cumulative-floor method.
+
+        The weights' sums and running sums are kept for the next call with the same weights
+        (shipping, then insurance); :meth:`Segments.allocate` spreads.
+        """
         seg = self.seg
         if seg.single:
             return total
+        if not total.any():  # nothing to spread (no insurance, no excess): no sums needed
+            return np.zeros(len(self.sid), dtype=np.int64)
         if self._spread is None or self._spread[0] is not weights:  # shipping, insurance: once
             self._spread = (weights, seg.sum(weights, self.guard), seg.cumsum(weights))
         _, whole, running = self._spread
-        self.guard.mul(total, whole, per_line=False)
-        if self.guard.bad.any():
-            total = np.where(self.guard.bad, 0, total)
-        on_line = total[self.sid]
-        upto = on_line * running
-        upto //= np.maximum(whole, 1)[self.sid]
-        share: Ints = upto.copy()  # each line's share: its running floor less the line before's
-        share[1:] -= upto[:-1]
-        share[seg.starts] = upto[seg.starts]
-        empty = whole == 0
-        if empty.any():
-            on_empty = empty[self.sid]
-            share[on_empty] = np.where(seg.first, on_line, 0)[on_empty]
-        return share
+        return seg.allocate(total, whole, running, self.guard)
 
     # -- the whole assessment -----------------------------------------------------------------
 
