@@ -235,11 +235,28 @@ class Kernel:
         _, whole, running = self._spread
         return seg.allocate(total, whole, running, self.guard)
 
-    # -- the whole assessment -----------------------------------------------------------------
+    def valuation(self) -> tuple[Ints, ...]:
+        """Steps 2 and 3: line values, shipping and insurance shares, CIF and customs values.
 
-    def run(self) -> Outcome:
-        """Every step, in the scalar engine's order."""
-        seg, guard, version = self.seg, self.guard, self.version
+        Per line: values, customs value, CIF value, shipping share, insurance share; per
+        shipment: goods, customs value, CIF. They depend on the batch and on the currency,
+        exchange rates, rounding mode and valuation only: kept on the batch (read-only) for the
+        next kernel with the same (``compare``'s options), unless a shipment was reported.
+        """
+        version, fx = self.version, self.fx
+        key = "valuation " + repr(
+            (
+                self.rules.currency,
+                None if fx is None else sorted(fx.items()),
+                self.mode,
+                Fraction(version.valuation.factor),
+                version.valuation.basis,
+            )
+        )
+        kept: tuple[Ints, ...] | None = self.b.extra.get(key)
+        if kept is not None:
+            return kept
+        seg, guard, mark = self.seg, self.guard, self.b.problems.checkpoint()
         values, shipping, insurance = self.convert()
         factor = Fraction(version.valuation.factor)
         valued = (
@@ -256,6 +273,21 @@ class Kernel:
         customs_value = seg.sum(cv_line, guard)
         cif = (seg.sum(valued, guard) if self._spread is None else self._spread[1]) + shipping
         cif += insurance
+        out = (values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif)
+        if not guard.bad.any() and self.b.problems.checkpoint() == mark:
+            for array in out:
+                array.flags.writeable = False  # shared by kernels: never written to
+            self.b.extra[key] = out
+        return out
+
+    # -- the whole assessment -----------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Every step, in the scalar engine's order."""
+        seg = self.seg
+        values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif = (
+            self.valuation()
+        )
         self.ship_measure = {"goods": goods, "customs_value": customs_value, "cif": cif}
         self.line_measure = {"goods": values, "customs_value": cv_line, "cif": cif_line}
         excluded = self.exclusions()
@@ -282,8 +314,8 @@ class Kernel:
         border = at["duty_border"] + at["tax_border"]
         fees = charge_fees(self, border)
         return Outcome(
-            goods_value=goods,
-            customs_value=customs_value,
+            goods_value=goods.copy(),  # the caller's own arrays, never the kept ones
+            customs_value=customs_value.copy(),
             tax_base=at["base"],
             duty_assessed=duty_assessed,
             tax_assessed=tax_assessed,
