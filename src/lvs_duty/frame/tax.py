@@ -112,10 +112,11 @@ class TaxStep:
         g_duty_point, g_tax_point, g_rate = first(duty_point), first(tax_point), first(rate_index)
         duty = quantize(gsum(charger.duty), 10**charger.places, self.k.duty_quantum, mode)
         # a group whose exact duty is 0 rounds to 0: its duty point does not matter
-        whole = self.k.seg if gseg is self.k.seg else Segments(owner, self.k.b.size)
+        # one group per shipment (the usual case): a group's sum is its shipment's
+        whole = None if gseg.size == self.k.b.size else Segments(owner, self.k.b.size)
 
         def per_shipment(x: Ints) -> Ints:
-            return whole.sum(x, guard)
+            return x if whole is None else whole.sum(x, guard)
 
         duty_border = np.where(g_duty_point == 1, duty, 0)
         # a border duty its own minimum waives is not levied: it stays out of the tax base
