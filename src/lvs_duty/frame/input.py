@@ -25,7 +25,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from .._validation import shorten
 from ..errors import FrameError, RowProblem
-from ..money import CURRENCIES, MAX_QUANTITY
+from ..money import CURRENCIES, MAX_AMOUNT, MAX_QUANTITY
 from ..shipment import (
     Amount,
     Country,
@@ -74,6 +74,12 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "volume_l": TypeAdapter(OptionalAmount),
     "abv": TypeAdapter(Rate),
 }
+_PLAIN_RANGE: dict[str, Decimal] = {
+    **dict.fromkeys(("shipping", "insurance", "value", "weight_kg", "volume_l"), MAX_AMOUNT),
+    **dict.fromkeys(("duty_rate", "abv"), Decimal(1)),
+}
+"""Amount and rate columns whose validator returns a finite Decimal in [0, top] unchanged:
+such cells skip pydantic (every other cell is validated, so messages stay the validator's)."""
 _DEFAULTS: dict[str, Any] = {
     "mode": "courier",
     "gift": False,
@@ -161,7 +167,7 @@ def _factor(series: pd.Series) -> Coded:
         codes, uniques = raw.astype(np.int64), list(index)
         if series.dtype == object:
             codes, uniques = _by_type(series, codes, uniques)
-    cells = [plain_cell(u) for u in uniques]
+    cells = [u if type(u) is Decimal and not u.is_nan() else plain_cell(u) for u in uniques]
     if any(c is None for c in cells):
         keep = [i for i, c in enumerate(cells) if c is not None]
         lut = np.full(len(cells) + 1, -1, dtype=codes.dtype)
@@ -242,7 +248,11 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
     values: list[Any] = []
     bad: list[int] = []
     messages: list[str] = []
+    top = _PLAIN_RANGE.get(column)
     for i, cell in enumerate(coded.values):
+        if top is not None and type(cell) is Decimal and cell.is_finite() and 0 <= cell <= top:
+            values.append(cell)  # a plain Decimal in range: what the validator would give
+            continue
         try:
             values.append(adapter.validate_python(coerce_cell(column, cell)))
         except ValidationError as exc:
