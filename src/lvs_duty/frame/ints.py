@@ -109,8 +109,12 @@ def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
     if mode == "ROUND_HALF_DOWN":
         return quotient + (rest > other)
     if mode == "ROUND_HALF_EVEN":
-        up: Bools = (rest > other) | ((rest == other) & (quotient % 2 == 1))
-        return quotient + up
+        up: Bools = rest > other
+        tie = rest == other
+        if tie.any():  # a half: up only from an odd quotient (& 1 is % 2 for any int64)
+            up |= tie & (quotient & 1).astype(bool)
+        quotient += up  # quotient is a fresh array
+        return quotient
     raise ValueError(f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}")
 
 
