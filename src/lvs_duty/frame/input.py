@@ -643,6 +643,8 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
 def hs_lut(values: list[bool] | list[int], coded: Coded, missing: bool | int) -> Any:
     """A per-row array from one value per distinct cell (``missing`` for missing cells)."""
     table = np.array([*values, missing])
+    if bool((table == table[0]).all()):  # one value for every row (often): no gather
+        return np.full(len(coded.codes), table[0], dtype=table.dtype)
     return table[coded.codes]
 
 
