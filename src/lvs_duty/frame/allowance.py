@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import decide
 from ..rules import RuleVersion
-from .ints import Bools, Ints, bound
+from .ints import Bools, Guard, Ints, Segments, bound
 from .scope import excluded_under
 
 if TYPE_CHECKING:
@@ -44,10 +44,14 @@ def on_excess(
         chosen[hit & (chosen == -1)] = j
     applies = chosen >= 0
     limits = [Fraction(a.amount) * 10**kernel.minor for a in allowances]
-    within_at = np.array([*(bound(x, True) for x in limits), 0], dtype=np.int64)[chosen]
-    over_at = np.array([*(-bound(-x, True) for x in limits), 0], dtype=np.int64)[chosen]
     best_of: Bools = np.array([*(a.best_of for a in allowances), False])[chosen] & applies
-    on = kernel.lines(applies)
+    if not applies.any():
+        return duty_relief, tax_relief, customs_value, customs_value, best_of
+    # the work is on the lines of the shipments an allowance applies to (often few: gifts)
+    ships, lines, seg, guard = _part(kernel, applies)
+    within_at = np.array([*(bound(x, True) for x in limits), 0], dtype=np.int64)[chosen[ships]]
+    over_at = np.array([*(-bound(-x, True) for x in limits), 0], dtype=np.int64)[chosen[ships]]
+    value = customs_value[lines]
     out: dict[str, tuple[Ints, Ints]] = {}
     for kind, relief in (("duty", duty_relief), ("tax", tax_relief)):
         if kind == "tax" and kernel.version.tax is None:
@@ -60,9 +64,10 @@ def on_excess(
                 mine = kernel.lines(chosen == j)
                 flags = np.where(mine, scoped, False if flags is None else flags)
         share_of = np.array([decide.shares_allowance(e) for e in (False, True)])
-        shares = on & (share_of[0] if flags is None else share_of[flags.view(np.int8)])
-        weights = np.where(shares, customs_value, 0)
-        shared = kernel.seg.sum(weights, kernel.guard)
+        shares = share_of[0] if flags is None else share_of[flags[lines].view(np.int8)]
+        shares = np.broadcast_to(shares, value.shape)
+        weights = np.where(shares, value, 0)
+        shared = seg.sum(weights, guard)
         within = shared <= within_at
         codes = np.array(
             [
@@ -72,13 +77,37 @@ def on_excess(
             ],
             dtype=np.int8,
         )
-        key = kernel.lines(within).view(np.int8) * np.int8(2) + shares.view(np.int8)
-        relief = np.where(on, codes[key], relief).astype(np.int8)
-        excess = np.where(applies & ~within, shared - over_at, 0)
-        spread = kernel.allocate(excess, weights)
-        charged = np.where(shares & ~kernel.lines(within), spread, customs_value)
+        within_lines = within[seg.sid]
+        key = within_lines.view(np.int8) * np.int8(2) + shares.view(np.int8)
+        relief = relief.astype(np.int8)  # a copy: the caller's array is not written to
+        relief[lines] = codes[key]
+        excess = np.where(within, 0, shared - over_at)
+        if seg.single or not excess.any():  # one line each, or nothing to spread
+            spread = excess[seg.sid]
+        else:
+            spread = seg.allocate(excess, shared, seg.cumsum(weights), guard)
+        charged = customs_value.copy()
+        charged[lines] = np.where(shares & ~within_lines, spread, value)
         out[kind] = (relief, charged)
+    if guard is not kernel.guard:
+        kernel.guard.bad[ships] |= guard.bad
     return out["duty"][0], out["tax"][0], out["duty"][1], out["tax"][1], best_of
+
+
+def _part(kernel: Kernel, applies: Bools) -> tuple[Ints | slice, Ints | slice, Segments, Guard]:
+    """The shipments an allowance applies to, their lines, their segments and an overflow guard.
+
+    All of the batch (and the kernel's own segments and guard) when it applies to every one.
+    """
+    if bool(applies.all()):
+        return slice(None), slice(None), kernel.seg, kernel.guard
+    ships = np.flatnonzero(applies)
+    lines = np.flatnonzero(kernel.lines(applies))
+    renumber = np.cumsum(applies) - 1
+    sid = renumber[kernel.sid[lines]]
+    guard = Guard(sid, len(ships))
+    guard.bad = kernel.guard.bad[ships]  # a copy; new marks go back to the kernel's guard
+    return ships, lines, Segments(sid, len(ships)), guard
 
 
 def better_of(

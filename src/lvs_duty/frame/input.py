@@ -25,7 +25,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from .._validation import shorten
 from ..errors import FrameError, RowProblem
-from ..money import CURRENCIES, MAX_QUANTITY
+from ..money import CURRENCIES, MAX_AMOUNT, MAX_QUANTITY
 from ..shipment import (
     Amount,
     Country,
@@ -74,6 +74,12 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "volume_l": TypeAdapter(OptionalAmount),
     "abv": TypeAdapter(Rate),
 }
+_PLAIN_RANGE: dict[str, Decimal] = {
+    **dict.fromkeys(("shipping", "insurance", "value", "weight_kg", "volume_l"), MAX_AMOUNT),
+    **dict.fromkeys(("duty_rate", "abv"), Decimal(1)),
+}
+"""Amount and rate columns whose validator returns a finite Decimal in [0, top] unchanged:
+such cells skip pydantic (every other cell is validated, so messages stay the validator's)."""
 _DEFAULTS: dict[str, Any] = {
     "mode": "courier",
     "gift": False,
@@ -154,14 +160,15 @@ def _factor(series: pd.Series) -> Coded:
         uniques: list[Any] = list(series.cat.categories)
     else:
         try:
-            raw, index = _factorize(series)
+            raw, index, objects = _factorize_objects(series)
         except TypeError:  # a list or dict in a cell: wrap it so validation refuses it by name
             series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
             raw, index = pd.factorize(series, use_na_sentinel=True)
+            objects = None
         codes, uniques = raw.astype(np.int64), list(index)
         if series.dtype == object:
-            codes, uniques = _by_type(series, codes, uniques)
-    cells = [plain_cell(u) for u in uniques]
+            codes, uniques = _by_type(series, codes, uniques, objects)
+    cells = [u if type(u) is Decimal and not u.is_nan() else plain_cell(u) for u in uniques]
     if any(c is None for c in cells):
         keep = [i for i, c in enumerate(cells) if c is not None]
         lut = np.full(len(cells) + 1, -1, dtype=codes.dtype)
@@ -175,7 +182,13 @@ _CPYTHON = sys.implementation.name == "cpython"
 
 
 def _factorize(series: pd.Series) -> tuple[Any, Any]:
-    """``pd.factorize(series)``, first by object identity when the cells are Python objects.
+    """``pd.factorize(series)``, first by object identity when the cells are Python objects."""
+    codes, uniques, _ = _factorize_objects(series)
+    return codes, uniques
+
+
+def _factorize_objects(series: pd.Series) -> tuple[Any, Any, Any]:
+    """``pd.factorize(series)``, and the distinct objects of its cells (None if not grouped).
 
     Hashing a Decimal is slow, and a column usually holds the same few thousand objects many
     times over: the cells are grouped by address first (one integer pass), then only the
@@ -184,14 +197,16 @@ def _factorize(series: pd.Series) -> tuple[Any, Any]:
     array's buffer of object pointers, which is CPython's layout; elsewhere, plain factorize.
     """
     if series.dtype != object or len(series) < 1024 or not _CPYTHON:
-        return pd.factorize(series, use_na_sentinel=True)
+        plain = pd.factorize(series, use_na_sentinel=True)
+        return plain[0], plain[1], None
     cells = np.ascontiguousarray(series.to_numpy(dtype=object))
     address = np.frombuffer(ctypes.string_at(cells.ctypes.data, cells.nbytes), dtype=np.intp)
     by_object, _ = pd.factorize(address)
     seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
     firsts = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
-    by_value, uniques = pd.factorize(cells[firsts], use_na_sentinel=True)
-    return by_value[by_object], uniques
+    objects = cells[firsts]
+    by_value, distinct = pd.factorize(objects, use_na_sentinel=True)
+    return by_value[by_object], distinct, objects
 
 
 def _hashable(value: object) -> bool:
@@ -215,13 +230,17 @@ class Unhashable:
 _ONE_KIND = frozenset({"string", "decimal", "integer", "floating", "boolean", "date", "empty"})
 
 
-def _by_type(series: pd.Series, codes: Any, uniques: list[Any]) -> tuple[Any, list[Any]]:
+def _by_type(
+    series: pd.Series, codes: Any, uniques: list[Any], objects: Any = None
+) -> tuple[Any, list[Any]]:
     """Split the codes of equal cells of different types (200.0 == Decimal(200), 1 == True).
 
     pandas factorizes by hash and equality, which would let the first cell's type decide for
-    every equal one: each cell's own type must decide.
+    every equal one: each cell's own type must decide. ``objects``, when given, are the
+    distinct objects of the cells: their types are the column's, so they are scanned instead.
     """
-    if pd.api.types.infer_dtype(series, skipna=True) in _ONE_KIND:
+    kind = pd.api.types.infer_dtype(series if objects is None else objects, skipna=True)
+    if kind in _ONE_KIND:
         return codes, uniques  # a C scan: the usual all-Decimal or all-str column costs nothing
     types = np.fromiter(map(type, series), dtype=object, count=len(series))
     kinds, kind_values = pd.factorize(types)
@@ -242,7 +261,11 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
     values: list[Any] = []
     bad: list[int] = []
     messages: list[str] = []
+    top = _PLAIN_RANGE.get(column)
     for i, cell in enumerate(coded.values):
+        if top is not None and type(cell) is Decimal and cell.is_finite() and 0 <= cell <= top:
+            values.append(cell)  # a plain Decimal in range: what the validator would give
+            continue
         try:
             values.append(adapter.validate_python(coerce_cell(column, cell)))
         except ValidationError as exc:
@@ -620,6 +643,8 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
 def hs_lut(values: list[bool] | list[int], coded: Coded, missing: bool | int) -> Any:
     """A per-row array from one value per distinct cell (``missing`` for missing cells)."""
     table = np.array([*values, missing])
+    if bool((table == table[0]).all()):  # one value for every row (often): no gather
+        return np.full(len(coded.codes), table[0], dtype=table.dtype)
     return table[coded.codes]
 
 

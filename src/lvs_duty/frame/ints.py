@@ -109,8 +109,12 @@ def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
     if mode == "ROUND_HALF_DOWN":
         return quotient + (rest > other)
     if mode == "ROUND_HALF_EVEN":
-        up: Bools = (rest > other) | ((rest == other) & (quotient % 2 == 1))
-        return quotient + up
+        up: Bools = rest > other
+        tie = rest == other
+        if tie.any():  # a half: up only from an odd quotient (& 1 is % 2 for any int64)
+            up |= tie & (quotient & 1).astype(bool)
+        quotient += up  # quotient is a fresh array
+        return quotient
     raise ValueError(f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}")
 
 
@@ -226,6 +230,40 @@ class Segments:
         for _, at in self.ranks():
             out[at] += out[at - 1]
         return out
+
+    def allocate(self, total: Ints, whole: Ints, running: Ints, guard: Guard) -> Ints:
+        """Spread each segment's ``total`` over its lines by the cumulative-floor method.
+
+        ``whole`` and ``running`` are the weights' sums and running sums. A line's share is
+        ``total * running // whole`` less the line before's (the first line takes all of an
+        empty segment). A one-line segment's share is its total; the floors are divided out
+        only on the lines of segments with several lines, rank by rank (as :meth:`sum`).
+        Segments whose ``total * whole`` could pass LIMIT are marked in ``guard``, share 0.
+        """
+        guard.mul(total, whole, per_line=False)
+        if guard.bad.any():
+            total = np.where(guard.bad, 0, total)
+        share: Ints = total[self.sid]  # a segment of one line: all of it (empty or not)
+        ranks = self.ranks()
+        if not ranks:
+            return share
+        several = ranks[0][0]  # segments of several lines; their line 0 first
+        divisor = np.maximum(whole, 1)
+        at = self.starts[several]
+        before = np.zeros(self.size, dtype=np.int64)  # each segment's running floor so far
+        floor = total[several] * running[at]
+        floor //= divisor[several]
+        share[at] = floor
+        before[several] = floor
+        for ships, at in ranks:  # line k: its running floor less line k - 1's
+            floor = total[ships] * running[at]
+            floor //= divisor[ships]
+            share[at] = floor - before[ships]
+            before[ships] = floor
+        empty = whole[several] == 0  # no weights at all: the first line takes the total
+        if empty.any():
+            share[self.starts[several[empty]]] = total[several[empty]]
+        return share
 
     def count(self, flags: Bools) -> Ints:
         """Per-shipment count of true flags."""

@@ -224,33 +224,43 @@ class Kernel:
         return values, shipping, insurance
 
     def allocate(self, total: Ints, weights: Ints) -> Ints:
-        """Spread each shipment's ``total`` over its lines: the cumulative-floor method."""
+        """Spread each shipment's ``total`` over its lines: the cumulative-floor method.
+
+        The weights' sums and running sums are kept for the next call with the same weights
+        (shipping, then insurance); :meth:`Segments.allocate` spreads.
+        """
         seg = self.seg
         if seg.single:
             return total
+        if not total.any():  # nothing to spread (no insurance, no excess): no sums needed
+            return np.zeros(len(self.sid), dtype=np.int64)
         if self._spread is None or self._spread[0] is not weights:  # shipping, insurance: once
             self._spread = (weights, seg.sum(weights, self.guard), seg.cumsum(weights))
         _, whole, running = self._spread
-        self.guard.mul(total, whole, per_line=False)
-        if self.guard.bad.any():
-            total = np.where(self.guard.bad, 0, total)
-        on_line = total[self.sid]
-        upto = on_line * running
-        upto //= np.maximum(whole, 1)[self.sid]
-        share: Ints = upto.copy()  # each line's share: its running floor less the line before's
-        share[1:] -= upto[:-1]
-        share[seg.starts] = upto[seg.starts]
-        empty = whole == 0
-        if empty.any():
-            on_empty = empty[self.sid]
-            share[on_empty] = np.where(seg.first, on_line, 0)[on_empty]
-        return share
+        return seg.allocate(total, whole, running, self.guard)
 
-    # -- the whole assessment -----------------------------------------------------------------
+    def valuation(self) -> tuple[Ints, ...]:
+        """Steps 2 and 3: line values, shipping and insurance shares, CIF and customs values.
 
-    def run(self) -> Outcome:
-        """Every step, in the scalar engine's order."""
-        seg, guard, version = self.seg, self.guard, self.version
+        Per line: values, customs value, CIF value, shipping share, insurance share; per
+        shipment: goods, customs value, CIF. They depend on the batch and on the currency,
+        exchange rates, rounding mode and valuation only: kept on the batch (read-only) for the
+        next kernel with the same (``compare``'s options), unless a shipment was reported.
+        """
+        version, fx = self.version, self.fx
+        key = "valuation " + repr(
+            (
+                self.rules.currency,
+                None if fx is None else sorted(fx.items()),
+                self.mode,
+                Fraction(version.valuation.factor),
+                version.valuation.basis,
+            )
+        )
+        kept: tuple[Ints, ...] | None = self.b.extra.get(key)
+        if kept is not None:
+            return kept
+        seg, guard, mark = self.seg, self.guard, self.b.problems.checkpoint()
         values, shipping, insurance = self.convert()
         factor = Fraction(version.valuation.factor)
         valued = (
@@ -267,6 +277,21 @@ class Kernel:
         customs_value = seg.sum(cv_line, guard)
         cif = (seg.sum(valued, guard) if self._spread is None else self._spread[1]) + shipping
         cif += insurance
+        out = (values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif)
+        if not guard.bad.any() and self.b.problems.checkpoint() == mark:
+            for array in out:
+                array.flags.writeable = False  # shared by kernels: never written to
+            self.b.extra[key] = out
+        return out
+
+    # -- the whole assessment -----------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Every step, in the scalar engine's order."""
+        seg = self.seg
+        values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif = (
+            self.valuation()
+        )
         self.ship_measure = {"goods": goods, "customs_value": customs_value, "cif": cif}
         self.line_measure = {"goods": values, "customs_value": cv_line, "cif": cif_line}
         excluded = self.exclusions()
@@ -293,8 +318,8 @@ class Kernel:
         border = at["duty_border"] + at["tax_border"]
         fees = charge_fees(self, border)
         return Outcome(
-            goods_value=goods,
-            customs_value=customs_value,
+            goods_value=goods.copy(),  # the caller's own arrays, never the kept ones
+            customs_value=customs_value.copy(),
             tax_base=at["base"],
             duty_assessed=duty_assessed,
             tax_assessed=tax_assessed,

@@ -51,8 +51,8 @@ class TaxStep:
                 table.append(value)
             return table.index(value)
 
-        if tax.rate_key is None:
-            per_ship: Any = np.full(k.b.size, index(tax.rate or Decimal(0)), dtype=np.int8)
+        if tax.rate_key is None:  # one rate for every line
+            per_ship: Any = np.full(n, index(tax.rate or Decimal(0)), dtype=np.int8)
         else:
             keyed = k.b.region if tax.rate_key == "region" else k.b.destination
             missing = index(decide.shipment_tax_rate(tax, None)[0])
@@ -61,7 +61,7 @@ class TaxStep:
                 keyed,
                 missing,
             ).astype(np.int8)
-        chosen = k.lines(per_ship)
+        chosen = per_ship if tax.rate_key is None else k.lines(per_ship)
         if tax.categories:
             by_hs = hs_lut(
                 [
@@ -112,10 +112,11 @@ class TaxStep:
         g_duty_point, g_tax_point, g_rate = first(duty_point), first(tax_point), first(rate_index)
         duty = quantize(gsum(charger.duty), 10**charger.places, self.k.duty_quantum, mode)
         # a group whose exact duty is 0 rounds to 0: its duty point does not matter
-        whole = self.k.seg if gseg is self.k.seg else Segments(owner, self.k.b.size)
+        # one group per shipment (the usual case): a group's sum is its shipment's
+        whole = None if gseg.size == self.k.b.size else Segments(owner, self.k.b.size)
 
         def per_shipment(x: Ints) -> Ints:
-            return whole.sum(x, guard)
+            return x if whole is None else whole.sum(x, guard)
 
         duty_border = np.where(g_duty_point == 1, duty, 0)
         # a border duty its own minimum waives is not levied: it stays out of the tax base
@@ -200,7 +201,12 @@ class TaxStep:
         if self.k.version.rounding.per == "line":
             lines = len(self.k.sid)
             return None, Segments(np.arange(lines, dtype=np.int64), lines), self.k.sid
-        key = self.k.sid * (9 * rates) + (duty_point * 3 + tax_point) * rates + rate_index
+        # the key within a shipment, in int64: (int8 points) * rates wraps from 16 rates on
+        own = (duty_point.astype(np.int64) * 3 + tax_point) * rates + rate_index
+        if len(own) and not bool(((own[1:] != own[:-1]) & ~seg.first[1:]).any()):
+            # every line keys as the line before in its shipment: one group per shipment
+            return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
+        key = self.k.sid * (9 * rates) + own
         order = None
         descent = key[1:] < key[:-1]
         if bool(descent.any()):  # sort the lines of the few shipments whose keys are unsorted
