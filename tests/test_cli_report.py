@@ -106,6 +106,20 @@ def test_report_with_bootstrap_resamples_any_parcels(tmp_path: Path) -> None:
     assert "<th>Net revenue</th>" in text
 
 
+def test_report_on_a_calibrated_profile_with_bootstrap(tmp_path: Path) -> None:
+    # Found while using --bootstrap: report --profile refused the profile's own weight column
+    # ("unknown column") when listing the parcels; the weight is for compare (annual totals).
+    page_file = tmp_path / "eu.html"
+    argv = ["report", "--rules", "EU", "--profile", "eu_2024", "--n", "300", "--bootstrap", "5"]
+    assert main([*argv, "--out", str(page_file)], out=io.StringIO()) == 0
+    text = page_file.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert "uncertainty" in page.sections
+    assert "<th>Revenue per year</th>" in text
+    assert all(row.endswith("<td>5</td></tr>") for row in _uncertainty_rows(text)[:-1])
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [

@@ -435,7 +435,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except ImportError as exc:  # pragma: no cover - matplotlib is the plot extra
         raise UsageError(f"report: {exc}: pip install 'lvs_duty[plot]'") from None
     low = opts["flat_rate"].versions[-1].duty.low_value
-    spread = _spread(args, baseline, opts, parcels, costs, fx, on)
+    spread = _spread(args, baseline, opts, parcels, costs, fx, on, schedule)
     text = build_report(
         baseline,
         parcels,
@@ -467,6 +467,7 @@ def _spread(
     costs: CollectionCosts,
     fx: dict[str, Decimal] | None,
     on: dt.date | None,
+    schedule: Schedule | None,
 ) -> pd.DataFrame | None:
     """The report's intervals: across ``--seeds`` populations or ``--bootstrap`` resamples."""
     level = args.level if args.level is not None else "0.9"
@@ -478,7 +479,7 @@ def _spread(
         from .compare import compare
         from .uncertainty import bootstrap
 
-        table = compare(parcels, opts, fx=fx)
+        table = compare(parcels, opts, fx=fx, schedule=schedule)
         return bootstrap(table, draws=args.bootstrap, seed=args.seed, costs=costs, level=level)
     if args.seeds is None:
         return None

@@ -260,7 +260,11 @@ def _context(
         except (TypeError, ValueError):
             raise ArgumentError(fn, "ceiling", "an exact amount (not a float)", ceiling) from None
     chosen = dict(options) if options is not None else gea_options(baseline, ceiling=limit)
-    listed = frame_to_shipments(parcels) if isinstance(parcels, pd.DataFrame) else list(parcels)
+    listed = (  # a calibrated population's weight (parcels per row) is for compare alone
+        frame_to_shipments(parcels.drop(columns=["weight"], errors="ignore"))
+        if isinstance(parcels, pd.DataFrame)
+        else list(parcels)
+    )
     if not listed:
         raise ArgumentError(fn, "parcels", "at least one parcel", "none")
     note = caption(
