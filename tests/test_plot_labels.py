@@ -90,7 +90,8 @@ def test_dashboard_with_costs_intervals_and_names(ca: RuleSet) -> None:
         caption="Population: four parcels.",
     )
     ax_rev = fig.axes[0]
-    assert [t.get_text() for t in ax_rev.get_xticklabels()][1] == "Flat rate 10% up to CAD 150"
+    # long names wrap on the axis (22 characters a line), not rotated
+    assert [t.get_text() for t in ax_rev.get_xticklabels()][1] == "Flat rate 10% up to\nCAD 150"
     (net,) = [ln for ln in ax_rev.get_lines() if ln.get_marker() == "D"]
     # baseline: 0 + 33.34 + 33.34 + 100.02 = 166.70 less 3 border collections x 5 = 151.70
     assert net.get_ydata()[0] == pytest.approx(151.70)
@@ -109,3 +110,35 @@ def test_burden_table_means_in_whole_yen() -> None:
     table = plot.burden_table(compare(parcels, {"JP": jp}), bands=(100_000,))
     mean = table["mean_burden"].iat[0]
     assert mean.as_tuple().exponent == 0  # JPY has no minor unit: no .00
+
+
+def test_compare_plot_in_the_cli_uses_readers_names_and_a_caption(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `lvs-duty compare --plot` drew option keys (flat_rate) with no caption; now the same
+    # names, caption and policy zone as the report's dashboard.
+    import io
+    from pathlib import Path
+
+    from matplotlib.figure import Figure
+
+    from lvs_duty.cli import main
+
+    saved: list[Figure] = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: saved.append(self))
+    argv = ["compare", "--n", "200", "--seed", "3", "--date", "2026-03-01", "--no-progress"]
+    assert main([*argv, "--plot", str(Path(str(tmp_path)) / "f.png")], out=io.StringIO()) == 0
+    (fig,) = saved
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == [
+        "Current rules (CA)",
+        "Flat rate 10% up to\nCAD 150",
+        "Category tariff, 3\nrates, up to CAD 150",
+        "Duty-free, GST/HST at\nsale up to CAD 150",
+    ]
+    texts = [t.get_text() for t in fig.texts]
+    assert any(
+        "Population: synthetic, seed 3, destination CA, dated 2026-03-01" in t
+        and "n = 200. Rules as of 2026-03-01. Ceiling CAD 150." in t
+        for t in texts
+    ), texts

@@ -28,6 +28,7 @@ from .compare import summarize
 from .costs import CBP_POSTAL_2025, NO_COSTS, CollectionCosts
 from .errors import ArgumentError, LvsDutyError
 from .frame import to_decimal_frame
+from .labels import caption, option_names
 from .loading import available_rules, load_rules
 from .money import CURRENCIES
 from .progress import compare_with_progress
@@ -380,7 +381,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     baseline = load_rules(args.rules)
     costs = _costs(args, baseline.currency)
     opts, assumed = _options(baseline, args)
-    population, what, _ = _population(baseline, args, fx)
+    population, what, on = _population(baseline, args, fx)
     schedule = _schedule(args, baseline)
     comparison = compare_with_progress(
         population, opts, fx=fx, amounts="minor", progress=args.progress, schedule=schedule
@@ -410,7 +411,18 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
             from .plot import summary_dashboard
         except ImportError as exc:
             raise UsageError(f"compare --plot: {exc}") from None
-        summary_dashboard(comparison, costs=costs).savefig(args.plot)
+        low = ceiling.ceiling if ceiling else None
+        text = caption(
+            population=what,
+            n=int(summary["shipments"].iloc[0]),
+            on=on,
+            ceiling=low,
+            currency=baseline.currency,
+        )
+        figure = summary_dashboard(
+            comparison, costs=costs, names=option_names(opts), ceiling=low, caption=text
+        )
+        figure.savefig(args.plot)
         print(f"wrote {args.plot}", file=out)
     return 0
 

@@ -15,6 +15,7 @@ matplotlib is an optional extra: ``pip install 'lvs_duty[plot]'``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
@@ -170,10 +171,11 @@ def _f(amount: Decimal) -> float:
 
 
 def _options_axis(ax: Axes, options: Sequence[str]) -> list[float]:
+    """Options along x; a reader's long names wrapped on two or three lines, not rotated."""
     positions = [float(i) for i in range(len(options))]
-    ax.set_xticks(positions, [str(o) for o in options])
+    ax.set_xticks(positions, [textwrap.fill(str(o), 22) for o in options])
     ax.set_xlabel("Option")
-    ax.tick_params(axis="x", labelrotation=15)
+    ax.tick_params(axis="x", labelsize="small")
     return positions
 
 
@@ -541,7 +543,7 @@ def _draw_burden(
         ax.set_ylabel(f"Charges as % of {what} (%)")
     if ceiling is not None:
         _policy_zone(ax, _bands(function, bands), ceiling, currency)
-    ax.legend(fontsize="small", title="Option", title_fontsize="small")
+    ax.legend(loc="upper left", fontsize="small", title="Option", title_fontsize="small")
     return currency
 
 
