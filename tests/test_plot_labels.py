@@ -142,3 +142,19 @@ def test_compare_plot_in_the_cli_uses_readers_names_and_a_caption(
         and "n = 200. Rules as of 2026-03-01. Ceiling CAD 150." in t
         for t in texts
     ), texts
+
+
+def test_readable_renames_once_per_option_and_leaves_the_input_alone() -> None:
+    # `compare --plot` at 10^6 parcels spent 1 s and 600 MB renaming a 4-million-row
+    # comparison row by row; the names are now given once per distinct option (categorical)
+    from lvs_duty.labels import readable
+
+    frame = pd.DataFrame({"option": pd.Categorical(["a", "b", "a", "c"]), "total": [1, 2, 3, 4]})
+    out = readable(frame, {"a": "Alpha", "b": "Beta"})
+    assert out["option"].tolist() == ["Alpha", "Beta", "Alpha", "c"]
+    assert isinstance(out["option"].dtype, pd.CategoricalDtype)
+    assert frame["option"].tolist() == ["a", "b", "a", "c"]  # the input is not changed
+    assert out["total"].tolist() == [1, 2, 3, 4]
+    # two options given the same name: still one name per row, as text
+    same = readable(frame, {"a": "X", "b": "X"})
+    assert same["option"].tolist() == ["X", "X", "X", "c"]

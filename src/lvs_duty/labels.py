@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from .money import CONTEXT, CURRENCIES
@@ -65,9 +66,16 @@ def option_names(options: Mapping[str, RuleSet]) -> dict[str, str]:
 
 def readable(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """The frame with its ``option`` column in the reader's words (``rules`` keeps the codes)."""
-    out = frame.copy()
-    if "option" in out.columns:
-        out["option"] = [names.get(str(v), str(v)) for v in out["option"]]
+    if "option" not in frame.columns:
+        return frame.copy()
+    out = frame.copy(deep=False)  # the other columns are shared, not copied (a comparison of
+    # millions of rows is renamed once per distinct option, not per row)
+    codes, uniques = pd.factorize(out["option"], use_na_sentinel=False)
+    shown = [names.get(str(v), str(v)) for v in uniques]
+    if len(set(shown)) == len(shown):  # categorical: no per-row strings to build or infer
+        out["option"] = pd.Categorical.from_codes(codes, categories=pd.Index(shown))
+    else:
+        out["option"] = np.asarray(shown, dtype=object)[codes]
     return out
 
 
