@@ -9,11 +9,10 @@ guards every data file meets first (size, encoding, nesting) are in :mod:`lvs_du
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from .errors import ArgumentError, RuleFileError, UnknownRulesError
 from .rules import RuleSet
-from .toml_files import MAX_DEPTH, MAX_FILE_BYTES, bundled_names, parse, read_bundled, read_path
+from .toml_files import MAX_DEPTH, MAX_FILE_BYTES, bundled_names, parse, read_source
 
 _FOLDER = "tariff_categories"
 
@@ -43,14 +42,10 @@ def load_rules(source: str | os.PathLike[str]) -> RuleSet:
             "a regime code such as 'CA' or the path of a .toml rule file",
             type(source).__name__,
         )
-    if isinstance(source, str) and "." not in source and "/" not in source and os.sep not in source:
-        bundled = read_bundled(_FOLDER, source.lower(), RuleFileError)
-        if bundled is not None:
-            return RuleSet.build(bundled[0], file=bundled[1])
-    path = Path(source)
-    if path.is_file():
-        return RuleSet.build(read_path(path, RuleFileError), file=str(path))
-    raise UnknownRulesError(str(source), available_rules())
+    found = read_source(source, _FOLDER, RuleFileError)
+    if found is None:
+        raise UnknownRulesError(str(source), available_rules())
+    return RuleSet.build(found[0], file=found[1])
 
 
 def loads_rules(text: str, *, file: str = "<string>") -> RuleSet:

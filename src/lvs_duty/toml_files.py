@@ -8,6 +8,7 @@ keeps its own model and error class; the error names the file and what was expec
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from decimal import Decimal
@@ -62,6 +63,23 @@ def read_bundled(
     return parse(entry.read_bytes(), file, error), file
 
 
+def read_source(
+    source: str | os.PathLike[str], folder: str, error: type[RuleFileError]
+) -> tuple[dict[str, Any], str] | None:
+    """A bundled code (a bare name: no dot, no slash) or a file's path, parsed with its name.
+
+    None when ``source`` is neither; the caller raises its own "unknown" error.
+    """
+    if isinstance(source, str) and "." not in source and "/" not in source and os.sep not in source:
+        bundled = read_bundled(folder, source.lower(), error)
+        if bundled is not None:
+            return bundled
+    path = Path(source)
+    if path.is_file():
+        return read_path(path, error), str(path)
+    return None
+
+
 def read_path(path: Path, error: type[RuleFileError]) -> dict[str, Any]:
     """The parsed file at ``path`` (no more than the size limit and a byte is read)."""
     with path.open("rb") as handle:
@@ -109,4 +127,5 @@ __all__ = [
     "parse",
     "read_bundled",
     "read_path",
+    "read_source",
 ]

@@ -12,9 +12,8 @@ import datetime as dt
 import json
 import os
 from decimal import Decimal
-from pathlib import Path
 
-from ..toml_files import bundled_names, parse, read_bundled, read_path
+from ..toml_files import bundled_names, parse, read_source
 from .model import Schedule, ScheduleFileError, UnknownScheduleError
 
 _FOLDER = "schedules"
@@ -31,14 +30,10 @@ def load_schedule(source: str | os.PathLike[str]) -> Schedule:
     Raises ScheduleFileError listing every problem of a bad file (file, row, field, expected,
     got), and UnknownScheduleError when ``source`` is neither a bundled code nor a file.
     """
-    if isinstance(source, str) and "." not in source and "/" not in source and os.sep not in source:
-        bundled = read_bundled(_FOLDER, source.lower(), ScheduleFileError)
-        if bundled is not None:
-            return Schedule.build(bundled[0], file=bundled[1])
-    path = Path(source)
-    if path.is_file():
-        return Schedule.build(read_path(path, ScheduleFileError), file=str(path))
-    raise UnknownScheduleError(str(source), available_schedules())
+    found = read_source(source, _FOLDER, ScheduleFileError)
+    if found is None:
+        raise UnknownScheduleError(str(source), available_schedules())
+    return Schedule.build(found[0], file=found[1])
 
 
 def loads_schedule(text: str, *, file: str = "<string>") -> Schedule:
