@@ -21,13 +21,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from .annual import PER_YEAR, weighted_totals
 from .assess import assess
 from .costs import CollectionCosts, check_costs, collection_cost
 from .errors import ArgumentError, LvsDutyError
-from .frame.compare import MINOR_COLUMNS, combine_summaries, compare_minor, partial_summary
+from .frame.compare import (
+    MINOR_COLUMNS,
+    combine_summaries,
+    compare_minor,
+    minor_columns,
+    partial_summary,
+)
 from .money import CONTEXT, CURRENCIES, own_context, to_decimal
 from .rules import RuleSet
 from .schedules.model import Schedule
@@ -149,8 +156,9 @@ def _compare_frame(
     rates = check_fx("compare", fx)
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
-        out = compare_minor(part, options, rates, schedule)
-        return out if amounts == "minor" else _as_decimal(out)
+        if amounts == "minor":
+            return compare_minor(part, options, rates, schedule)
+        return _as_decimal(minor_columns(part, options, rates, schedule))
 
     if _is_dask(frame):
         from .frame.on_dask import map_shipments
@@ -159,21 +167,36 @@ def _compare_frame(
     return run(frame)
 
 
-def _as_decimal(minor: pd.DataFrame) -> pd.DataFrame:
-    """The minor-unit comparison as the scalar compare() gives it: Decimal, str ids, None."""
-    from .frame import to_decimal_frame
+def _as_decimal(minor: dict[str, Any]) -> pd.DataFrame:
+    """The minor-unit comparison as the scalar compare() gives it: Decimal, str ids, None.
 
-    out = to_decimal_frame(minor)
-    out["shipment_id"] = pd.Series(
-        [None if v is None else str(v) for v in minor["shipment_id"]], dtype=object, index=out.index
-    )
+    Consumes ``minor`` (compare's own columns, see minor_columns): each minor column is
+    dropped once converted, and the frame is built without copying, so the peak is about
+    the Decimal comparison plus one column, not both comparisons at once.
+    """
+    from .frame import as_objects, decimal_columns, object_frame
+
+    size = len(minor["shipment_id"])
+    out = decimal_columns(minor)
+    out["shipment_id"] = _id_words(out["shipment_id"])
     for column in ("option", "rules", "currency"):
-        out[column] = pd.Series(
-            minor[column].astype(object).to_numpy(), dtype=object, index=out.index
-        )
-    out["border_collection"] = minor["border_collection"].astype(bool)
-    out["classifications"] = minor["classifications"].astype("int64")
-    return out[[*COMPARISON_COLUMNS, *(["weight"] if "weight" in minor.columns else [])]]
+        out[column] = as_objects(out[column])
+    out["border_collection"] = np.asarray(out["border_collection"], dtype=bool)
+    out["classifications"] = np.asarray(out["classifications"], dtype=np.int64)
+    order = [*COMPARISON_COLUMNS, *(["weight"] if "weight" in out else [])]
+    return object_frame({c: out.pop(c) for c in order}, pd.RangeIndex(size))
+
+
+def _id_words(ids: Any) -> Any:
+    """Shipment ids as str (None kept), one str object per distinct integer id."""
+    if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
+        codes, uniques = pd.factorize(ids)
+        table = np.empty(len(uniques), dtype=object)
+        table[:] = [str(v) for v in uniques.tolist()]
+        return table[codes]
+    shown = np.empty(len(ids), dtype=object)
+    shown[:] = [None if v is None else str(v) for v in ids]
+    return shown
 
 
 def _median(values: list[Decimal]) -> Decimal:

@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -201,14 +201,120 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
     return pd.DataFrame(data, copy=False)
 
 
-def _decimals(units: Any, places: int) -> Any:
-    """Decimal objects for integer minor units (None where missing), converting each value once."""
-    array = pd.array(units, dtype="Int64")
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [Decimal(int(u)).scaleb(-places) for u in uniques]
-    table[-1] = None
+def _decimals(units: Any, places: int, made: dict[int, Decimal]) -> Any:
+    """Decimal objects for integer minor units (None where missing), one object per value.
+
+    ``units`` is an int64 array, a nullable ``Int64`` array or anything ``pd.array`` reads as
+    one; the first two are factorized as they are (no copy). ``made`` holds the Decimals already
+    made for ``places`` (shared across columns: a comparison's goods and customs values, its
+    options' equal totals), so equal amounts are one object, not one per row.
+    """
+    if not (isinstance(units, np.ndarray) and units.dtype.kind in "iu") and not isinstance(
+        units, pd.arrays.IntegerArray
+    ):
+        units = pd.array(units, dtype="Int64")
+    codes, uniques = pd.factorize(units, use_na_sentinel=True)
+    shown: list[Decimal | None] = []
+    for value in uniques.tolist():
+        decimal = made.get(value)
+        if decimal is None:
+            decimal = made[value] = Decimal(int(value)).scaleb(-places)
+        shown.append(decimal)
+    shown.append(None)  # code -1: missing
+    table = np.empty(len(shown), dtype=object)
+    table[:] = shown
     return table[codes]
+
+
+def _raw(values: Any) -> Any:
+    """The array behind a column: numpy for numpy dtypes, the extension array otherwise."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy() if isinstance(values.dtype, np.dtype) else values.array
+    return values
+
+
+def _by_currency(currency: Any) -> list[tuple[str, Any]]:
+    """Each currency of the rows with the mask of its rows (None: every row is in it)."""
+    codes, names = pd.factorize(_raw(currency), use_na_sentinel=False)
+    if len(names) == 1:
+        return [(str(names[0]), None)]
+    return [(str(name), codes == k) for k, name in enumerate(names)]
+
+
+def _in_units(
+    values: Any,
+    places: Callable[[str], int],
+    groups: list[tuple[str, Any]],
+    made: dict[int, dict[int, Decimal]],
+) -> Any:
+    """One amount column as Decimal objects (each currency's rows with its own places)."""
+    if len(groups) == 1:
+        code = groups[0][0]
+        return _decimals(values, places(code), made.setdefault(places(code), {}))
+    converted = np.empty(len(values), dtype=object)
+    for code, here in groups:
+        converted[here] = _decimals(values[here], places(code), made.setdefault(places(code), {}))
+    return converted
+
+
+def as_objects(values: Any) -> Any:
+    """A column as an object array, missing cells None (``"border"``... for collections).
+
+    A categorical column is read through its codes: one object per category, shared by its
+    rows (``astype(object)`` on a str-backed categorical makes a new str for every row).
+    """
+    raw = _raw(values)
+    if isinstance(raw, pd.Categorical):
+        table = np.empty(len(raw.categories) + 1, dtype=object)
+        table[:-1] = raw.categories.astype(object).tolist()
+        table[-1] = None  # code -1: missing (for collections: nothing collected)
+        return table[raw.codes]
+    shown: Any = np.asarray(raw, dtype=object).copy()
+    shown[pd.isna(shown)] = None
+    return shown
+
+
+def decimal_columns(columns: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a minor-unit result with Decimal amounts, in order (see to_decimal_frame).
+
+    Takes each column out of ``columns`` as it converts it, so a caller that owns them (compare
+    converting its own minor-unit columns) holds each minor column no longer than needed;
+    a caller converting someone else's frame passes a dict of its columns. Amount columns come
+    back as object arrays, collection columns too; other columns as they were given.
+    """
+    groups = _by_currency(columns["currency"])
+    made: dict[int, dict[int, Decimal]] = {}
+    out: dict[str, Any] = {}
+    for column in list(columns):
+        values = columns.pop(column)
+        if column.endswith("_minor") or column == "effective_rate_bp":
+            name = column.removesuffix("_minor").removesuffix("_bp")
+            bp = column == "effective_rate_bp"
+
+            def places(code: str, bp: bool = bp) -> int:
+                return 4 if bp else CURRENCIES[code]
+
+            out[name] = _in_units(_raw(values), places, groups, made)
+        elif column in ("duty_collection", "tax_collection"):
+            out[column] = as_objects(values)
+        else:
+            out[column] = values
+    return out
+
+
+def object_frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """A frame of the given columns without copying them (object arrays stay object dtype).
+
+    Each column keeps a block of its own: a consolidating constructor would copy every object
+    column into one 2-D block while the columns are still alive, doubling the peak.
+    """
+    data = {
+        name: pd.Series(column, dtype=object, index=index, copy=False)
+        if isinstance(column, np.ndarray) and column.dtype == object
+        else column
+        for name, column in columns.items()
+    }
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 @own_context
@@ -219,6 +325,7 @@ def to_decimal_frame(result: pd.DataFrame) -> pd.DataFrame:
     minor units, using each row's ``currency``), ``effective_rate_bp`` becomes
     ``effective_rate`` (``Decimal('0.3334')``), and the collection columns hold
     ``"border"``, ``"sale"``, ``"mixed"`` or None. Other columns are kept as they are.
+    ``result`` itself is left untouched; equal amounts share one Decimal object.
     """
     if not isinstance(result, pd.DataFrame) or "currency" not in result.columns:
         raise ArgumentError(
@@ -227,28 +334,8 @@ def to_decimal_frame(result: pd.DataFrame) -> pd.DataFrame:
             "a frame from assess_frame or compare (with a currency column)",
             type(result).__name__,
         )
-    currency = result["currency"].astype(object).to_numpy()
-    out: dict[str, Any] = {}
-    for column in result.columns:
-        values = result[column]
-        if column.endswith("_minor") or column == "effective_rate_bp":
-            name = column.removesuffix("_minor").removesuffix("_bp")
-            converted = np.empty(len(result), dtype=object)
-            for code in pd.unique(currency):
-                here = currency == code
-                places = 4 if column == "effective_rate_bp" else CURRENCIES[str(code)]
-                converted[here] = _decimals(values.to_numpy()[here], places)
-            out[name] = converted
-        elif column in ("duty_collection", "tax_collection"):
-            shown: Any = values.astype(object).to_numpy().copy()
-            shown[pd.isna(shown)] = None
-            out[column] = shown
-        else:
-            out[column] = values
-    for name, column in out.items():
-        if isinstance(column, np.ndarray):
-            out[name] = pd.Series(column, dtype=object, index=result.index)
-    return pd.DataFrame(out, index=result.index)
+    columns = cast("dict[str, Any]", dict(result.items()))  # a dict of its own to consume
+    return object_frame(decimal_columns(columns), result.index)
 
 
 def to_dask(frame: pd.DataFrame, npartitions: int) -> Any:
@@ -281,10 +368,13 @@ __all__ = [
     "AMOUNTS",
     "FAST_COLUMNS",
     "RESULT_COLUMNS",
+    "as_objects",
     "assess_frame",
     "assess_pandas",
     "check_fx",
+    "decimal_columns",
     "is_dask",
+    "object_frame",
     "to_dask",
     "to_decimal_frame",
 ]

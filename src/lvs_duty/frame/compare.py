@@ -69,6 +69,20 @@ def compare_minor(
     schedule: Schedule | None = None,
 ) -> pd.DataFrame:
     """One row per option and shipment, amounts in minor units (options outermost)."""
+    return pd.DataFrame(minor_columns(frame, options, fx, schedule), copy=False)
+
+
+def minor_columns(
+    frame: pd.DataFrame,
+    options: Mapping[str, RuleSet],
+    fx: Mapping[str, Fraction] | None,
+    schedule: Schedule | None = None,
+) -> dict[str, Any]:
+    """compare_minor's columns, in order, held by nothing else (a caller may consume them).
+
+    compare(amounts="decimal") converts them one by one, dropping each minor column once
+    converted, which a DataFrame (holding every column until it goes) would not allow.
+    """
     batch = with_schedule(read_weights(frame, read_batch(frame)), schedule, None)
     mark = batch.problems.checkpoint()
     if mark:
@@ -125,7 +139,7 @@ def compare_minor(
     weight = weights_of(batch)
     if weight is not None:
         data["weight"] = np.concatenate([weight] * count) if count > 1 else weight
-    return pd.DataFrame(data, copy=False)
+    return data
 
 
 def _summary_of(group: pd.DataFrame) -> dict[str, Any]:
@@ -233,4 +247,11 @@ def combine_summaries(partials: list[pd.DataFrame], columns: tuple[str, ...]) ->
     return pd.DataFrame(rows, columns=list(columns))
 
 
-__all__ = ["MINOR_COLUMNS", "combine_summaries", "compare_minor", "effective_bp", "partial_summary"]
+__all__ = [
+    "MINOR_COLUMNS",
+    "combine_summaries",
+    "compare_minor",
+    "effective_bp",
+    "minor_columns",
+    "partial_summary",
+]
