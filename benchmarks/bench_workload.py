@@ -6,6 +6,8 @@ Usage::
     python benchmarks/bench_workload.py --n 100000 --repeats 5
     python benchmarks/bench_workload.py --profile 25       # and the 25 costliest functions
     python benchmarks/bench_workload.py --cases fast canonical
+    python benchmarks/bench_workload.py --memory-only      # only the peak RSS per entry point
+    python benchmarks/bench_workload.py --no-memory        # without it
 
 Workloads (each in a fresh process, so its peak memory is its own), all
 ``lvs_duty.simulate.population(n, "CA", seed=7, ...)`` under
@@ -25,6 +27,15 @@ the canonical ``value`` column); peak memory, two ways: the process's peak resid
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes building the population) and
 the peak traced by ``tracemalloc`` during one ``compare`` call alone (numpy reports its
 buffers to tracemalloc; run apart from the timed calls, as tracing slows them).
+
+Peak RSS per entry point (issue 15's target: < 1 GB at 10^6 in every one), printed as a
+table of its own: for the ``fast`` and ``canonical`` layouts, each entry point in a fresh
+process *without* malloc tuning (the tuning pads the heap by 1 GB, so a peak taken under it
+measures the padding): (a) building the population alone, (b) the population then
+``compare(amounts="minor")``, (c) then ``compare`` (``amounts="decimal"``), (d) then
+``to_decimal_frame(assess_frame(frame, baseline))``. Each figure is the child's
+``ru_maxrss`` at the end (what ``/usr/bin/time -f %M`` reports), interpreter and imports
+included. About 30 s at 10^6; ``--no-memory`` skips it, ``--memory-only`` runs only it.
 
 Prints figures, never asserts them: timings on a shared machine vary (note the load).
 """
@@ -134,6 +145,55 @@ def measure(case: str, n: int, seed: int, repeats: int, top: int) -> dict[str, A
     return out
 
 
+MEMORY_CASES = ("fast", "canonical")
+ENTRY_POINTS = {
+    "population": "population",
+    "minor": "+ compare minor",
+    "decimal": "+ compare decimal",
+    "assess": "+ assess_frame + to_decimal_frame",
+}
+
+
+def peak_rss(case: str, entry: str, n: int, seed: int) -> dict[str, Any]:
+    """The process's peak resident set after one entry point (run in its own process)."""
+    import lvs_duty
+    from lvs_duty.frame import assess_frame, to_decimal_frame
+    from lvs_duty.options import gea_options
+
+    options = gea_options(lvs_duty.load_rules("CA"))
+    frame = _population(case, n, seed)
+    if entry == "minor":
+        lvs_duty.compare(frame, options, amounts="minor")
+    elif entry == "decimal":
+        lvs_duty.compare(frame, options)
+    elif entry == "assess":
+        to_decimal_frame(assess_frame(frame, options["baseline"]))
+    mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"case": case, "entry": entry, "peak_rss_mb": mb}
+
+
+def memory_table(n: int, seed: int) -> str:
+    """Peak RSS of each entry point and layout, each in a fresh process, no malloc tuning."""
+    env = {k: v for k, v in os.environ.items() if k not in TUNING}
+    rows = []
+    for case in MEMORY_CASES:
+        cells = []
+        for entry in ENTRY_POINTS:
+            command = [sys.executable, __file__, "--rss", case, entry, "--n", str(n)]
+            command += ["--seed", str(seed)]
+            done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            cells.append(json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"])
+            print(f"memory: {case} {entry} done", file=sys.stderr)
+        rows.append(f"| {case} | " + " | ".join(f"{mb:,.0f}" for mb in cells) + " |")
+    head = "| layout | " + " | ".join(f"{e} (MB)" for e in ENTRY_POINTS.values()) + " |"
+    rule = "|" + "---|" * (len(ENTRY_POINTS) + 1)
+    title = (
+        f"peak RSS per entry point at n = {n:,} (fresh process each, no malloc tuning; "
+        "target < 1,000 MB)"
+    )
+    return "\n".join([title, "", head, rule, *rows])
+
+
 def report(results: list[dict[str, Any]]) -> str:
     """The figures as a Markdown table, one row per workload."""
     names = list(results[0]["options"])
@@ -159,7 +219,7 @@ def report(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every workload in a fresh process and print the table (and the profiles)."""
+    """Run every workload in a fresh process and print the tables (and the profiles)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="parcels (default 10^6)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure (best)")
@@ -170,11 +230,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-malloc-tuning", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
+    memory = parser.add_mutually_exclusive_group()
+    memory.add_argument("--no-memory", action="store_true", help="skip the peak RSS table")
+    memory.add_argument("--memory-only", action="store_true", help="only the peak RSS table")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child process
+    parser.add_argument("--rss", nargs=2, help=argparse.SUPPRESS)  # child: CASE ENTRY
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(measure(args.one, args.n, args.seed, args.repeats, args.profile)))
         return 0
+    if args.rss:
+        print(json.dumps(peak_rss(*args.rss, args.n, args.seed)))
+        return 0
+    if not args.memory_only:
+        _timings(args)
+    if not args.no_memory:
+        print()
+        print(memory_table(args.n, args.seed))
+    return 0
+
+
+def _timings(args: argparse.Namespace) -> None:
+    """Every timed workload in a fresh process: the table, the profiles, the JSON."""
     env = dict(os.environ)
     if not args.no_malloc_tuning:
         env.update(TUNING)
@@ -195,7 +272,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n## profile: {r['case']}, option {r['profile_option']}\n{r['profile']}")
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "profile"} for r in results]))
-    return 0
 
 
 if __name__ == "__main__":
