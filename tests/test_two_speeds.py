@@ -13,11 +13,13 @@ import os
 from decimal import Decimal as D
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lvs_duty
+from _windows import in_windows
 from lvs_duty import Item, LvsDutyError, RuleSet, Shipment, assess, shipments_to_frame
 from lvs_duty.countries import COUNTRIES
 from lvs_duty.frame import AMOUNTS, assess_frame, to_decimal_frame
@@ -169,6 +171,9 @@ def same_answers(
     """assess_frame gives every shipment exactly what assess gives it, or flags what it refuses."""
     frame = shipments_to_frame(population)
     result = assess_frame(frame, rules, fx=fx, errors="flag", schedule=schedule)
+    with in_windows():  # cut between every shipment, three threads: the very same frame
+        windowed = assess_frame(frame, rules, fx=fx, errors="flag", schedule=schedule)
+    pd.testing.assert_frame_equal(windowed, result)
     got = to_decimal_frame(result)
     assert len(got) == len(population)
     for position, shipment in enumerate(population):

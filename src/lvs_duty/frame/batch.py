@@ -22,6 +22,7 @@ from .allowance import better_of
 from .input import Batch, hs_lut
 from .ints import Ints, Segments
 from .kernel import Kernel, Outcome
+from .parallel import run_windows
 
 
 def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
@@ -190,7 +191,7 @@ def assess_batch(
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
         for seller_ships, version in by_seller(batch, rules.versions[k], ships):
             part = batch if len(seller_ships) == batch.size else subset(batch, seller_ships)
-            result = run_isolated(part, rules, version, fx)
+            result = run_windows(run_isolated, part, rules, version, fx)
             if len(seller_ships) == batch.size:
                 return result
             if out is None:

@@ -335,8 +335,11 @@ def _header(frame: pd.DataFrame, source: str) -> None:
         raise FrameError(cases, source)
 
 
-def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
-    """First-appearance shipment number of each row, the ids, and which rows lack an id."""
+def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints | None]:
+    """Each row's shipment number (by first appearance), the ids, rows lacking an id.
+
+    And each shipment's first row when the ids are sorted integers (None otherwise).
+    """
     ids = (
         frame["shipment_id"]
         if "shipment_id" in frame.columns
@@ -346,10 +349,11 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
         key = ids.to_numpy(dtype=np.int64)
         if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
             sid = np.zeros(len(key), dtype=np.int64)
-            if len(key) > 1:
-                np.cumsum(key[1:] != key[:-1], out=sid[1:])
-            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-            return sid, ids.to_numpy()[starts], np.zeros(len(key), dtype=bool)
+            change = np.ones(len(key), dtype=bool)  # a row whose id differs from the row before
+            np.not_equal(key[1:], key[:-1], out=change[1:])
+            np.cumsum(change[1:], out=sid[1:])
+            starts = np.flatnonzero(change)
+            return sid, ids.to_numpy()[starts], np.zeros(len(key), dtype=bool), starts
     try:
         codes, uniques = pd.factorize(ids, use_na_sentinel=False)
     except TypeError:  # a list or dict as an id: no id at all, refused as such
@@ -361,21 +365,22 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools]:
         cells[:] = [u if is_id(plain_cell(u)) else None for u in values]
         values = cells
     absent = np.array([not is_id(plain_cell(u)) for u in uniques] + [False], dtype=bool)
-    return codes.astype(np.int64), values, absent[codes]
+    return codes.astype(np.int64), values, absent[codes], None
 
 
 def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     """Validate and group a shipment table (canonical or fast layout) for the kernel."""
     _header(frame, source)
     n = len(frame)
-    sid_rows, ids, missing_id = _shipment_keys(frame)
+    sid_rows, ids, missing_id, starts = _shipment_keys(frame)
     m = len(ids)
-    if n and not bool(np.all(sid_rows[1:] >= sid_rows[:-1])):
-        rows = np.argsort(sid_rows, kind="stable").astype(np.int64)
-    else:
+    ordered = starts is not None or n == 0 or bool(np.all(sid_rows[1:] >= sid_rows[:-1]))
+    if ordered:  # every shipment's rows together, in order of first appearance
         rows = np.arange(n, dtype=np.int64)
-    ordered = bool(n == 0 or (rows[-1] == n - 1 and np.all(sid_rows[1:] >= sid_rows[:-1])))
-    seg = Segments(sid_rows if ordered else sid_rows[rows], m)
+        seg = Segments(sid_rows, m, starts)
+    else:
+        rows = np.argsort(sid_rows, kind="stable").astype(np.int64)
+        seg = Segments(sid_rows[rows], m)
     problems = Problems(frame.index, sid_rows)
     problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
     first = rows[seg.starts]
@@ -395,14 +400,14 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
             ship[name] = Coded(frame[name].to_numpy().view(np.int8), [False, True])
             continue
         ship[name] = column(name)
-        _consistent(name, ship[name], frame, seg, rows, problems, ids)
+        _consistent(name, ship[name], frame, seg, rows, problems, ids, ordered)
         if name in ("destination", "date", "currency"):
             lost = first[ship[name].codes[first] < 0]
             problems.add(lost, name, "expected a value (this field is required)", "None")
     currency = ship["currency"].take(at_first)
     cur_digits = _digits_of(currency)
-    shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, True)
-    insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, True)
+    shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, ordered)
+    insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, ordered)
     value = _amount(
         frame,
         "value",
@@ -412,7 +417,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         cur_digits if seg.single else cur_digits[seg.sid],
         problems,
         ids,
-        False,
+        None,
     )
     quantity = _quantity(frame, rows, ordered, problems)
     gift_coded = ship["gift"].take(at_first)
@@ -479,11 +484,15 @@ def _consistent(
     rows: Ints,
     problems: Problems,
     ids: list[Any],
+    ordered: bool,
 ) -> None:
-    """A shipment field must be the same on every row of its shipment (as read from the cell)."""
+    """A shipment field must be the same on every row of its shipment (as read from the cell).
+
+    ``ordered``: the rows are already in shipment order (``rows`` is every row, in order).
+    """
     if seg.single or name not in frame.columns:
         return
-    codes = coded.codes[rows]
+    codes = coded.codes if ordered else coded.codes[rows]
     if _all_same(codes, seg):
         return
     head = codes[seg.starts][seg.sid]
@@ -521,14 +530,19 @@ def _amount(
     places: Ints,
     problems: Problems,
     ids: list[Any],
-    per_shipment: bool,
+    ordered: bool | None,
 ) -> Ints:
-    """An amount column as integer minor units of each row's shipment currency."""
+    """An amount column as integer minor units of each row's shipment currency.
+
+    ``ordered`` is None for a line amount; for a shipment amount, whether the rows are
+    already in shipment order (the consistency check then reads the column as it is).
+    """
+    per_shipment = ordered is not None
     fast = f"{name}_minor"
     if fast in frame.columns:
         raw = frame[fast].to_numpy()
         if per_shipment:
-            _consistent_minor(fast, raw, seg, rows, problems, ids)
+            _consistent_minor(fast, raw, seg, rows, problems, ids, bool(ordered))
         out = (
             raw.astype(np.int64, copy=False) if where is None else raw[where].astype(np.int64)
         )  # read only: the kernel copies to convert
@@ -547,7 +561,7 @@ def _amount(
         return np.zeros(len(places), dtype=np.int64)
     coded = _validate(name, _factor(frame[name]), problems)
     if per_shipment:
-        _consistent(name, coded, frame, seg, rows, problems, ids)
+        _consistent(name, coded, frame, seg, rows, problems, ids, bool(ordered))
     codes = coded.codes if where is None else coded.codes[where]
     where = np.arange(len(codes)) if where is None else where
     missing = _DEFAULTS.get(name)
@@ -589,11 +603,18 @@ def _amount(
 
 
 def _consistent_minor(
-    name: str, raw: Any, seg: Segments, rows: Ints, problems: Problems, ids: list[Any]
+    name: str,
+    raw: Any,
+    seg: Segments,
+    rows: Ints,
+    problems: Problems,
+    ids: list[Any],
+    ordered: bool,
 ) -> None:
+    """A shipment amount in minor units must be the same on every row of its shipment."""
     if seg.single:
         return
-    values = raw[rows]
+    values = raw if ordered else raw[rows]
     if _all_same(values, seg):
         return
     head = values[seg.starts][seg.sid]

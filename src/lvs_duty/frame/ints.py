@@ -164,7 +164,8 @@ class Guard:
 class Segments:
     """Lines grouped by shipment: line ``i`` belongs to shipment ``sid[i]``, lines contiguous."""
 
-    def __init__(self, sid: Ints, shipments: int) -> None:
+    def __init__(self, sid: Ints, shipments: int, starts: Ints | None = None) -> None:
+        """``starts``: each segment's first line, when the caller knows them already."""
         self.sid = sid
         self.size = shipments
         lines = len(sid)
@@ -172,11 +173,15 @@ class Segments:
         if self.single:
             self.starts = np.arange(shipments, dtype=np.int64)
             self.counts = np.ones(shipments, dtype=np.int64)
-            self.longest = 1 if shipments else 0
         else:
-            change = np.flatnonzero(sid[1:] != sid[:-1]) + 1
-            self.starts = np.concatenate([np.zeros(min(lines, 1), dtype=np.int64), change])
-            self.counts = np.diff(np.append(self.starts, lines))
+            if starts is None:
+                starts = np.flatnonzero(sid[1:] != sid[:-1]) + 1
+                starts = np.concatenate([np.zeros(min(lines, 1), dtype=np.int64), starts])
+            self.starts = starts
+            self.counts = np.empty(shipments, dtype=np.int64)
+            if shipments:
+                np.subtract(starts[1:], starts[:-1], out=self.counts[:-1])
+                self.counts[-1] = lines - starts[-1]
         self.longest = int(self.counts.max()) if shipments else 0
         if self.single:
             self.first: Bools = np.ones(lines, dtype=bool)
@@ -267,6 +272,10 @@ class Segments:
 
     def count(self, flags: Bools) -> Ints:
         """Per-shipment count of true flags."""
+        if not bool(flags.any()):  # often none or all: no sum needed
+            return np.zeros(self.size, dtype=np.int64)
+        if bool(flags.all()):
+            return self.counts.copy()
         return self.sum(flags.astype(np.int64))
 
 

@@ -76,7 +76,7 @@ class Outcome:
         fields["tax_collection"] = np.full(size, -1, dtype=np.int64)
         return cls(**fields)
 
-    def put(self, ships: Ints, other: Outcome) -> None:
+    def put(self, ships: Ints | slice, other: Outcome) -> None:
         """Write ``other`` (for a subset of shipments) at positions ``ships``."""
         for name in self.__dataclass_fields__:
             getattr(self, name)[ships] = getattr(other, name)
@@ -352,9 +352,8 @@ class Kernel:
     def relief(self, kind: str, excluded: Bools | None) -> Any:
         """Per line: 0 no relief, 1 exempt, 2 collected at sale, by the threshold tested."""
         candidates = decide.candidate_thresholds(self.version, kind)
-        out = np.zeros(len(self.sid), dtype=np.int8)
         if not candidates:
-            return out
+            return np.zeros(len(self.sid), dtype=np.int8)
         chosen = np.full(self.b.size, -1, dtype=np.int8)
         used = []
         for j, t in enumerate(candidates):  # the first whose condition holds
@@ -364,18 +363,16 @@ class Kernel:
             if bool(hit.any()):
                 chosen[hit] = j
                 used.append(j)
+        # the relief of each (admitted, excluded) pair; a line not admitted has none, so adding
+        # the codes of the lines of each threshold is exact. A consignment threshold admits
+        # whole shipments: its codes are added per shipment (one array per exclusion mask, as
+        # excluded or not) and spread over the lines once at the end.
+        per_ship: dict[int, tuple[Bools | None, Any, Any]] = {}
+        per_line: Any = None
         for j in used:
             t = candidates[j]
             ships = chosen == j
             limit = Fraction(t.amount) * 10**self.minor
-            if t.scope == "consignment":
-                ships &= self.ship_measure[t.measure] <= bound(limit, t.inclusive)
-                admitted = self.lines(ships)
-            else:
-                per_qty = self.quantity_bound(limit, t.inclusive)
-                admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
-            # the relief of each (admitted, excluded) pair; a line not admitted has none, so
-            # adding the codes of the lines of each threshold is exact
             codes = np.array(
                 [
                     decide.RELIEFS.index(decide.relief(t, a, e))
@@ -384,12 +381,27 @@ class Kernel:
                 ],
                 dtype=np.int8,
             )
-            key = admitted.view(np.int8) * np.int8(2)
             scoped = excluded_under(self, f"{kind}_relief", t.name, excluded)
+            if t.scope == "consignment":
+                ships &= self.ship_measure[t.measure] <= bound(limit, t.inclusive)
+                key = ships.view(np.int8) * np.int8(2)
+                zeros = np.zeros(self.b.size, dtype=np.int8)
+                _, clear, kept_out = per_ship.setdefault(id(scoped), (scoped, zeros, zeros.copy()))
+                clear += codes[key]
+                kept_out += codes[key + 1]
+                continue
+            per_qty = self.quantity_bound(limit, t.inclusive)
+            admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
+            key = admitted.view(np.int8) * np.int8(2)
             if scoped is not None:
                 key += scoped.view(np.int8)
-            out += codes[key]
-        return out
+            per_line = codes[key] if per_line is None else per_line + codes[key]
+        for scoped, clear, kept_out in per_ship.values():
+            spread = self.lines(clear)
+            if scoped is not None:
+                spread = np.where(scoped, self.lines(kept_out) if kept_out.any() else 0, spread)
+            per_line = spread if per_line is None else per_line + spread
+        return np.zeros(len(self.sid), dtype=np.int8) if per_line is None else per_line
 
     def open_to(self, threshold: Threshold) -> Bools:
         """Which shipments' sellers a threshold is open to (relief at sale: registered ones)."""

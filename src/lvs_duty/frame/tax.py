@@ -144,7 +144,9 @@ class TaxStep:
             else:
                 line_part = np.where(tax_point == 1, sums[1], sums[2])
             base = gsum(line_part)
-            base = base + uplift(self.k, gsum(parts["customs_value"]), g_tax_point)
+            # a group's customs value is at most its shipment's, whose sum valuation guarded
+            if tax.uplift is not None:
+                base = base + uplift(self.k, gsum(parts["customs_value"]), g_tax_point)
             if with_duty[1] and (with_duty[2] or points <= {0, 1}):
                 base = base + levied
             elif with_duty[1] or with_duty[2]:
@@ -158,11 +160,16 @@ class TaxStep:
                 tax_due = np.where(taxed, tax_due, 0)
         # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
         tax_border = np.where(g_tax_point == 1, tax_due, 0)
+
+        def at_sale(due: Ints, border: Ints) -> Ints:
+            rest = due - border  # often all 0 (nothing collected at sale): no sum needed
+            return per_shipment(rest) if bool(rest.any()) else np.zeros(self.k.b.size, np.int64)
+
         return {
             "duty_border": per_shipment(duty_border),
-            "duty_sale": per_shipment(duty - duty_border),
+            "duty_sale": at_sale(duty, duty_border),
             "tax_border": per_shipment(tax_border),
-            "tax_sale": per_shipment(tax_due - tax_border),
+            "tax_sale": at_sale(tax_due, tax_border),
             "base": per_shipment(base),
         }
 
@@ -216,13 +223,13 @@ class TaxStep:
             order = np.arange(len(key), dtype=np.int64)
             order[unsorted] = unsorted[np.argsort(key[unsorted], kind="stable")]  # in its block
             key = key[order]
-        group_of = np.zeros(len(key), dtype=np.int64)
-        if len(key) > 1:
-            np.cumsum(key[1:] != key[:-1], out=group_of[1:])
-        count = int(group_of[-1]) + 1 if len(key) else 0
-        if count == seg.size:  # one group per shipment (the usual case): the shipments' segments
+        change = np.ones(len(key), dtype=bool)  # a line that starts a group
+        np.not_equal(key[1:], key[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        if len(starts) == seg.size:  # one group per shipment: the shipments' segments
             return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
-        groups = Segments(group_of, count)
+        group_of = np.cumsum(change) - 1
+        groups = Segments(group_of, len(starts), starts)
         owner: Ints = (self.k.sid if order is None else self.k.sid[order])[groups.starts]
         return order, groups, owner
 
