@@ -109,6 +109,7 @@ def measure(case: str, n: int, seed: int, repeats: int, top: int) -> dict[str, A
     import lvs_duty
     from lvs_duty import compare
     from lvs_duty.frame import assess_frame
+    from lvs_duty.frame.parallel import cores
     from lvs_duty.options import gea_options
 
     options = gea_options(lvs_duty.load_rules("CA"))
@@ -116,6 +117,7 @@ def measure(case: str, n: int, seed: int, repeats: int, top: int) -> dict[str, A
     frame = _population(case, n, seed)
     out: dict[str, Any] = {
         "case": case,
+        "cores": cores(),
         "n": n,
         "rows": len(frame),
         "population_seconds": time.perf_counter() - start,
@@ -172,7 +174,7 @@ def peak_rss(case: str, entry: str, n: int, seed: int) -> dict[str, Any]:
     return {"case": case, "entry": entry, "peak_rss_mb": mb}
 
 
-def memory_table(n: int, seed: int) -> str:
+def memory_table(n: int, seed: int, cores: int) -> str:
     """Peak RSS of each entry point and layout, each in a fresh process, no malloc tuning."""
     env = {k: v for k, v in os.environ.items() if k not in TUNING}
     rows = []
@@ -180,7 +182,7 @@ def memory_table(n: int, seed: int) -> str:
         cells = []
         for entry in ENTRY_POINTS:
             command = [sys.executable, __file__, "--rss", case, entry, "--n", str(n)]
-            command += ["--seed", str(seed)]
+            command += ["--seed", str(seed), "--cores", str(cores)]
             done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
             cells.append(json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"])
             print(f"memory: {case} {entry} done", file=sys.stderr)
@@ -233,9 +235,18 @@ def main(argv: list[str] | None = None) -> int:
     memory = parser.add_mutually_exclusive_group()
     memory.add_argument("--no-memory", action="store_true", help="skip the peak RSS table")
     memory.add_argument("--memory-only", action="store_true", help="only the peak RSS table")
+    parser.add_argument(
+        "--cores",
+        type=int,
+        default=0,
+        help="pin each measured process to this many cores (default: every core it may use; "
+        "the frame engine runs one thread per core on batches of 2 x 65,536 shipments or more)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child process
     parser.add_argument("--rss", nargs=2, help=argparse.SUPPRESS)  # child: CASE ENTRY
     args = parser.parse_args(argv)
+    if args.cores and (args.one or args.rss):  # before lvs_duty sees how many cores it has
+        os.sched_setaffinity(0, range(args.cores))
     if args.one:
         print(json.dumps(measure(args.one, args.n, args.seed, args.repeats, args.profile)))
         return 0
@@ -246,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         _timings(args)
     if not args.no_memory:
         print()
-        print(memory_table(args.n, args.seed))
+        print(memory_table(args.n, args.seed, args.cores))
     return 0
 
 
@@ -260,12 +271,13 @@ def _timings(args: argparse.Namespace) -> None:
     for case in args.cases:
         command = [sys.executable, __file__, "--one", case, "--n", str(args.n)]
         command += ["--repeats", str(args.repeats), "--seed", str(args.seed)]
-        command += ["--profile", str(args.profile)]
+        command += ["--profile", str(args.profile), "--cores", str(args.cores)]
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{case} done", file=sys.stderr)
     print(f"load average (1 min) before/after: {load_before:.2f}/{os.getloadavg()[0]:.2f}; "
-          f"malloc tuning {'off' if args.no_malloc_tuning else 'on'}")  # fmt: skip
+          f"malloc tuning {'off' if args.no_malloc_tuning else 'on'}; "
+          f"cores per process {results[0]['cores']}")  # fmt: skip
     print(report(results))
     for r in results:
         if "profile" in r:

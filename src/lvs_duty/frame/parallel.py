@@ -28,6 +28,9 @@ from .problems import Problems
 WINDOW = 1 << 16
 """The fewest shipments worth a thread of their own (below, threads cost more than they save)."""
 
+LARGEST = 1 << 18
+"""The most shipments in one window: more windows than threads keep fewer in flight at once."""
+
 Run = Callable[[Batch, RuleSet, RuleVersion, Mapping[str, Fraction] | None], Outcome]
 
 
@@ -108,21 +111,22 @@ def run_windows(
     assessed alone, problems are sorted by row when reported, and an exception is raised for
     the first window (in order) that raises.
     """
-    count = min(cores(), batch.size // max(WINDOW if smallest is None else smallest, 1))
-    if count < 2:
+    most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
+    threads = min(cores(), most)
+    if threads < 2:
         return run(batch, rules, version, fx)
-    parts = windows(batch, count)
+    parts = windows(batch, min(most, max(threads, -(-batch.size // LARGEST))))
 
     def one(part: Batch) -> Outcome:
         with decimal.localcontext(CONTEXT):  # a thread starts in the default context
             return run(part, rules, version, fx)
 
     try:
-        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="lvs_duty") as pool:
-            outcomes = list(pool.map(one, [part for _, _, part in parts]))
-        out = Outcome.zeros(batch.size)
-        for (a, b, _), outcome in zip(parts, outcomes, strict=True):
-            out.put(slice(a, b), outcome)
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lvs_duty") as pool:
+            outcomes = list(pool.map(one, [p for _, _, p in parts]))
+        out = Outcome.zeros(batch.size)  # calloc'd: a page is resident once a window lands
+        for a, b, _ in parts:
+            out.put(slice(a, b), outcomes.pop(0))  # each freed once copied, not all held to the end
         for _, _, part in parts:
             batch.problems.entries.extend(part.problems.entries)
         return out
