@@ -18,6 +18,7 @@ from _windows import in_windows
 from lvs_duty import FrameError, compare
 from lvs_duty.frame import assess_frame, parallel
 from lvs_duty.frame.input import read_batch
+from lvs_duty.frame.kernel import Outcome
 from lvs_duty.options import gea_options
 from lvs_duty.simulate import population
 
@@ -112,3 +113,23 @@ def test_compare_in_windows_equals_compare_whole() -> None:
         decimal = compare(frame, options)
     assert decimal["total"].map(type).eq(D).all()
     pd.testing.assert_frame_equal(decimal, compare(frame, options))
+
+
+def test_no_threads_within_a_callers_thread() -> None:
+    """Called from a thread (a Dask worker's, a server's), the batch runs whole, in it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = read_batch(_table())
+    sizes: list[int] = []
+
+    def run(part: object, *_: object) -> object:
+        sizes.append(part.size)  # type: ignore[attr-defined]
+        return Outcome.zeros(part.size)  # type: ignore[attr-defined]
+
+    with in_windows(), ThreadPoolExecutor(1) as pool:
+        got = pool.submit(parallel.run_windows, run, batch, CA, CA.versions[-1], None).result()
+    assert got.total.tolist() == [0, 0, 0, 0]
+    assert sizes == [4]
+    with in_windows():  # the same call from the main thread: 3 windows of 1, 1 and 2 shipments
+        parallel.run_windows(run, batch, CA, CA.versions[-1], None)
+    assert sorted(sizes[1:]) == [1, 1, 2]

@@ -2,15 +2,18 @@
 
 Shipments are independent, so a batch cut between shipments gives, window by window, exactly
 the outcome of the whole; numpy releases the GIL in its loops, so windows run in parallel on
-the cores this process may use. Each window is a view of the batch (no column is copied) with
-problems of its own, moved to the batch's in window order once it is done; the split is kept
-on the batch, so ``compare``'s options reuse it (and each window's kept valuation).
+the cores this process may use. Only from the main thread: a caller that already runs lvs_duty
+in threads (Dask's workers, a server) gets no threads within threads. Each window is a view of
+the batch (no column is copied) with problems of its own, moved to the batch's in window order
+once it is done; the split is kept on the batch, so ``compare``'s options reuse it (and each
+window's kept valuation).
 """
 
 from __future__ import annotations
 
 import decimal
 import os
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -112,8 +115,8 @@ def run_windows(
     the first window (in order) that raises.
     """
     most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
-    threads = min(cores(), most)
-    if threads < 2:
+    threads = min(cores(), most) if threading.current_thread() is threading.main_thread() else 1
+    if threads < 2:  # few shipments, one core, or called in a thread (Dask's, a server's) already
         return run(batch, rules, version, fx)
     parts = windows(batch, min(most, max(threads, -(-batch.size // LARGEST))))
 
