@@ -368,19 +368,26 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints | None]:
     return codes.astype(np.int64), values, absent[codes], None
 
 
+def _in_shipment_order(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints, Segments, bool]:
+    """Each row's shipment, the ids, rows lacking one, the rows in shipment order, segments.
+
+    And whether the table is in that order already (then ``rows`` is every row, in order).
+    """
+    sid_rows, ids, missing_id, starts = _shipment_keys(frame)
+    n, m = len(frame), len(ids)
+    ordered = starts is not None or n == 0 or bool(np.all(sid_rows[1:] >= sid_rows[:-1]))
+    if ordered:  # every shipment's rows together, in order of first appearance
+        rows = np.arange(n, dtype=np.int64)
+        return sid_rows, ids, missing_id, rows, Segments(sid_rows, m, starts), True
+    rows = np.argsort(sid_rows, kind="stable").astype(np.int64)
+    return sid_rows, ids, missing_id, rows, Segments(sid_rows[rows], m), False
+
+
 def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     """Validate and group a shipment table (canonical or fast layout) for the kernel."""
     _header(frame, source)
     n = len(frame)
-    sid_rows, ids, missing_id, starts = _shipment_keys(frame)
-    m = len(ids)
-    ordered = starts is not None or n == 0 or bool(np.all(sid_rows[1:] >= sid_rows[:-1]))
-    if ordered:  # every shipment's rows together, in order of first appearance
-        rows = np.arange(n, dtype=np.int64)
-        seg = Segments(sid_rows, m, starts)
-    else:
-        rows = np.argsort(sid_rows, kind="stable").astype(np.int64)
-        seg = Segments(sid_rows[rows], m)
+    sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
     problems = Problems(frame.index, sid_rows)
     problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
     first = rows[seg.starts]
@@ -428,7 +435,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         if name not in ("value", "quantity")
     }
     return Batch(
-        size=m,
+        size=len(ids),
         rows=rows,
         seg=seg,
         ids=ids,

@@ -274,7 +274,10 @@ class Kernel:
         cv_line = cif_line if version.valuation.basis == "CIF" else valued
         spread = self._spread
         goods = spread[1].copy() if spread and spread[0] is values else seg.sum(values, guard)
-        customs_value = seg.sum(cv_line, guard)
+        # an FOB customs value is the valued lines', the weights of the transport spread
+        customs_value = (
+            spread[1].copy() if spread and spread[0] is cv_line else seg.sum(cv_line, guard)
+        )
         cif = (seg.sum(valued, guard) if self._spread is None else self._spread[1]) + shipping
         cif += insurance
         out = (values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif)

@@ -104,10 +104,12 @@ class TaxStep:
         def gsum(x: Ints) -> Ints:
             return gseg.sum(x if order is None else x[order], guard, owner)
 
+        heads = gseg.starts if order is None else order[gseg.starts]  # each group's first line
+
         def first(x: Any) -> Any:
             if gseg.single and order is None:  # one group per line, in order
                 return x
-            return (x if order is None else x[order])[gseg.starts]
+            return x[heads]
 
         g_duty_point, g_tax_point, g_rate = first(duty_point), first(tax_point), first(rate_index)
         duty = quantize(gsum(charger.duty), 10**charger.places, self.k.duty_quantum, mode)
