@@ -37,6 +37,12 @@ measures the padding): (a) building the population alone, (b) the population the
 ``ru_maxrss`` at the end (what ``/usr/bin/time -f %M`` reports), interpreter and imports
 included. About 30 s at 10^6; ``--no-memory`` skips it, ``--memory-only`` runs only it.
 
+Cores: the frame engine runs a batch of 2 x 65,536 shipments or more in windows of whole
+shipments, one thread per core the process may use (``lvs_duty.frame.parallel``).
+``--cores N`` pins every measured process to N cores (``--cores 1``: the engine on one
+thread); the line above the table says how many each process had. ``--profile`` is taken
+pinned to one core, as cProfile sees one thread only.
+
 Prints figures, never asserts them: timings on a shared machine vary (note the load).
 """
 
@@ -143,7 +149,12 @@ def measure(case: str, n: int, seed: int, repeats: int, top: int) -> dict[str, A
     if top:
         slow = max(options, key=lambda k: out["options"][k]["seconds"])
         out["profile_option"] = slow
-        out["profile"] = _profile(lambda: assess_frame(frame, options[slow]), top)
+        allowed = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(allowed)})  # one core, no windows: cProfile sees one thread
+        try:
+            out["profile"] = _profile(lambda: assess_frame(frame, options[slow]), top)
+        finally:
+            os.sched_setaffinity(0, allowed)
     return out
 
 
@@ -281,7 +292,8 @@ def _timings(args: argparse.Namespace) -> None:
     print(report(results))
     for r in results:
         if "profile" in r:
-            print(f"\n## profile: {r['case']}, option {r['profile_option']}\n{r['profile']}")
+            print(f"\n## profile: {r['case']}, option {r['profile_option']} (pinned to one core)"
+                  f"\n{r['profile']}")  # fmt: skip
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "profile"} for r in results]))
 
