@@ -46,7 +46,7 @@ FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
 })  # fmt: skip
 """Columns of the fast layout: integer minor units of the shipment currency, for simulations."""
 
-_INT64_UNITS = {d: Decimal(2**59).scaleb(-d) for d in range(5)}  # the kernel's headroom
+_HEADROOM = 2**59  # the kernel's headroom, in minor units
 OVERSIZE = (
     "expected an amount small enough for exact int64 arithmetic (under 2**59 minor units; "
     "use lvs_duty.assess for this shipment)"
@@ -580,14 +580,17 @@ def _amount(
     for d in [int(places[0])] if one else np.unique(places[places >= 0]).tolist():
         if d < 0:
             continue
-        lut = np.zeros(len(coded.values) + 1, dtype=np.int64)
-        fits = np.ones(len(coded.values) + 1, dtype=bool)
-        unit = 10**d
-        for i, v in enumerate(coded.values):
+        unit, units, ok = 10**d, [], []
+        for v in coded.values:  # lists, then one array: a numpy item set per value is slow
+            whole, fit = 0, True
             if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
                 top, bottom = v.as_integer_ratio()
-                fits[i] = unit % bottom == 0 and v < _INT64_UNITS[d]
-                lut[i] = top * (unit // bottom) if fits[i] else 0
+                whole = top * (unit // bottom)  # v in minor units when unit % bottom == 0
+                fit = unit % bottom == 0 and whole < _HEADROOM
+            units.append(whole if fit else 0)
+            ok.append(fit)
+        lut = np.array([*units, 0], dtype=np.int64)
+        fits = np.array([*ok, True], dtype=bool)
         if one:
             out = lut[codes]
             over = np.flatnonzero(~fits[codes])
