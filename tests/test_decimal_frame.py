@@ -12,6 +12,7 @@ from decimal import Decimal as D
 import numpy as np
 import pandas as pd
 
+from _toy import parcel as toy_parcel
 from lvs_duty import Item, RuleSet, Shipment, compare, shipments_to_frame
 from lvs_duty.compare import COMPARISON_COLUMNS
 from lvs_duty.frame import to_decimal_frame
@@ -72,14 +73,10 @@ def test_plain_int64_columns_and_equal_amounts_share_one_object() -> None:
 
 
 def parcel(value: str, ship_from: str) -> Shipment:
-    return Shipment(
-        "CA",
-        "2026-03-01",
-        "CAD",
-        [Item("610910", value, duty_rate="0.18")],
-        ship_from=ship_from,
-        region="ON",
-    )
+    """A Canadian parcel to Ontario: one T-shirt at 18% MFN."""
+    item = Item("610910", value, duty_rate="0.18")
+    return toy_parcel(item, destination="CA", date="2026-03-01", currency="CAD",
+                      ship_from=ship_from, region="ON")  # fmt: skip
 
 
 def test_decimal_comparison_of_integer_ids(ca: RuleSet) -> None:
