@@ -138,12 +138,25 @@ def better_of(
     best = next(a for a in kernel.version.allowances if a.best_of)  # keeps reads best_of only
     stays = np.array([decide.keeps_allowance(best, cheaper) for cheaper in (False, True)])
     switch = ~stays[(without.total < outcome.total[ships]).view(np.int8)]
+    seen: set[int] = set()
     for name in outcome.__dataclass_fields__:
-        # a fresh array: a column of the outcome may be a read-only view of the input table
-        merged = np.array(getattr(outcome, name), dtype=np.int64)
+        merged = getattr(outcome, name)
+        if not _own(merged, seen):  # a view (of the input table, of a kept array) or shared
+            merged = np.array(merged, dtype=np.int64)
         merged[ships[switch]] = getattr(without, name)[switch]
         setattr(outcome, name, merged)
     return outcome
+
+
+def _own(column: Ints, seen: set[int]) -> bool:
+    """Whether an outcome column may be written in place (int64, its own writable buffer).
+
+    And not another column's too: ``seen`` collects the columns met so far.
+    """
+    fresh = column.dtype == np.int64 and column.flags.owndata and column.flags.writeable
+    fresh = fresh and id(column) not in seen
+    seen.add(id(column))
+    return bool(fresh)
 
 
 __all__ = ["better_of", "on_excess"]

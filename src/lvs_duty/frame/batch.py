@@ -80,13 +80,18 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
 
 
 def subset(batch: Batch, ships: Ints) -> Batch:
-    """The shipments at positions ``ships`` (in order) and their lines, as a batch of its own."""
-    keep = np.zeros(batch.size, dtype=bool)
-    keep[ships] = True
-    lines = np.flatnonzero(keep[batch.seg.sid])
-    renumber = np.full(batch.size, -1, dtype=np.int64)
-    renumber[ships] = np.arange(len(ships))
-    seg = Segments(renumber[batch.seg.sid[lines]], len(ships))
+    """The shipments at positions ``ships`` (ascending) and their lines, as a batch of its own.
+
+    Built from the shipments' segments alone, in O(len(ships) + their lines): a rerun of a few
+    shipments (``better_of``) does not pay a pass over the whole batch.
+    """
+    counts = batch.seg.counts[ships]
+    starts = np.zeros(len(ships), dtype=np.int64)  # each kept shipment's first line, renumbered
+    np.cumsum(counts[:-1], out=starts[1:])
+    lines = np.repeat(batch.seg.starts[ships] - starts, counts)
+    lines += np.arange(len(lines), dtype=np.int64)
+    sid = np.repeat(np.arange(len(ships), dtype=np.int64), counts)
+    seg = Segments(sid, len(ships), starts)
     return Batch(
         size=len(ships),
         rows=batch.rows[lines],
