@@ -1,4 +1,4 @@
-"""Force the frame path to cut every batch into windows of one shipment, in three threads."""
+"""Force the frame path's other roads: windows of one shipment, three threads; tax groups apart."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
-from lvs_duty.frame import parallel
+from lvs_duty.frame import parallel, tax
 
 
 @contextmanager
@@ -16,4 +16,11 @@ def in_windows(count: int = 3) -> Iterator[None]:
         mock.patch.object(parallel, "WINDOW", 1),
         mock.patch.object(parallel, "cores", return_value=count),
     ):
+        yield
+
+
+@contextmanager
+def split_groups() -> Iterator[None]:
+    """Within the block, shipments of several tax rounding groups are always rounded apart."""
+    with mock.patch.object(tax, "SPLIT_SHARE", 0):
         yield

@@ -10,10 +10,20 @@ from decimal import Decimal as D
 from typing import Any
 
 from _both_paths import both
-from lvs_duty import Item, RuleSet, Shipment
+from lvs_duty import (
+    Item,
+    RuleSet,
+    Shipment,
+    assess,
+    assess_frame,
+    shipments_to_frame,
+    to_decimal_frame,
+)
 
 
-def regime(surcharges: list[dict[str, Any]], uplift: str | None = None) -> RuleSet:
+def regime(
+    surcharges: list[dict[str, Any]], uplift: str | None = None, per: str = "shipment"
+) -> RuleSet:
     tax: dict[str, Any] = {
         "name": "VAT",
         "rate": "0.20",
@@ -32,6 +42,7 @@ def regime(surcharges: list[dict[str, Any]], uplift: str | None = None) -> RuleS
                 {
                     "valid_from": "2020-01-01",
                     "valuation": {"basis": "FOB", "source": "law"},
+                    "rounding": {"per": per, "source": "law"},
                     "thresholds": [
                         {
                             "name": "sale",
@@ -100,3 +111,23 @@ def test_no_uplift_on_a_tax_collected_at_sale() -> None:
     # 8.00, no uplift; duty 4.00 at the border
     a = both(ship("40.00"), rules)
     assert (a.tax, a.collected_at_sale, a.tax_base) == (D("8.00"), D("8.00"), D("40.00"))
+
+
+def test_an_uplift_too_large_for_int64_flags_its_own_parcel() -> None:
+    # uplift 15% = 3/20: the frame path multiplies each tax group's customs value by 3. Rounded
+    # per line, the groups are not the parcels: a mark must reach the group's own parcel (it
+    # used to be a ValueError, groups and parcels counted alike). 100.00 at 0%: base 100.00 +
+    # 15.00 = 115.00, VAT 23.00; 2e15 EUR is 2e17 cents, x 3 passes int64's safe range (2**59).
+    rules = regime([], uplift="0.15", per="line")
+    big = Shipment(
+        "FR",
+        "2026-01-01",
+        "EUR",
+        [Item("6109", "2" + "0" * 15, duty_rate="0"), Item("6110", "1", duty_rate="0")],
+    )
+    frame = shipments_to_frame([ship("100.00", rate="0"), big, ship("100.00", rate="0")])
+    result = to_decimal_frame(assess_frame(frame, rules, errors="flag"))
+    assert result["status"].tolist() == ["ok", "error", "ok"]
+    assert "int64" in result["error"].iloc[1]
+    assert result["tax"].iloc[[0, 2]].tolist() == [D("23.00"), D("23.00")]
+    assert assess(big, rules).tax == D("460000000000000.23")  # the Decimal path holds it

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lvs_duty
-from _windows import in_windows
+from _windows import in_windows, split_groups
 from lvs_duty import Item, LvsDutyError, RuleSet, Shipment, assess, shipments_to_frame
 from lvs_duty.countries import COUNTRIES
 from lvs_duty.frame import AMOUNTS, assess_frame, to_decimal_frame
@@ -174,6 +174,9 @@ def same_answers(
     with in_windows():  # cut between every shipment, three threads: the very same frame
         windowed = assess_frame(frame, rules, fx=fx, errors="flag", schedule=schedule)
     pd.testing.assert_frame_equal(windowed, result)
+    with split_groups():  # shipments of several rounding groups rounded apart: the same again
+        apart = assess_frame(frame, rules, fx=fx, errors="flag", schedule=schedule)
+    pd.testing.assert_frame_equal(apart, result)
     got = to_decimal_frame(result)
     assert len(got) == len(population)
     for position, shipment in enumerate(population):

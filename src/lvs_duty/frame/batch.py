@@ -20,7 +20,7 @@ from ..errors import ArgumentError
 from ..rules import RuleSet, RuleVersion, coverage_problem
 from .allowance import better_of
 from .input import Batch, hs_lut
-from .ints import Ints, Segments
+from .ints import Ints
 from .kernel import Kernel, Outcome
 from .parallel import run_windows
 
@@ -85,13 +85,7 @@ def subset(batch: Batch, ships: Ints) -> Batch:
     Built from the shipments' segments alone, in O(len(ships) + their lines): a rerun of a few
     shipments (``better_of``) does not pay a pass over the whole batch.
     """
-    counts = batch.seg.counts[ships]
-    starts = np.zeros(len(ships), dtype=np.int64)  # each kept shipment's first line, renumbered
-    np.cumsum(counts[:-1], out=starts[1:])
-    lines = np.repeat(batch.seg.starts[ships] - starts, counts)
-    lines += np.arange(len(lines), dtype=np.int64)
-    sid = np.repeat(np.arange(len(ships), dtype=np.int64), counts)
-    seg = Segments(sid, len(ships), starts)
+    lines, seg = batch.seg.subset(ships)
     return Batch(
         size=len(ships),
         rows=batch.rows[lines],

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import decide
 from .codes import AT_BORDER, AT_SALE, NOT_COLLECTED
-from .ints import Ints, digits, div_round, scaled
+from .ints import Guard, Ints, digits, div_round, scaled
 
 if TYPE_CHECKING:
     from .duty import DutyCharger
@@ -35,8 +35,11 @@ def surcharge(kernel: Kernel, charger: DutyCharger) -> None:
     charger.places += places
 
 
-def uplift(kernel: Kernel, customs_value: Ints, point: Ints) -> Ints | int:
-    """Per tax group, the share of its customs value added to its base (0 where none)."""
+def uplift(kernel: Kernel, customs_value: Ints, point: Ints, guard: Guard) -> Ints | int:
+    """Per tax group, the share of its customs value added to its base (0 where none).
+
+    ``guard`` is the groups' own (a group's overflow marks its shipment).
+    """
     tax = kernel.version.tax
     if tax is None or tax.uplift is None:
         return 0
@@ -47,8 +50,9 @@ def uplift(kernel: Kernel, customs_value: Ints, point: Ints) -> Ints | int:
         if rate == 0:
             continue
         here = point == code
-        product = kernel.guard.mul(customs_value[here], rate.numerator, per_line=False)
-        out[here] = div_round(product, rate.denominator, kernel.mode)
+        # the product of every group (0 elsewhere): an overflow marks the group's own shipment
+        product = guard.mul(np.where(here, customs_value, 0), rate.numerator)
+        out[here] = div_round(product[here], rate.denominator, kernel.mode)
     return out
 
 

@@ -9,6 +9,8 @@ once per distinct HS code and per distinct region or destination.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,7 @@ from .. import decide
 from .charges import uplift
 from .codes import EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
-from .ints import Guard, Ints, Segments, digits, quantize, scaled
+from .ints import Bools, Guard, Ints, Segments, digits, quantize, scaled
 from .settle import waived
 
 if TYPE_CHECKING:
@@ -27,12 +29,18 @@ if TYPE_CHECKING:
     from .kernel import Kernel
 
 
+SPLIT_SHARE = 8
+"""Shipments of several rounding groups are rounded apart when at most one in SPLIT_SHARE is:
+the rest, one group each, need no grouping pass (the usual parcel's lines share one rate)."""
+
+
 class TaxStep:
     """Step 6 for one kernel (its batch, version, rounding and guards)."""
 
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
-        self.group_guard = kernel.guard
+        self.table: list[Fraction] = [Fraction(0)]  # the tax rates (tax_rates gives them)
+        self.places = 0  # decimal places of the exact line duties
 
     def tax_rates(self, relief: Ints) -> tuple[Ints, list[Fraction]]:
         """Per line, an index into the table of tax rates (0 where no tax is due)."""
@@ -90,16 +98,71 @@ class TaxStep:
     def tax_groups(
         self, charger: DutyCharger, duty_relief: Ints, tax_relief: Ints, parts: dict[str, Ints]
     ) -> dict[str, Ints]:
-        """Round duty and tax once per group (duty point, tax point, rate) or per line."""
-        guard, tax, mode = self.k.guard, self.k.version.tax, self.k.mode
+        """Round duty and tax once per group (duty point, tax point, rate) or per line.
+
+        Per shipment: duty and tax at the border and at sale, and the tax base.
+        """
+        k = self.k
         rate_index, table = self.tax_rates(tax_relief)
         # a line whose duty is zero (MFN free) still groups with its dutiable neighbours
         point = np.array(POINT_OF_RELIEF, dtype=np.int8)  # relief code -> point code
-        duty_point = point[duty_relief]
-        tax_point = np.zeros(len(self.k.sid), dtype=np.int8) if tax is None else point[tax_relief]
-        order, gseg, owner = self.grouping(duty_point, tax_point, rate_index, len(table))
-        self.group_guard = Guard(owner, self.k.b.size)
-        self.group_guard.bad = guard.bad  # one flag per shipment, shared
+        tax_point = np.zeros(len(k.sid), dtype=np.int8)
+        if k.version.tax is not None:
+            tax_point = point[tax_relief]
+        lines = Lines(
+            k.seg, k.guard, charger.duty, point[duty_relief], tax_point, rate_index, parts
+        )
+        self.table, self.places = table, charger.places
+        if k.seg.single or k.version.rounding.per == "line":  # groups as the lines are
+            return self.rounded(lines, self.grouping(lines))
+        several = self.several_groups(lines)
+        if several is None:  # every shipment is one group (the usual case)
+            return self.rounded(lines, _one_per_shipment(k.seg))
+        ships = np.flatnonzero(several)
+        if len(ships) * SPLIT_SHARE > k.b.size:  # many of several groups: group them all
+            return self.rounded(lines, self.grouping(lines))
+        return self.split(lines, several, ships)
+
+    def several_groups(self, lines: Lines) -> Bools | None:
+        """The shipments whose lines fall in several rounding groups (None: no such shipment)."""
+        seg = lines.seg
+        own = lines.own_key(len(self.table))
+        differ = own[1:] != own[:-1]  # keyed unlike the line before, in the same shipment
+        differ &= ~seg.first[1:]
+        if not bool(differ.any()):
+            return None
+        out = np.zeros(seg.size, dtype=bool)
+        out[seg.sid[1:][differ]] = True
+        return out
+
+    def split(self, lines: Lines, several: Bools, ships: Ints) -> dict[str, Ints]:
+        """Round the shipments of one group as such, the few of several groups apart.
+
+        Shipments are independent (each is rounded and guarded on its own lines), so the
+        shipments of several groups are rounded again as a batch of their own and written over
+        the first pass's figures for them; the first pass's overflow marks count for the
+        others only (a group's sum is at most its shipment's).
+        """
+        guard = lines.guard
+        first_pass = Guard(guard.sid, guard.bad.size)
+        first_pass.bad = guard.bad.copy()
+        whole = self.rounded(replace(lines, guard=first_pass), _one_per_shipment(lines.seg))
+        part = lines.take(ships)
+        apart = self.rounded(part, self.grouping(part))
+        guard.bad |= first_pass.bad & ~several
+        guard.bad[ships] |= part.guard.bad
+        for name, column in whole.items():
+            if not column.flags.writeable:
+                column = whole[name] = column.copy()
+            column[ships] = apart[name]
+        return whole
+
+    def rounded(self, lines: Lines, groups: Grouping) -> dict[str, Ints]:
+        """Per shipment of ``lines``: duty and tax at the border and at sale, and the base."""
+        order, gseg, owner = groups
+        seg, guard, mode = lines.seg, lines.guard, self.k.mode
+        group_guard = Guard(owner, seg.size)
+        group_guard.bad = guard.bad  # one flag per shipment, shared
 
         def gsum(x: Ints) -> Ints:
             return gseg.sum(x if order is None else x[order], guard, owner)
@@ -107,15 +170,13 @@ class TaxStep:
         heads = gseg.starts if order is None else order[gseg.starts]  # each group's first line
 
         def first(x: Any) -> Any:
-            if gseg.single and order is None:  # one group per line, in order
-                return x
-            return x[heads]
+            return x if gseg.single and order is None else x[heads]  # one group per line
 
-        g_duty_point, g_tax_point, g_rate = first(duty_point), first(tax_point), first(rate_index)
-        duty = quantize(gsum(charger.duty), 10**charger.places, self.k.duty_quantum, mode)
+        g_duty_point = first(lines.duty_point)
+        duty = quantize(gsum(lines.duty), 10**self.places, self.k.duty_quantum, mode)
         # a group whose exact duty is 0 rounds to 0: its duty point does not matter
         # one group per shipment (the usual case): a group's sum is its shipment's
-        whole = None if gseg.size == self.k.b.size else Segments(owner, self.k.b.size)
+        whole = None if gseg.size == seg.size else Segments(owner, seg.size)
 
         def per_shipment(x: Ints) -> Ints:
             return x if whole is None else whole.sum(x, guard)
@@ -124,48 +185,17 @@ class TaxStep:
         # a border duty its own minimum waives is not levied: it stays out of the tax base
         levied = duty
         minimum = self.k.version.duty.min_collectable
-        if minimum is not None and tax is not None:
+        if minimum is not None and self.k.version.tax is not None:
             dropped = waived(minimum, self.k.minor, per_shipment(duty_border))
             levied = np.where(dropped[owner] & (g_duty_point == 1), 0, duty)
-        if tax is None:
-            base = tax_due = np.zeros(gseg.size, dtype=np.int64)
-        else:
-            with_duty = np.zeros(3, dtype=bool)
-            sums = {}
-            for where, names in ((1, tax.base), (2, tax.sale_base)):
-                with_duty[where] = "duty" in names
-                kept = [parts[name] for name in names if name != "duty"]
-                sums[where] = (
-                    sum(kept[1:], kept[0]) if kept else np.zeros(len(self.k.sid), dtype=np.int64)
-                )
-            points = _values(tax_point)
-            if tax.base == tax.sale_base or points <= {0, 1}:
-                line_part = sums[1]
-            elif points <= {0, 2}:
-                line_part = sums[2]
-            else:
-                line_part = np.where(tax_point == 1, sums[1], sums[2])
-            base = gsum(line_part)
-            # a group's customs value is at most its shipment's, whose sum valuation guarded
-            if tax.uplift is not None:
-                base = base + uplift(self.k, gsum(parts["customs_value"]), g_tax_point)
-            if with_duty[1] and (with_duty[2] or points <= {0, 1}):
-                base = base + levied
-            elif with_duty[1] or with_duty[2]:
-                base = base + np.where(with_duty[g_tax_point], levied, 0)
-            if self.k.base_quantum is not None:
-                base = quantize(base, 1, self.k.base_quantum, mode)
-            tax_due = self.tax_amount(base, g_rate, table)
-            if 0 in points:
-                taxed = g_tax_point != NOT_COLLECTED
-                base = np.where(taxed, base, 0)
-                tax_due = np.where(taxed, tax_due, 0)
+        g_tax_point = first(lines.tax_point)
+        base, tax_due = self.tax_due(lines, gsum, first, g_tax_point, levied, group_guard)
         # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
         tax_border = np.where(g_tax_point == 1, tax_due, 0)
 
         def at_sale(due: Ints, border: Ints) -> Ints:
             rest = due - border  # often all 0 (nothing collected at sale): no sum needed
-            return per_shipment(rest) if bool(rest.any()) else np.zeros(self.k.b.size, np.int64)
+            return per_shipment(rest) if bool(rest.any()) else np.zeros(seg.size, np.int64)
 
         return {
             "duty_border": per_shipment(duty_border),
@@ -175,9 +205,53 @@ class TaxStep:
             "base": per_shipment(base),
         }
 
-    def tax_amount(self, base: Ints, rate_index: Ints, table: list[Fraction]) -> Ints:
+    def tax_due(
+        self,
+        lines: Lines,
+        gsum: Callable[[Ints], Ints],
+        first: Callable[[Any], Any],
+        g_tax_point: Ints,
+        levied: Ints,
+        group_guard: Guard,
+    ) -> tuple[Ints, Ints]:
+        """Per group: the tax base and the rounded tax (0 where nothing is collected)."""
+        tax, mode, groups = self.k.version.tax, self.k.mode, len(levied)
+        if tax is None:
+            return np.zeros(groups, dtype=np.int64), np.zeros(groups, dtype=np.int64)
+        parts, n = lines.parts, len(lines.duty)
+        with_duty = np.zeros(3, dtype=bool)
+        sums = {}
+        for where, names in ((1, tax.base), (2, tax.sale_base)):
+            with_duty[where] = "duty" in names
+            kept = [parts[name] for name in names if name != "duty"]
+            sums[where] = sum(kept[1:], kept[0]) if kept else np.zeros(n, dtype=np.int64)
+        points = _values(lines.tax_point)
+        if tax.base == tax.sale_base or points <= {0, 1}:
+            line_part = sums[1]
+        elif points <= {0, 2}:
+            line_part = sums[2]
+        else:
+            line_part = np.where(lines.tax_point == 1, sums[1], sums[2])
+        base = gsum(line_part)
+        # a group's customs value is at most its shipment's, whose sum valuation guarded
+        if tax.uplift is not None:
+            base = base + uplift(self.k, gsum(parts["customs_value"]), g_tax_point, group_guard)
+        if with_duty[1] and (with_duty[2] or points <= {0, 1}):
+            base = base + levied
+        elif with_duty[1] or with_duty[2]:
+            base = base + np.where(with_duty[g_tax_point], levied, 0)
+        if self.k.base_quantum is not None:
+            base = quantize(base, 1, self.k.base_quantum, mode)
+        tax_due = self.tax_amount(base, first(lines.rate), group_guard)
+        if 0 in points:
+            taxed = g_tax_point != NOT_COLLECTED
+            base = np.where(taxed, base, 0)
+            tax_due = np.where(taxed, tax_due, 0)
+        return base, tax_due
+
+    def tax_amount(self, base: Ints, rate_index: Ints, group_guard: Guard) -> Ints:
         """The rounded tax of each group: by component, or at the group's rate."""
-        mode, mul = self.k.mode, self.group_guard.mul
+        mode, mul, table = self.k.mode, group_guard.mul, self.table
         if self.k.components:
             amounts: dict[str, Ints] = {}
             for component, quantum in self.k.components:
@@ -196,32 +270,26 @@ class TaxStep:
         nums = np.array([scaled(r, places) for r in table], dtype=np.int64)
         return quantize(mul(base, nums[rate_index]), 10**places, self.k.quantum, mode)
 
-    def grouping(
-        self, duty_point: Any, tax_point: Any, rate_index: Ints, rates: int
-    ) -> tuple[Ints | None, Segments, Ints]:
+    def grouping(self, lines: Lines) -> Grouping:
         """The rounding groups: line order (None: as is), group segments, each group's shipment.
 
         Per shipment, a group is the lines sharing (duty point, tax point, tax rate); with
         per-line rounding every line is its own group.
         """
-        seg = self.k.seg
+        seg = lines.seg
         if seg.single:
             return None, seg, seg.sid
         if self.k.version.rounding.per == "line":
-            lines = len(self.k.sid)
-            return None, Segments(np.arange(lines, dtype=np.int64), lines), self.k.sid
-        # the key within a shipment, in int64: (int8 points) * rates wraps from 16 rates on
-        own = (duty_point.astype(np.int64) * 3 + tax_point) * rates + rate_index
-        if len(own) and not bool(((own[1:] != own[:-1]) & ~seg.first[1:]).any()):
-            # every line keys as the line before in its shipment: one group per shipment
-            return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
-        key = self.k.sid * (9 * rates) + own
+            n = len(seg.sid)
+            return None, Segments(np.arange(n, dtype=np.int64), n), seg.sid
+        rates = len(self.table)
+        key = seg.sid * (9 * rates) + lines.own_key(rates)
         order = None
         descent = key[1:] < key[:-1]
         if bool(descent.any()):  # sort the lines of the few shipments whose keys are unsorted
             touched = np.zeros(seg.size, dtype=bool)
-            touched[self.k.sid[1:][descent]] = True
-            unsorted = np.flatnonzero(touched[self.k.sid])
+            touched[seg.sid[1:][descent]] = True
+            unsorted = np.flatnonzero(touched[seg.sid])
             order = np.arange(len(key), dtype=np.int64)
             order[unsorted] = unsorted[np.argsort(key[unsorted], kind="stable")]  # in its block
             key = key[order]
@@ -229,11 +297,55 @@ class TaxStep:
         np.not_equal(key[1:], key[:-1], out=change[1:])
         starts = np.flatnonzero(change)
         if len(starts) == seg.size:  # one group per shipment: the shipments' segments
-            return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
+            return _one_per_shipment(seg)
         group_of = np.cumsum(change) - 1
         groups = Segments(group_of, len(starts), starts)
-        owner: Ints = (self.k.sid if order is None else self.k.sid[order])[groups.starts]
+        owner: Ints = (seg.sid if order is None else seg.sid[order])[groups.starts]
         return order, groups, owner
+
+
+Grouping = tuple[Ints | None, Segments, Ints]
+"""Rounding groups: the lines' order (None: as they are), the groups' segments, each group's
+shipment."""
+
+
+def _one_per_shipment(seg: Segments) -> Grouping:
+    """Each shipment's lines, one group."""
+    return None, copy.copy(seg), np.arange(seg.size, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The tax step's per-line inputs for some shipments, their segments and overflow guard."""
+
+    seg: Segments
+    guard: Guard
+    duty: Ints  # exact duty, numerators over 10**places
+    duty_point: Any  # int8 point codes (frame/codes.py)
+    tax_point: Any
+    rate: Ints  # index into the table of tax rates
+    parts: dict[str, Ints]  # goods, customs value, shipping, insurance per line
+
+    def own_key(self, rates: int) -> Ints:
+        """Each line's group key within its shipment: (duty point, tax point, rate)."""
+        # in int64: (int8 points) * rates wraps from 16 rates on
+        key: Ints = (self.duty_point.astype(np.int64) * 3 + self.tax_point) * rates + self.rate
+        return key
+
+    def take(self, ships: Ints) -> Lines:
+        """The same for the shipments at ``ships`` (ascending) alone, with a guard of their own."""
+        at, seg = self.seg.subset(ships)
+        guard = Guard(seg.sid, seg.size)
+        guard.bad = self.guard.bad[ships]  # a copy: the caller merges the new marks back
+        return Lines(
+            seg,
+            guard,
+            self.duty[at],
+            self.duty_point[at],
+            self.tax_point[at],
+            self.rate[at],
+            {name: part[at] for name, part in self.parts.items()},
+        )
 
 
 def _values(small: Any) -> set[int]:
@@ -252,4 +364,4 @@ def _frac_places(value: Fraction) -> int:
     return places
 
 
-__all__ = ["TaxStep"]
+__all__ = ["Lines", "TaxStep"]
