@@ -102,12 +102,10 @@ def _part(kernel: Kernel, applies: Bools) -> tuple[Ints | slice, Ints | slice, S
     if bool(applies.all()):
         return slice(None), slice(None), kernel.seg, kernel.guard
     ships = np.flatnonzero(applies)
-    lines = np.flatnonzero(kernel.lines(applies))
-    renumber = np.cumsum(applies) - 1
-    sid = renumber[kernel.sid[lines]]
-    guard = Guard(sid, len(ships))
+    lines, seg = kernel.seg.subset(ships)
+    guard = Guard(seg.sid, len(ships))
     guard.bad = kernel.guard.bad[ships]  # a copy; new marks go back to the kernel's guard
-    return ships, lines, Segments(sid, len(ships)), guard
+    return ships, lines, seg, guard
 
 
 def better_of(

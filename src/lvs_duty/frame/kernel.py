@@ -357,24 +357,20 @@ class Kernel:
         candidates = decide.candidate_thresholds(self.version, kind)
         if not candidates:
             return np.zeros(len(self.sid), dtype=np.int8)
-        chosen = np.full(self.b.size, -1, dtype=np.int8)
-        used = []
-        for j, t in enumerate(candidates):  # the first whose condition holds
-            hit = self.match(t.when)
-            hit &= chosen == -1
-            hit &= self.open_to(t)
-            if bool(hit.any()):
-                chosen[hit] = j
-                used.append(j)
-        # the relief of each (admitted, excluded) pair; a line not admitted has none, so adding
-        # the codes of the lines of each threshold is exact. A consignment threshold admits
+        free = np.ones(self.b.size, dtype=bool)  # shipments no earlier threshold's condition took
+        # the relief of each (admitted, excluded) pair; a line not admitted has none (code 0), so
+        # adding the codes of the lines of each threshold is exact. A consignment threshold admits
         # whole shipments: its codes are added per shipment (one array per exclusion mask, as
         # excluded or not) and spread over the lines once at the end.
         per_ship: dict[int, tuple[Bools | None, Any, Any]] = {}
         per_line: Any = None
-        for j in used:
-            t = candidates[j]
-            ships = chosen == j
+        for t in candidates:  # the first whose condition holds
+            ships = self.match(t.when)
+            ships &= free
+            ships &= self.open_to(t)
+            if not bool(ships.any()):
+                continue
+            free ^= ships  # within free: taken by this threshold
             limit = Fraction(t.amount) * 10**self.minor
             codes = np.array(
                 [
@@ -387,11 +383,12 @@ class Kernel:
             scoped = excluded_under(self, f"{kind}_relief", t.name, excluded)
             if t.scope == "consignment":
                 ships &= self.ship_measure[t.measure] <= bound(limit, t.inclusive)
-                key = ships.view(np.int8) * np.int8(2)
                 zeros = np.zeros(self.b.size, dtype=np.int8)
-                _, clear, kept_out = per_ship.setdefault(id(scoped), (scoped, zeros, zeros.copy()))
-                clear += codes[key]
-                kept_out += codes[key + 1]
+                kept = None if scoped is None else zeros.copy()
+                _, clear, kept_out = per_ship.setdefault(id(scoped), (scoped, zeros, kept))
+                np.add(clear, codes[2], out=clear, where=ships)  # admitted, not excluded
+                if kept_out is not None:
+                    np.add(kept_out, codes[3], out=kept_out, where=ships)  # admitted, excluded
                 continue
             per_qty = self.quantity_bound(limit, t.inclusive)
             admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
