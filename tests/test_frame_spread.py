@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from types import SimpleNamespace
 
 import numpy as np
 
 from lvs_duty.frame.ints import Guard, Segments
-from lvs_duty.frame.tax import TaxStep
+from lvs_duty.frame.tax import Lines, TaxStep
 
 
 def test_allocation_by_rank_gives_each_line_its_cumulative_floor() -> None:
@@ -24,6 +25,42 @@ def test_allocation_by_rank_gives_each_line_its_cumulative_floor() -> None:
     assert not guard.bad.any()
 
 
+def cumulative_floor(total: int, weights: list[int]) -> list[int]:
+    """The scalar definition, line by line: running floor less the line before's."""
+    whole = sum(weights)
+    if whole == 0:
+        return [total] + [0] * (len(weights) - 1)
+    out, before, running = [], 0, 0
+    for w in weights:
+        running += w
+        floor = total * running // whole
+        out.append(floor - before)
+        before = floor
+    return out
+
+
+def test_allocation_equals_the_cumulative_floor_line_by_line_on_random_parcels() -> None:
+    # parcels of 1 to 6 lines, weights often 0, totals often 0 (no shipping): the floors are
+    # divided out only for parcels with something to spread, a last line takes the rest
+    rng = np.random.default_rng(20261130)
+    for _ in range(200):
+        counts = rng.integers(1, 7, size=rng.integers(1, 40))
+        sid = np.repeat(np.arange(len(counts)), counts).astype(np.int64)
+        weights = rng.integers(0, 5, size=len(sid)) * rng.integers(0, 2, size=len(sid))
+        total = rng.integers(0, 1000, size=len(counts)) * rng.integers(0, 2, size=len(counts))
+        seg = Segments(sid, len(counts))
+        guard = Guard(sid, len(counts))
+        share = seg.allocate(total, seg.sum(weights), seg.cumsum(weights), guard)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        expected = [
+            x
+            for p in range(len(counts))
+            for x in cumulative_floor(int(total[p]), weights[starts[p] : starts[p + 1]].tolist())
+        ]
+        assert share.tolist() == expected
+        assert not guard.bad.any()
+
+
 def test_rounding_groups_keep_lines_of_different_points_apart_with_many_tax_rates() -> None:
     # one parcel of two lines: duty and tax at sale (points 2, 2) and not collected (0, 0),
     # both at tax rate index 0 of 32 rates. Keys within the parcel: (2*3 + 2)*32 + 0 = 256
@@ -34,8 +71,12 @@ def test_rounding_groups_keep_lines_of_different_points_apart_with_many_tax_rate
     )
     step = TaxStep.__new__(TaxStep)
     step.k = kernel  # type: ignore[assignment]
+    step.table = [Fraction(0)] * 32
     points = np.array([2, 0], dtype=np.int8)
-    order, groups, owner = step.grouping(points, points, np.zeros(2, dtype=np.int64), 32)
+    zeros = np.zeros(2, dtype=np.int64)
+    order, groups, owner = step.grouping(
+        Lines(seg, Guard(seg.sid, 1), zeros, points, points, zeros, {})
+    )
     assert groups.size == 2  # two rounding groups, both of parcel 0
     assert owner.tolist() == [0, 0]
     # sorted by key within the parcel: the (0, 0) line (key 0) first, then the (2, 2) line

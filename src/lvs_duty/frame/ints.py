@@ -261,21 +261,28 @@ class Segments:
         guard.mul(total, whole, per_line=False)
         if guard.bad.any():
             total = np.where(guard.bad, 0, total)
-        share: Ints = total[self.sid]  # a segment of one line: all of it (empty or not)
+        share: Ints = total[self.sid]  # one line, or nothing to spread (0 on each): all of it
         ranks = self.ranks()
         if not ranks:
             return share
-        several = ranks[0][0]  # segments of several lines; their line 0 first
-        divisor = np.maximum(whole, 1)
+        paid = total != 0  # the floors are divided out only where there is something to spread
+        several = ranks[0][0]
+        several = several[paid[several]]  # segments of several lines; their line 0 first
         at = self.starts[several]
         before = np.zeros(self.size, dtype=np.int64)  # each segment's running floor so far
         floor = total[several] * running[at]
-        floor //= divisor[several]
+        floor //= np.maximum(whole[several], 1)
         share[at] = floor
         before[several] = floor
-        for ships, at in ranks:  # line k: its running floor less line k - 1's
-            floor = total[ships] * running[at]
-            floor //= divisor[ships]
+        for k, (ships, at) in enumerate(ranks, start=1):  # line k: its floor less line k - 1's
+            keep = paid[ships]
+            ships, at = ships[keep], at[keep]
+            # a last line's running sum is the whole: its floor is the total (0 if no weights)
+            floor = np.where(whole[ships] > 0, total[ships], 0)
+            inner = np.flatnonzero(self.counts[ships] > k + 1)
+            if len(inner):
+                floor[inner] = total[ships[inner]] * running[at[inner]]
+                floor[inner] //= np.maximum(whole[ships[inner]], 1)
             share[at] = floor - before[ships]
             before[ships] = floor
         empty = whole[several] == 0  # no weights at all: the first line takes the total

@@ -3,7 +3,9 @@
 Follows step 6 of :mod:`lvs_duty.assess`: one rounding per group of duty point, tax point and
 rate (or per line), components and ratios; the rate of each line is the one
 :func:`lvs_duty.decide.tax_category` or :func:`lvs_duty.decide.shipment_tax_rate` gives, asked
-once per distinct HS code and per distinct region or destination.
+once per distinct HS code and per distinct region or destination. Most parcels' lines share one
+group: those shipments are rounded as shipments, and the few of several groups apart, as a
+batch of their own (shipments are independent, so the figures are the same).
 """
 
 from __future__ import annotations
