@@ -175,9 +175,17 @@ def _run(
 
 
 def assess_batch(
-    batch: Batch, rules: RuleSet, fx: Mapping[str, Fraction] | None, on: dt.date | None
+    batch: Batch,
+    rules: RuleSet,
+    fx: Mapping[str, Fraction] | None,
+    on: dt.date | None,
+    into: Outcome | None = None,
 ) -> Outcome:
-    """Assess every shipment of a batch under the version in force for it; report the bad."""
+    """Assess every shipment of a batch under the version in force for it; report the bad.
+
+    ``into``: columns the outcome may be written into (see ``run_windows``); the caller
+    checks whether the outcome returned is it.
+    """
     out: Outcome | None = None  # made only when shipments fall under several versions
     bad = batch.problems.bad_shipments(batch.size)
     versions = version_index(batch, rules, on)
@@ -189,9 +197,12 @@ def assess_batch(
         whole = used[k] == batch.size
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
         for seller_ships, version in by_seller(batch, rules.versions[k], ships):
-            part = batch if len(seller_ships) == batch.size else subset(batch, seller_ships)
-            result = run_windows(run_isolated, part, rules, version, fx)
-            if len(seller_ships) == batch.size:
+            every = len(seller_ships) == batch.size
+            part = batch if every else subset(batch, seller_ships)
+            result = run_windows(
+                run_isolated, part, rules, version, fx, into=into if every else None
+            )
+            if every:
                 return result
             if out is None:
                 out = Outcome.zeros(batch.size)

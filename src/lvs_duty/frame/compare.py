@@ -24,6 +24,7 @@ from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import read_batch
 from .ints import Ints, div_round
+from .kernel import Outcome
 from .schedule import with_schedule
 from .weights import read_weights, weights_of
 
@@ -46,6 +47,19 @@ _AMOUNT_COLUMNS = (
     "effective_rate_bp",
 )
 """The int64 amount columns of a comparison, in order."""
+
+
+_SHOWN = {
+    "goods_value": "goods_value_minor",
+    "customs_value": "customs_value_minor",
+    "duty": "duty_minor",
+    "tax": "tax_minor",
+    "fees": "fees_minor",
+    "total": "total_minor",
+    "classifications": "classifications",
+}
+"""The outcome's fields a comparison shows, and their int64 columns."""
+_NOT_SHOWN = tuple(f for f in Outcome.__dataclass_fields__ if f not in _SHOWN)
 
 
 def effective_bp(total: Ints, goods: Ints) -> Ints:
@@ -99,24 +113,19 @@ def minor_columns(
         for c in ("option", "rules", "currency", "duty_collection", "tax_collection")
     }
     border = np.empty(size * count, dtype=bool)
+    scratch = {name: np.empty(size, dtype=np.int64) for name in _NOT_SHOWN}
     for k, (name, rules) in enumerate(options.items()):
-        outcome = assess_batch(batch, rules, fx, None)
+        part = slice(k * size, (k + 1) * size)
+        into = Outcome(**{f: amounts[c][part] for f, c in _SHOWN.items()}, **scratch)
+        outcome = assess_batch(batch, rules, fx, None, into)
         if batch.problems.checkpoint() > mark:
             error = FrameError(batch.problems.cases())
             error.add_note(f"while assessing under option {name!r}")
             raise error
-        part = slice(k * size, (k + 1) * size)
-        for column, values in (
-            ("goods_value_minor", outcome.goods_value),
-            ("customs_value_minor", outcome.customs_value),
-            ("duty_minor", outcome.duty),
-            ("tax_minor", outcome.tax),
-            ("fees_minor", outcome.fees),
-            ("total_minor", outcome.total),
-            ("effective_rate_bp", effective_bp(outcome.total, outcome.goods_value)),
-            ("classifications", outcome.classifications),
-        ):
-            amounts[column][part] = values
+        if outcome is not into:  # written into the columns already when run in windows
+            for field, column in _SHOWN.items():
+                amounts[column][part] = getattr(outcome, field)
+        amounts["effective_rate_bp"][part] = effective_bp(outcome.total, outcome.goods_value)
         where["option"][part] = k
         where["rules"][part] = codes.index(rules.code)
         where["currency"][part] = currencies.index(rules.currency)

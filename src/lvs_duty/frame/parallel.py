@@ -107,12 +107,14 @@ def run_windows(
     version: RuleVersion,
     fx: Mapping[str, Fraction] | None,
     smallest: int | None = None,
+    into: Outcome | None = None,
 ) -> Outcome:
     """``run`` on the whole batch, or on windows of at least ``smallest`` shipments in threads.
 
     The outcome and the problems are those of one run on the whole batch: each shipment is
     assessed alone, problems are sorted by row when reported, and an exception is raised for
-    the first window (in order) that raises.
+    the first window (in order) that raises. The windows' outcomes are written into ``into``
+    (columns of the batch's size: ``compare``'s own) when given, and it is returned.
     """
     most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
     threads = min(cores(), most) if threading.current_thread() is threading.main_thread() else 1
@@ -127,7 +129,8 @@ def run_windows(
     try:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lvs_duty") as pool:
             outcomes = list(pool.map(one, [p for _, _, p in parts]))
-        out = Outcome.zeros(batch.size)  # calloc'd: a page is resident once a window lands
+        # calloc'd: a page is resident once a window lands; the windows cover every shipment
+        out = Outcome.zeros(batch.size) if into is None else into
         for a, b, _ in parts:
             out.put(slice(a, b), outcomes.pop(0))  # each freed once copied, not all held to the end
         for _, _, part in parts:
