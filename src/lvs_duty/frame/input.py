@@ -9,8 +9,8 @@ result, only looked at in shipment order.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
+import importlib
 import re
 import sys
 from collections.abc import Mapping
@@ -165,7 +165,7 @@ def _factor(series: pd.Series) -> Coded:
             series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
             raw, index = pd.factorize(series, use_na_sentinel=True)
             objects = None
-        codes, uniques = raw.astype(np.int64), list(index)
+        codes, uniques = raw.astype(np.int64, copy=False), list(index)
         if series.dtype == object:
             codes, uniques = _by_type(series, codes, uniques, objects)
     cells = [u if type(u) is Decimal and not u.is_nan() else plain_cell(u) for u in uniques]
@@ -179,6 +179,10 @@ def _factor(series: pd.Series) -> Coded:
 
 
 _CPYTHON = sys.implementation.name == "cpython"
+try:  # pandas' own hash table of int64 (what pd.factorize uses), sized by us
+    _INT64_TABLE: Any = importlib.import_module("pandas._libs.hashtable").Int64HashTable
+except (ImportError, AttributeError):  # a private module: pd.factorize if it moves
+    _INT64_TABLE = None
 
 
 def _factorize(series: pd.Series) -> tuple[Any, Any]:
@@ -200,13 +204,49 @@ def _factorize_objects(series: pd.Series) -> tuple[Any, Any, Any]:
         plain = pd.factorize(series, use_na_sentinel=True)
         return plain[0], plain[1], None
     cells = np.ascontiguousarray(series.to_numpy(dtype=object))
-    address = np.frombuffer(ctypes.string_at(cells.ctypes.data, cells.nbytes), dtype=np.intp)
-    by_object, _ = pd.factorize(address)
-    seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
-    firsts = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
+    by_object, firsts = _by_address(np.asarray(_Pointers(cells)))
     objects = cells[firsts]
     by_value, distinct = pd.factorize(objects, use_na_sentinel=True)
+    if len(distinct) == len(objects) and bool(np.all(by_value[1:] > by_value[:-1])):
+        return by_object, distinct, objects  # one object per value: the codes are the same
     return by_value[by_object], distinct, objects
+
+
+class _Pointers:
+    """An object array's buffer seen as its pointers (``np.asarray`` of it): no copy.
+
+    The view's base is this holder, which keeps the array, and so every object, alive.
+    """
+
+    def __init__(self, cells: Any) -> None:
+        self.cells = cells
+        self.__array_interface__ = {
+            "shape": cells.shape,
+            "typestr": np.dtype(np.intp).str,
+            "data": (cells.ctypes.data, True),  # read only
+            "version": 3,
+        }
+
+
+def _by_address(address: Ints) -> tuple[Ints, Ints]:
+    """Codes of equal addresses in order of first appearance, and each one's first position.
+
+    One object everywhere (a column of defaults) needs no hashing. Otherwise a hash table
+    sized for the distinct count a sample suggests: pandas sizes it for every cell, a sparse
+    table whose pages cost more to touch than a few resizes of a small one.
+    """
+    n = len(address)
+    if bool(np.all(address == address[0])):
+        return np.zeros(n, dtype=np.intp), np.zeros(1, dtype=np.intp)
+    if _INT64_TABLE is None:  # pandas moved its hash table: its factorize, sized for n
+        by_object = pd.factorize(address)[0]
+    else:
+        sample = address[: 1 << 14]
+        many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) // 2
+        hint = n if many else min(n, 1 << 16)
+        by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)[1]
+    seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
+    return by_object, np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
 
 
 def _hashable(value: object) -> bool:
