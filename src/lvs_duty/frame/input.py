@@ -243,7 +243,7 @@ def _by_address(address: Ints) -> tuple[Ints, Ints]:
     else:
         sample = address[: 1 << 14]
         many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) // 2
-        hint = n if many else min(n, 1 << 16)
+        hint = n if many else min(n, 1 << 17)
         by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)[1]
     seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
     return by_object, np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
@@ -455,17 +455,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     cur_digits = _digits_of(currency)
     shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, ordered)
     insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    value = _amount(
-        frame,
-        "value",
-        seg,
-        rows,
-        at_rows,
-        cur_digits if seg.single else cur_digits[seg.sid],
-        problems,
-        ids,
-        None,
-    )
+    value = _amount(frame, "value", seg, rows, at_rows, cur_digits, problems, ids, None)
     quantity = _quantity(frame, rows, ordered, problems)
     gift_coded = ship["gift"].take(at_first)
     gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[gift_coded.codes]
@@ -583,8 +573,11 @@ def _amount(
 
     ``ordered`` is None for a line amount; for a shipment amount, whether the rows are
     already in shipment order (the consistency check then reads the column as it is).
+    ``places`` are the minor digits of each shipment's currency (spread to the lines of a
+    line amount here, and only when the batch has currencies of different digits).
     """
     per_shipment = ordered is not None
+    rows_of = None if per_shipment or seg.single else seg.sid  # a line amount's shipments
     fast = f"{name}_minor"
     if fast in frame.columns:
         raw = frame[fast].to_numpy()
@@ -605,50 +598,67 @@ def _amount(
             out[negative] = 0
         return out
     if name not in frame.columns:
-        return np.zeros(len(places), dtype=np.int64)
+        return np.zeros(len(places) if rows_of is None else len(rows_of), dtype=np.int64)
     coded = _validate(name, _factor(frame[name]), problems)
     if per_shipment:
         _consistent(name, coded, frame, seg, rows, problems, ids, bool(ordered))
     codes = coded.codes if where is None else coded.codes[where]
-    where = np.arange(len(codes)) if where is None else where
     missing = _DEFAULTS.get(name)
     if missing is None:
         lost = np.flatnonzero(codes < 0)
-        problems.add(where[lost], name, "expected a Decimal, int or str amount", "None")
-    out = np.zeros(len(where), dtype=np.int64)
-    one = len(places) > 0 and int(places.min()) == int(places.max())  # one currency's digits
-    for d in [int(places[0])] if one else np.unique(places[places >= 0]).tolist():
-        if d < 0:
-            continue
-        unit, units, ok = 10**d, [], []
-        for v in coded.values:  # lists, then one array: a numpy item set per value is slow
-            whole, fit = 0, True
-            if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
-                top, bottom = v.as_integer_ratio()
-                whole = top * (unit // bottom)  # v in minor units when unit % bottom == 0
-                fit = unit % bottom == 0 and whole < _HEADROOM
-            units.append(whole if fit else 0)
-            ok.append(fit)
-        lut = np.array([*units, 0], dtype=np.int64)
-        fits = np.array([*ok, True], dtype=bool)
-        if one:
-            out = lut[codes]
-            over = np.flatnonzero(~fits[codes])
-        else:
-            here = places == d
-            out[here] = lut[codes[here]]
-            over = np.flatnonzero(here & ~fits[codes])
-        problems.add(
-            where[over],
-            name,
-            [
-                f"expected at most {d} decimal places for the shipment currency"
-                if digits(coded.values[c]) > d
-                else OVERSIZE
-                for c in codes[over]
-            ],
-            [_show(coded.values[c]) for c in codes[over]],
-        )
+        problems.add(lost if where is None else where[lost], name, _NO_AMOUNT, "None")
+    if len(places) > 0 and int(places.min()) == int(places.max()) >= 0:  # one currency's
+        return _minor_units(name, coded.values, codes, None, int(places[0]), where, problems)
+    places = places if rows_of is None else places[rows_of]
+    out = np.zeros(len(codes), dtype=np.int64)
+    for d in np.unique(places[places >= 0]).tolist():
+        here = np.flatnonzero(places == d)
+        out[here] = _minor_units(name, coded.values, codes[here], here, d, where, problems)
+    return out
+
+
+_NO_AMOUNT = "expected a Decimal, int or str amount"
+
+
+def _minor_units(
+    name: str,
+    values: list[Any],
+    codes: Ints,
+    at: Ints | None,
+    d: int,
+    where: Ints | None,
+    problems: Problems,
+) -> Ints:
+    """Amounts of ``d`` minor digits from their codes (0 and a problem where one cannot be).
+
+    ``at`` are the positions of ``codes`` among the column's rows (None: all of them), and
+    ``where`` the rows' input positions (None: the same).
+    """
+    unit, units, ok = 10**d, [], []
+    for v in values:  # lists, then one array: a numpy item set per value is slow
+        whole, fit = 0, True
+        if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
+            top, bottom = v.as_integer_ratio()
+            whole = top * (unit // bottom)  # v in minor units when unit % bottom == 0
+            fit = unit % bottom == 0 and whole < _HEADROOM
+        units.append(whole if fit else 0)
+        ok.append(fit)
+    out: Ints = np.array([*units, 0], dtype=np.int64)[codes]
+    if all(ok):
+        return out
+    over = np.flatnonzero(~np.array([*ok, True], dtype=bool)[codes])
+    at_over = over if at is None else at[over]
+    problems.add(
+        at_over if where is None else where[at_over],
+        name,
+        [
+            f"expected at most {d} decimal places for the shipment currency"
+            if digits(values[c]) > d
+            else OVERSIZE
+            for c in codes[over]
+        ],
+        [_show(values[c]) for c in codes[over]],
+    )
     return out
 
 
