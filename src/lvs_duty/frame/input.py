@@ -204,8 +204,8 @@ def _factorize_objects(series: pd.Series) -> tuple[Any, Any, Any]:
         plain = pd.factorize(series, use_na_sentinel=True)
         return plain[0], plain[1], None
     cells = np.ascontiguousarray(series.to_numpy(dtype=object))
-    by_object, firsts = _by_address(np.asarray(_Pointers(cells)))
-    objects = cells[firsts]
+    by_object, at = _by_address(np.asarray(_Pointers(cells)))
+    objects = cells[at]
     by_value, distinct = pd.factorize(objects, use_na_sentinel=True)
     if len(distinct) == len(objects) and bool(np.all(by_value[1:] > by_value[:-1])):
         return by_object, distinct, objects  # one object per value: the codes are the same
@@ -229,24 +229,26 @@ class _Pointers:
 
 
 def _by_address(address: Ints) -> tuple[Ints, Ints]:
-    """Codes of equal addresses in order of first appearance, and each one's first position.
+    """Codes of equal addresses in order of first appearance, and a position of each code.
 
-    One object everywhere (a column of defaults) needs no hashing. Otherwise a hash table
-    sized for the distinct count a sample suggests: pandas sizes it for every cell, a sparse
-    table whose pages cost more to touch than a few resizes of a small one.
+    Any position will do: every cell of a code holds the very same object. One object
+    everywhere (a column of defaults) needs no hashing. Otherwise a hash table sized for the
+    distinct count a sample suggests: pandas sizes it for every cell, a sparse table whose
+    pages cost more to touch than a few resizes of a small one.
     """
     n = len(address)
     if bool(np.all(address == address[0])):
         return np.zeros(n, dtype=np.intp), np.zeros(1, dtype=np.intp)
     if _INT64_TABLE is None:  # pandas moved its hash table: its factorize, sized for n
-        by_object = pd.factorize(address)[0]
+        by_object, distinct = pd.factorize(address)
     else:
         sample = address[: 1 << 14]
         many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) // 2
         hint = n if many else min(n, 1 << 17)
-        by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)[1]
-    seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
-    return by_object, np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
+        distinct, by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)
+    at = np.empty(len(distinct), dtype=np.intp)
+    at[by_object] = np.arange(n)  # which of a code's positions is written does not matter
+    return by_object, at
 
 
 def _hashable(value: object) -> bool:
