@@ -50,15 +50,28 @@ def test_equal_values_in_distinct_objects_share_a_code() -> None:
     assert uniques == ["0.5", "1.50"]
 
 
-def test_few_and_many_distinct_objects_give_pandas_codes() -> None:
-    # few: three objects repeated (the sampled table stays small)
+def test_few_and_many_distinct_objects_give_pandas_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sizes: list[int] = []  # the hash tables' size hints: the sample's, then the column's
+
+    def table(hint: int) -> Any:
+        sizes.append(hint)
+        return real(hint)
+
+    real = reader._INT64_TABLE
+    monkeypatch.setattr(reader, "_INT64_TABLE", table)
+    # few: three objects repeated, 200,000 cells: a table of 2^17 slots, not one per cell
     a, b, c = Decimal("3.10"), Decimal("7"), Decimal("0.01")
-    codes, uniques = _same_as_pandas([a, b, a, c] * 1000)
+    codes, uniques = _same_as_pandas([a, b, a, c] * 50_000)
     assert codes[:8] == [0, 1, 0, 2, 0, 1, 0, 2]
     assert uniques == ["3.10", "7", "0.01"]
-    # many: each cell a distinct object and value, first 20,000 then repeats
+    assert sizes == [2**14, 2**17]
+    # many: each cell a distinct object and value, first 20,000 then repeats: sized for all
     many = [Decimal(i) / 100 for i in range(20_000)]
+    sizes.clear()
     codes, uniques = _same_as_pandas(many + many[:5])
+    assert sizes == [2**14, 20_005]
     assert codes[:3] == [0, 1, 2]
     assert codes[-5:] == [0, 1, 2, 3, 4]
     assert uniques[:3] == ["0", "0.01", "0.02"]

@@ -233,9 +233,10 @@ def _by_address(address: Ints) -> tuple[Ints, Ints]:
     """Codes of equal addresses in order of first appearance, and a position of each code.
 
     Any position will do: every cell of a code holds the very same object. One object
-    everywhere (a column of defaults) needs no hashing. Otherwise a hash table sized for the
-    distinct count a sample suggests: pandas sizes it for every cell, a sparse table whose
-    pages cost more to touch than a few resizes of a small one.
+    everywhere (a column of defaults) needs no hashing. Otherwise pandas' int64 hash table,
+    sized for every cell (as pd.factorize does) only when a sample's cells are nearly all
+    distinct objects: for a few thousand objects repeated, a table of 2^17 slots resized as
+    needed is faster than a sparse one of n whose pages are touched at random (measured).
     """
     n = len(address)
     if bool(np.all(address == address[0])):
@@ -243,8 +244,8 @@ def _by_address(address: Ints) -> tuple[Ints, Ints]:
     if _INT64_TABLE is None:  # pandas moved its hash table: its factorize, sized for n
         by_object, distinct = pd.factorize(address)
     else:
-        sample = address[: 1 << 14]
-        many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) // 2
+        sample = address[: 1 << 14]  # nearly all distinct: each cell its own object, likely
+        many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) * 3 // 4
         hint = n if many else min(n, 1 << 17)
         distinct, by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)
     at = np.empty(len(distinct), dtype=np.intp)
