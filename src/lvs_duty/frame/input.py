@@ -434,7 +434,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
     problems = Problems(frame.index, sid_rows)
     problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
-    first = rows[seg.starts]
+    first = seg.starts if ordered else rows[seg.starts]  # rows: every row, in order
     at_rows = None if ordered else rows  # None: every row, in order (no copy)
     at_first = None if ordered and seg.single else first
 
