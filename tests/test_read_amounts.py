@@ -158,3 +158,32 @@ def test_shipment_amounts_of_one_currency_and_no_good_currency() -> None:
     batch = read_batch(frame)
     assert batch.value[:2].tolist() == [0, 0]
     assert {c.column for c in batch.problems.cases()} == {"currency"}
+
+
+def test_hostile_cells_read_by_address_as_by_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1,400 rows (the address path) of every kind of bad cell, each kind 100 times over
+    kinds: list[Any] = [
+        Decimal("1.5"), 1.5, "1.5", float("nan"), None, Decimal("NaN"), float("inf"), -1,
+        True, 1, Decimal("1E+30"), "abc", Decimal("-0"), Decimal("1.500"),
+    ]  # fmt: skip
+    cells = kinds * 100
+    codes, _ = _same_as_pandas(cells)
+    assert codes[:14] == [0, 0, 1, -1, -1, -1, 2, 3, 4, 4, 5, 6, 7, 0]
+    frame = pd.DataFrame(
+        {
+            "shipment_id": range(len(cells)),
+            "destination": "CA",
+            "date": pd.Timestamp("2026-07-01").date(),
+            "currency": "CAD",
+            "value": pd.Series(cells, dtype=object),
+            "hs_code": "610910",
+        }
+    )
+    by_address = read_batch(frame)
+    monkeypatch.setattr(reader, "_CPYTHON", False)  # the plain path: pd.factorize by value
+    by_value = read_batch(frame)
+    assert by_address.value.tolist() == by_value.value.tolist()
+    assert by_address.value[:14].tolist() == [150, 0, 150, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 150]
+    found = [(c.row, c.problem, c.value) for c in by_address.problems.cases()]
+    assert found == [(c.row, c.problem, c.value) for c in by_value.problems.cases()]
+    assert len(found) == 9 * 100  # 1.5, nan, None, NaN, inf, -1, True, 1E+30, "abc"
