@@ -9,8 +9,8 @@ result, only looked at in shipment order.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
+import importlib
 import re
 import sys
 from collections.abc import Mapping
@@ -80,6 +80,7 @@ _PLAIN_RANGE: dict[str, Decimal] = {
 }
 """Amount and rate columns whose validator returns a finite Decimal in [0, top] unchanged:
 such cells skip pydantic (every other cell is validated, so messages stay the validator's)."""
+_ZERO = Decimal(0)  # compared with Decimals: faster than the int 0
 _DEFAULTS: dict[str, Any] = {
     "mode": "courier",
     "gift": False,
@@ -165,7 +166,7 @@ def _factor(series: pd.Series) -> Coded:
             series = series.map(lambda v: v if _hashable(v) else Unhashable(v))
             raw, index = pd.factorize(series, use_na_sentinel=True)
             objects = None
-        codes, uniques = raw.astype(np.int64), list(index)
+        codes, uniques = raw.astype(np.int64, copy=False), list(index)
         if series.dtype == object:
             codes, uniques = _by_type(series, codes, uniques, objects)
     cells = [u if type(u) is Decimal and not u.is_nan() else plain_cell(u) for u in uniques]
@@ -179,6 +180,10 @@ def _factor(series: pd.Series) -> Coded:
 
 
 _CPYTHON = sys.implementation.name == "cpython"
+try:  # pandas' own hash table of int64 (what pd.factorize uses), sized by us
+    _INT64_TABLE: Any = importlib.import_module("pandas._libs.hashtable").Int64HashTable
+except (ImportError, AttributeError):  # a private module: pd.factorize if it moves
+    _INT64_TABLE = None
 
 
 def _factorize(series: pd.Series) -> tuple[Any, Any]:
@@ -200,13 +205,52 @@ def _factorize_objects(series: pd.Series) -> tuple[Any, Any, Any]:
         plain = pd.factorize(series, use_na_sentinel=True)
         return plain[0], plain[1], None
     cells = np.ascontiguousarray(series.to_numpy(dtype=object))
-    address = np.frombuffer(ctypes.string_at(cells.ctypes.data, cells.nbytes), dtype=np.intp)
-    by_object, _ = pd.factorize(address)
-    seen = np.maximum.accumulate(by_object)  # codes come in order of first appearance
-    firsts = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
-    objects = cells[firsts]
+    by_object, at = _by_address(np.asarray(_Pointers(cells)))
+    objects = cells[at]
     by_value, distinct = pd.factorize(objects, use_na_sentinel=True)
+    if len(distinct) == len(objects) and bool(np.all(by_value[1:] > by_value[:-1])):
+        return by_object, distinct, objects  # one object per value: the codes are the same
     return by_value[by_object], distinct, objects
+
+
+class _Pointers:
+    """An object array's buffer seen as its pointers (``np.asarray`` of it): no copy.
+
+    The view's base is this holder, which keeps the array, and so every object, alive.
+    """
+
+    def __init__(self, cells: Any) -> None:
+        self.cells = cells
+        self.__array_interface__ = {
+            "shape": cells.shape,
+            "typestr": np.dtype(np.intp).str,
+            "data": (cells.ctypes.data, True),  # read only
+            "version": 3,
+        }
+
+
+def _by_address(address: Ints) -> tuple[Ints, Ints]:
+    """Codes of equal addresses in order of first appearance, and a position of each code.
+
+    Any position will do: every cell of a code holds the very same object. One object
+    everywhere (a column of defaults) needs no hashing. Otherwise pandas' int64 hash table,
+    sized for every cell (as pd.factorize does) only when a sample's cells are nearly all
+    distinct objects: for a few thousand objects repeated, a table of 2^17 slots resized as
+    needed is faster than a sparse one of n whose pages are touched at random (measured).
+    """
+    n = len(address)
+    if bool(np.all(address == address[0])):
+        return np.zeros(n, dtype=np.intp), np.zeros(1, dtype=np.intp)
+    if _INT64_TABLE is None:  # pandas moved its hash table: its factorize, sized for n
+        by_object, distinct = pd.factorize(address)
+    else:
+        sample = address[: 1 << 14]  # nearly all distinct: each cell its own object, likely
+        many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) * 3 // 4
+        hint = n if many else min(n, 1 << 17)
+        distinct, by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)
+    at = np.empty(len(distinct), dtype=np.intp)
+    at[by_object] = np.arange(n)  # which of a code's positions is written does not matter
+    return by_object, at
 
 
 def _hashable(value: object) -> bool:
@@ -263,7 +307,7 @@ def _validate(column: str, coded: Coded, problems: Problems) -> Coded:
     messages: list[str] = []
     top = _PLAIN_RANGE.get(column)
     for i, cell in enumerate(coded.values):
-        if top is not None and type(cell) is Decimal and cell.is_finite() and 0 <= cell <= top:
+        if top is not None and type(cell) is Decimal and cell.is_finite() and _ZERO <= cell <= top:
             values.append(cell)  # a plain Decimal in range: what the validator would give
             continue
         try:
@@ -390,7 +434,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
     problems = Problems(frame.index, sid_rows)
     problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
-    first = rows[seg.starts]
+    first = seg.starts if ordered else rows[seg.starts]  # rows: every row, in order
     at_rows = None if ordered else rows  # None: every row, in order (no copy)
     at_first = None if ordered and seg.single else first
 
@@ -415,17 +459,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     cur_digits = _digits_of(currency)
     shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, ordered)
     insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    value = _amount(
-        frame,
-        "value",
-        seg,
-        rows,
-        at_rows,
-        cur_digits if seg.single else cur_digits[seg.sid],
-        problems,
-        ids,
-        None,
-    )
+    value = _amount(frame, "value", seg, rows, at_rows, cur_digits, problems, ids, None)
     quantity = _quantity(frame, rows, ordered, problems)
     gift_coded = ship["gift"].take(at_first)
     gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[gift_coded.codes]
@@ -543,8 +577,11 @@ def _amount(
 
     ``ordered`` is None for a line amount; for a shipment amount, whether the rows are
     already in shipment order (the consistency check then reads the column as it is).
+    ``places`` are the minor digits of each shipment's currency (spread to the lines of a
+    line amount here, and only when the batch has currencies of different digits).
     """
     per_shipment = ordered is not None
+    rows_of = None if per_shipment or seg.single else seg.sid  # a line amount's shipments
     fast = f"{name}_minor"
     if fast in frame.columns:
         raw = frame[fast].to_numpy()
@@ -565,50 +602,71 @@ def _amount(
             out[negative] = 0
         return out
     if name not in frame.columns:
-        return np.zeros(len(places), dtype=np.int64)
+        return np.zeros(len(places) if rows_of is None else len(rows_of), dtype=np.int64)
     coded = _validate(name, _factor(frame[name]), problems)
     if per_shipment:
         _consistent(name, coded, frame, seg, rows, problems, ids, bool(ordered))
     codes = coded.codes if where is None else coded.codes[where]
-    where = np.arange(len(codes)) if where is None else where
     missing = _DEFAULTS.get(name)
     if missing is None:
         lost = np.flatnonzero(codes < 0)
-        problems.add(where[lost], name, "expected a Decimal, int or str amount", "None")
-    out = np.zeros(len(where), dtype=np.int64)
-    one = len(places) > 0 and int(places.min()) == int(places.max())  # one currency's digits
-    for d in [int(places[0])] if one else np.unique(places[places >= 0]).tolist():
-        if d < 0:
-            continue
-        unit, units, ok = 10**d, [], []
-        for v in coded.values:  # lists, then one array: a numpy item set per value is slow
-            whole, fit = 0, True
-            if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
-                top, bottom = v.as_integer_ratio()
-                whole = top * (unit // bottom)  # v in minor units when unit % bottom == 0
-                fit = unit % bottom == 0 and whole < _HEADROOM
-            units.append(whole if fit else 0)
-            ok.append(fit)
-        lut = np.array([*units, 0], dtype=np.int64)
-        fits = np.array([*ok, True], dtype=bool)
-        if one:
-            out = lut[codes]
-            over = np.flatnonzero(~fits[codes])
-        else:
-            here = places == d
-            out[here] = lut[codes[here]]
-            over = np.flatnonzero(here & ~fits[codes])
-        problems.add(
-            where[over],
-            name,
-            [
-                f"expected at most {d} decimal places for the shipment currency"
-                if digits(coded.values[c]) > d
-                else OVERSIZE
-                for c in codes[over]
-            ],
-            [_show(coded.values[c]) for c in codes[over]],
-        )
+        problems.add(lost if where is None else where[lost], name, _NO_AMOUNT, "None")
+    if len(places) > 0 and int(places.min()) == int(places.max()) >= 0:  # one currency's
+        return _minor_units(name, coded.values, codes, None, int(places[0]), where, problems)
+    places = places if rows_of is None else places[rows_of]
+    out = np.zeros(len(codes), dtype=np.int64)
+    for d in np.unique(places[places >= 0]).tolist():
+        here = np.flatnonzero(places == d)
+        out[here] = _minor_units(name, coded.values, codes[here], here, d, where, problems)
+    return out
+
+
+_NO_AMOUNT = "expected a Decimal, int or str amount"
+
+
+def _minor_units(
+    name: str,
+    values: list[Any],
+    codes: Ints,
+    at: Ints | None,
+    d: int,
+    where: Ints | None,
+    problems: Problems,
+) -> Ints:
+    """Amounts of ``d`` minor digits from their codes (0 and a problem where one cannot be).
+
+    ``at`` are the positions of ``codes`` among the column's rows (None: all of them), and
+    ``where`` the rows' input positions (None: the same).
+    """
+    unit, units, bad = 10**d, [], []
+    for i, v in enumerate(values):  # lists, then one array: a numpy item set per value is slow
+        if isinstance(v, Decimal):  # exact: a Decimal's ratio has a denominator 2^a 5^b
+            top, bottom = v.as_integer_ratio()
+            if unit % bottom == 0:  # v in minor units is then top * (unit // bottom)
+                whole = top * (unit // bottom)
+                if whole < _HEADROOM:
+                    units.append(whole)
+                    continue
+            bad.append(i)
+        units.append(0)  # not a Decimal: a missing or bad cell, reported already
+    out: Ints = np.array([*units, 0], dtype=np.int64)[codes]
+    if not bad:
+        return out
+    refused = np.zeros(len(values) + 1, dtype=bool)
+    refused[bad] = True
+    over = np.flatnonzero(refused[codes])
+    at_over = over if at is None else at[over]
+    problems.add(
+        at_over if where is None else where[at_over],
+        name,
+        [
+            f"expected at most {d} decimal places for the shipment currency"
+            if digits(values[c]) > d
+            else OVERSIZE
+            for c in codes[over]
+        ],
+        [_show(values[c]) for c in codes[over]],
+    )
     return out
 
 
