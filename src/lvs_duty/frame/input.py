@@ -184,6 +184,8 @@ try:  # pandas' own hash table of int64 (what pd.factorize uses), sized by us
     _INT64_TABLE: Any = importlib.import_module("pandas._libs.hashtable").Int64HashTable
 except (ImportError, AttributeError):  # a private module: pd.factorize if it moves
     _INT64_TABLE = None
+if np.dtype(np.intp) != np.dtype(np.int64):  # addresses of 32 bits: not that table's type
+    _INT64_TABLE = None
 
 
 def _factorize(series: pd.Series) -> tuple[Any, Any]:
@@ -245,9 +247,12 @@ def _by_address(address: Ints) -> tuple[Ints, Ints]:
         by_object, distinct = pd.factorize(address)
     else:
         sample = address[: 1 << 14]  # nearly all distinct: each cell its own object, likely
-        many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) * 3 // 4
-        hint = n if many else min(n, 1 << 17)
-        distinct, by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)
+        try:
+            many = len(_INT64_TABLE(len(sample)).factorize(sample)[0]) > len(sample) * 3 // 4
+            hint = n if many else min(n, 1 << 17)
+            distinct, by_object = _INT64_TABLE(hint).factorize(address, na_sentinel=-1)
+        except TypeError:  # a private API whose signature changed: pandas' public one
+            by_object, distinct = pd.factorize(address)
     at = np.empty(len(distinct), dtype=np.intp)
     at[by_object] = np.arange(n)  # which of a code's positions is written does not matter
     return by_object, at
