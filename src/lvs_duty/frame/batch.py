@@ -61,9 +61,14 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
     """
     dest, region = batch.destination, batch.region
     nd, nr = len(dest.values) + 1, len(region.values) + 1
-    key = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
-    inverse, combos = pd.factorize(key)  # hashing, O(n): one check per distinct combination
-    for j, combo in enumerate(combos.tolist()):
+    if len(versions) and int(versions.min()) == int(versions.max()):  # one version (usual)
+        inverse, places = _places(batch, nr)  # kept: compare's options read the same
+        combos = (places + (int(versions[0]) + 3) * nd * nr).tolist()
+    else:
+        key = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
+        inverse, combos = pd.factorize(key)  # hashing, O(n): one check per distinct combination
+        combos = combos.tolist()
+    for j, combo in enumerate(combos):
         k, rest = divmod(combo, nd * nr)
         k, d, r = k - 3, rest // nr - 1, rest % nr - 1
         if k < 0 or d < 0 or not isinstance(dest.values[d], str):
@@ -77,6 +82,16 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
             batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
         )
         versions[ships] = -3
+
+
+def _places(batch: Batch, nr: int) -> tuple[Ints, Ints]:
+    """Each shipment's (destination, region) pair as a code, and the pairs (``d * nr + r``)."""
+    kept: tuple[Ints, Ints] | None = batch.extra.get("places")
+    if kept is None:
+        key = (batch.destination.codes.astype(np.int64) + 1) * nr + batch.region.codes + 1
+        inverse, pairs = pd.factorize(key)
+        kept = batch.extra["places"] = (inverse, pairs)
+    return kept
 
 
 def subset(batch: Batch, ships: Ints) -> Batch:
