@@ -17,6 +17,7 @@ import lvs_duty
 from _windows import in_windows
 from lvs_duty import FrameError, compare
 from lvs_duty.frame import assess_frame, parallel
+from lvs_duty.frame.compare import effective_bp
 from lvs_duty.frame.input import read_batch
 from lvs_duty.frame.kernel import Outcome
 from lvs_duty.options import gea_options
@@ -133,3 +134,17 @@ def test_no_threads_within_a_callers_thread() -> None:
     with in_windows():  # the same call from the main thread: 3 windows of 1, 1 and 2 shipments
         parallel.run_windows(run, batch, CA, CA.versions[-1], None)
     assert sorted(sizes[1:]) == [1, 1, 2]
+
+
+def test_an_elementwise_column_in_slices_is_the_whole_column() -> None:
+    # compare's effective rate (total / goods in basis points, half-even), in three slices:
+    # 1/3 -> 3333.33 bp -> 3333; 1/8 -> 1250; 3/16000 -> 1.875 bp -> 2; 5/40000 -> 1.25 -> 1;
+    # goods 0 -> 0; a total past 2**62 / 10**4 in Python ints: 2**61 / 2**61 -> 10000
+    total = np.array([1, 1, 3, 5, 7, 2**61], dtype=np.int64)
+    goods = np.array([3, 8, 16000, 40000, 0, 2**61], dtype=np.int64)
+    expected = [3333, 1250, 2, 1, 0, 10000]
+    assert effective_bp(total, goods).tolist() == expected
+    out = np.full(len(total), -1, dtype=np.int64)
+    with in_windows():
+        parallel.elementwise(effective_bp, out, total, goods)
+    assert out.tolist() == expected

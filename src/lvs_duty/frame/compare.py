@@ -25,6 +25,7 @@ from .codes import WHERE, categorical
 from .input import read_batch
 from .ints import Ints, div_round
 from .kernel import Outcome
+from .parallel import elementwise
 from .schedule import with_schedule
 from .weights import read_weights, weights_of
 
@@ -125,7 +126,9 @@ def minor_columns(
         if outcome is not into:  # written into the columns already when run in windows
             for field, column in _SHOWN.items():
                 amounts[column][part] = getattr(outcome, field)
-        amounts["effective_rate_bp"][part] = effective_bp(outcome.total, outcome.goods_value)
+        elementwise(
+            effective_bp, amounts["effective_rate_bp"][part], outcome.total, outcome.goods_value
+        )
         where["option"][part] = k
         where["rules"][part] = codes.index(rules.code)
         where["currency"][part] = currencies.index(rules.currency)

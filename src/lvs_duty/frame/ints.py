@@ -97,8 +97,11 @@ def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
         if den == 1:
             return num
         check_constant(den, "rounding denominator")
-    quotient = num // den  # numpy divides by a scalar fast; divmod would be 5x slower
-    rest = num - quotient * den
+    if isinstance(den, int):
+        quotient = num // den  # numpy divides by a scalar fast; divmod would be 5x slower
+        rest = num - quotient * den
+    else:
+        quotient, rest = np.divmod(num, den)  # by an array: one pass gives both
     if mode in ("ROUND_DOWN", "ROUND_FLOOR"):
         return quotient
     if mode in ("ROUND_UP", "ROUND_CEILING"):

@@ -141,4 +141,25 @@ def run_windows(
             part.problems.entries.clear()
 
 
-__all__ = ["WINDOW", "cores", "run_windows", "window", "windows"]
+def elementwise(work: Callable[..., Any], out: Any, *columns: Any) -> None:
+    """``out[:] = work(*columns)`` for a function of each row alone, in slices, one per core.
+
+    Exact as a whole: row ``i`` of the result depends on row ``i`` of the columns only. Slices
+    only from the main thread and for 2 x WINDOW rows or more, as batches are cut.
+    """
+    n = len(out)
+    threads = min(cores(), n // WINDOW)
+    if threads < 2 or threading.current_thread() is not threading.main_thread():
+        out[:] = work(*columns)
+        return
+    cuts = [n * k // threads for k in range(threads + 1)]
+
+    def one(a: int, b: int) -> None:
+        out[a:b] = work(*(c[a:b] for c in columns))
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lvs_duty") as pool:
+        for done in [pool.submit(one, a, b) for a, b in pairwise(cuts)]:
+            done.result()  # the first slice's exception, in order
+
+
+__all__ = ["WINDOW", "cores", "elementwise", "run_windows", "window", "windows"]
