@@ -1,10 +1,11 @@
 """Tax rounding groups: shipments whose lines fall in several groups, rounded apart from the rest.
 
-A regime in code: EUR, FOB, the caller's MFN duty, VAT 20% on (customs value + duty) with books
-(HS 49) zero-rated, no threshold, half-up rounding once per group of (duty point, tax point, tax
-rate). A parcel of a book and a T-shirt is two groups; a parcel of T-shirts is one. The frame path
-rounds the one-group parcels as shipments and the few others apart
-(``lvs_duty.frame.tax.SPLIT_SHARE``); every figure here is worked by hand and checked on both paths.
+The toy regime (tests/_toy.py: EUR, FOB, the caller's MFN duty, VAT 20% on customs value +
+duty) with books (HS 49) zero-rated, no threshold, half-up rounding once per group of (duty
+point, tax point, tax rate). A parcel of a book and a T-shirt is two groups; a parcel of
+T-shirts is one. The frame path rounds the one-group parcels as shipments and the few others
+apart (``lvs_duty.frame.tax.SPLIT_SHARE``); every figure here is worked by hand and checked on
+both paths.
 """
 
 from __future__ import annotations
@@ -16,32 +17,20 @@ from unittest import mock
 import pandas as pd
 import pytest
 
+from _toy import parcel as toy_parcel
+from _toy import toy
 from _windows import split_groups
-from lvs_duty import FrameError, Item, RuleSet, Shipment, assess, shipments_to_frame
+from lvs_duty import FrameError, Item, Shipment, assess, shipments_to_frame
 from lvs_duty.frame import assess_frame, tax, to_decimal_frame
 
-RULES = RuleSet.build(
-    {
-        "code": "GRP",
-        "name": "Rounding groups test regime",
-        "currency": "EUR",
-        "sources": {"law": {"title": "test law"}},
-        "versions": [
-            {
-                "valid_from": "2020-01-01",
-                "valuation": {"basis": "FOB", "source": "law"},
-                "duty": {"general": {"kind": "mfn", "source": "law"}},
-                "tax": {
-                    "name": "VAT",
-                    "rate": "0.20",
-                    "base": ["customs_value", "duty"],
-                    "categories": [
-                        {"name": "books", "rate": "0", "hs_prefixes": ["49"], "source": "law"}
-                    ],
-                    "source": "law",
-                },
-            }
-        ],
+# the toy regime (tests/_toy.py), its VAT with books zero-rated
+RULES = toy(
+    tax={
+        "name": "VAT",
+        "rate": "0.20",
+        "base": ["customs_value", "duty"],
+        "categories": [{"name": "books", "rate": "0", "hs_prefixes": ["49"], "source": "law"}],
+        "source": "law",
     }
 )
 
@@ -55,7 +44,7 @@ def book(value: str) -> Item:
 
 
 def parcel(id_: str, *items: Item) -> Shipment:
-    return Shipment("FR", "2026-01-01", "EUR", list(items), id=id_)
+    return toy_parcel(*items, id=id_)
 
 
 # P0: book 0.05 and T-shirt 0.05, each duty 10% x 0.05 = 0.005, rounded per group: 0.01 + 0.01
