@@ -45,6 +45,16 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def threads_for(most: int) -> int:
+    """Threads for work of at most ``most`` slices: one per core, none within a caller's thread.
+
+    A caller that already runs lvs_duty in threads (Dask's workers, a server) gets 1.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    return min(cores(), most)
+
+
 def window(batch: Batch, start: int, stop: int) -> Batch:
     """Shipments ``start`` to ``stop`` (and their lines) as a batch of their own: views."""
     seg = batch.seg
@@ -117,7 +127,7 @@ def run_windows(
     (columns of the batch's size: ``compare``'s own) when given, and it is returned.
     """
     most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
-    threads = min(cores(), most) if threading.current_thread() is threading.main_thread() else 1
+    threads = threads_for(most)
     if threads < 2:  # few shipments, one core, or called in a thread (Dask's, a server's) already
         return run(batch, rules, version, fx)
     parts = windows(batch, min(most, max(threads, -(-batch.size // LARGEST))))
@@ -148,8 +158,8 @@ def elementwise(work: Callable[..., Any], out: Any, *columns: Any) -> None:
     only from the main thread and for 2 x WINDOW rows or more, as batches are cut.
     """
     n = len(out)
-    threads = min(cores(), n // WINDOW)
-    if threads < 2 or threading.current_thread() is not threading.main_thread():
+    threads = threads_for(n // WINDOW)
+    if threads < 2:
         out[:] = work(*columns)
         return
     cuts = [n * k // threads for k in range(threads + 1)]

@@ -117,18 +117,21 @@ class TaxStep:
         self.table, self.places = table, charger.places
         if k.seg.single or k.version.rounding.per == "line":  # groups as the lines are
             return self.rounded(lines, self.grouping(lines))
-        several = self.several_groups(lines)
+        own = lines.own_key(len(self.table))
+        several = self.several_groups(lines, own)
         if several is None:  # every shipment is one group (the usual case)
             return self.rounded(lines, _one_per_shipment(k.seg))
         ships = np.flatnonzero(several)
         if len(ships) * SPLIT_SHARE > k.b.size:  # many of several groups: group them all
-            return self.rounded(lines, self.grouping(lines))
+            return self.rounded(lines, self.grouping(lines, own))
         return self.split(lines, several, ships)
 
-    def several_groups(self, lines: Lines) -> Bools | None:
-        """The shipments whose lines fall in several rounding groups (None: no such shipment)."""
+    def several_groups(self, lines: Lines, own: Ints) -> Bools | None:
+        """The shipments whose lines fall in several rounding groups (None: no such shipment).
+
+        ``own`` is each line's group key within its shipment (``Lines.own_key``).
+        """
         seg = lines.seg
-        own = lines.own_key(len(self.table))
         differ = own[1:] != own[:-1]  # keyed unlike the line before, in the same shipment
         differ &= ~seg.first[1:]
         if not bool(differ.any()):
@@ -272,11 +275,11 @@ class TaxStep:
         nums = np.array([scaled(r, places) for r in table], dtype=np.int64)
         return quantize(mul(base, nums[rate_index]), 10**places, self.k.quantum, mode)
 
-    def grouping(self, lines: Lines) -> Grouping:
+    def grouping(self, lines: Lines, own: Ints | None = None) -> Grouping:
         """The rounding groups: line order (None: as is), group segments, each group's shipment.
 
         Per shipment, a group is the lines sharing (duty point, tax point, tax rate); with
-        per-line rounding every line is its own group.
+        per-line rounding every line is its own group. ``own``: the lines' keys, if known.
         """
         seg = lines.seg
         if seg.single:
@@ -285,7 +288,7 @@ class TaxStep:
             n = len(seg.sid)
             return None, Segments(np.arange(n, dtype=np.int64), n), seg.sid
         rates = len(self.table)
-        key = seg.sid * (9 * rates) + lines.own_key(rates)
+        key = seg.sid * (9 * rates) + (lines.own_key(rates) if own is None else own)
         order = None
         descent = key[1:] < key[:-1]
         if bool(descent.any()):  # sort the lines of the few shipments whose keys are unsorted
