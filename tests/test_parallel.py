@@ -63,8 +63,13 @@ def test_a_window_is_a_view_of_its_shipments_and_their_lines() -> None:
 def test_windows_cut_between_shipments_in_about_equal_parts_and_are_kept() -> None:
     batch = read_batch(_table())
     cut = parallel.windows(batch, 3)  # 4 shipments in 3: 4 * k // 3 = 0, 1, 2, 4
-    assert [(a, b) for a, b, _ in cut] == [(0, 1), (1, 2), (2, 4)]
+    assert cut.cuts == [(0, 1), (1, 2), (2, 4)]
+    assert cut.made() == []  # a window is made by the thread that first runs it
+    last = cut.part(batch, 2)
+    assert last.ids.tolist() == [3, 4]
+    assert cut.part(batch, 2) is last
     assert parallel.windows(batch, 3) is cut  # the next option reuses them
+    assert cut.made() == [last]
 
 
 def test_small_batches_and_one_core_run_whole(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -76,6 +76,11 @@ class Outcome:
         fields["tax_collection"] = np.full(size, -1, dtype=np.int64)
         return cls(**fields)
 
+    @classmethod
+    def empty(cls, size: int) -> Outcome:
+        """An outcome for ``size`` shipments, its columns not set: for callers that set them all."""
+        return cls(**{name: np.empty(size, dtype=np.int64) for name in cls.__dataclass_fields__})
+
     def put(self, ships: Ints | slice, other: Outcome) -> None:
         """Write ``other`` (for a subset of shipments) at positions ``ships``."""
         for name in self.__dataclass_fields__:

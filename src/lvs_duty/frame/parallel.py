@@ -99,14 +99,35 @@ _SHIPMENT_CODED = (
 _LINE_CODED = ("hs_code", "duty_rate", "category", "weight_kg", "volume_l", "abv")
 
 
-def windows(batch: Batch, count: int) -> list[tuple[int, int, Batch]]:
+class Windows:
+    """A batch's cuts into windows of whole shipments; each window made on first use, kept.
+
+    A window is made by the thread that first runs it (its segments are new arrays), so the
+    cutting costs no serial time; it holds views of the batch's columns, not the batch itself.
+    """
+
+    def __init__(self, size: int, count: int) -> None:
+        self.cuts = list(pairwise(size * k // count for k in range(count + 1)))
+        self._made: list[Batch | None] = [None] * count
+
+    def part(self, batch: Batch, k: int) -> Batch:
+        """Window ``k`` of ``batch`` (the batch these cuts were made for)."""
+        made = self._made[k]
+        if made is None:
+            made = self._made[k] = window(batch, *self.cuts[k])
+        return made
+
+    def made(self) -> list[Batch]:
+        """The windows made so far, in order."""
+        return [part for part in self._made if part is not None]
+
+
+def windows(batch: Batch, count: int) -> Windows:
     """``count`` windows of about equal size, kept on the batch for the next option."""
     key = f"windows {count}"
-    kept: list[tuple[int, int, Batch]] | None = batch.extra.get(key)
+    kept: Windows | None = batch.extra.get(key)
     if kept is None:
-        cuts = [batch.size * k // count for k in range(count + 1)]
-        kept = [(a, b, window(batch, a, b)) for a, b in pairwise(cuts)]
-        batch.extra[key] = kept
+        kept = batch.extra[key] = Windows(batch.size, count)
     return kept
 
 
@@ -123,31 +144,32 @@ def run_windows(
 
     The outcome and the problems are those of one run on the whole batch: each shipment is
     assessed alone, problems are sorted by row when reported, and an exception is raised for
-    the first window (in order) that raises. The windows' outcomes are written into ``into``
-    (columns of the batch's size: ``compare``'s own) when given, and it is returned.
+    the first window (in order) that raises. Each window's outcome is written by its own thread
+    into ``into`` (columns of the batch's size: ``compare``'s own) when given, and it is
+    returned; otherwise into new columns, left unset only where windows raised.
     """
     most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
     threads = threads_for(most)
     if threads < 2:  # few shipments, one core, or called in a thread (Dask's, a server's) already
         return run(batch, rules, version, fx)
     parts = windows(batch, min(most, max(threads, -(-batch.size // LARGEST))))
+    out = Outcome.empty(batch.size) if into is None else into  # the windows cover every shipment
 
-    def one(part: Batch) -> Outcome:
+    def one(k: int) -> None:
+        part = parts.part(batch, k)
         with decimal.localcontext(CONTEXT):  # a thread starts in the default context
-            return run(part, rules, version, fx)
+            outcome = run(part, rules, version, fx)
+        out.put(slice(*parts.cuts[k]), outcome)  # copied, then freed, as each window lands
 
     try:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lvs_duty") as pool:
-            outcomes = list(pool.map(one, [p for _, _, p in parts]))
-        # calloc'd: a page is resident once a window lands; the windows cover every shipment
-        out = Outcome.zeros(batch.size) if into is None else into
-        for a, b, _ in parts:
-            out.put(slice(a, b), outcomes.pop(0))  # each freed once copied, not all held to the end
-        for _, _, part in parts:
+            for done in [pool.submit(one, k) for k in range(len(parts.cuts))]:
+                done.result()  # the first window's exception, in order
+        for part in parts.made():
             batch.problems.entries.extend(part.problems.entries)
         return out
     finally:
-        for _, _, part in parts:
+        for part in parts.made():
             part.problems.entries.clear()
 
 
@@ -172,4 +194,4 @@ def elementwise(work: Callable[..., Any], out: Any, *columns: Any) -> None:
             done.result()  # the first slice's exception, in order
 
 
-__all__ = ["WINDOW", "cores", "elementwise", "run_windows", "window", "windows"]
+__all__ = ["WINDOW", "Windows", "cores", "elementwise", "run_windows", "window", "windows"]
