@@ -81,6 +81,37 @@ def test_unknown_region_is_refused_naming_the_known_ones(region: str) -> None:
     assert "region" in result["error"].iloc[0]
 
 
+@pytest.mark.parametrize("kinds", [3, 40])  # 4 x 4 pairs counted; 41 x 41 > 4 x 120 + 1024 hashed
+def test_each_parcel_outside_the_rules_is_refused_among_many_places(kinds: int) -> None:
+    destinations = ["CA", *sorted(c for c in lvs_duty.countries.COUNTRIES if c != "CA")]
+    regions = ["ON", *(f"Z{k:02d}" for k in range(1, kinds))]
+    rows = [(destinations[i % kinds], regions[(i // kinds) % kinds]) for i in range(120)]
+    table = pd.DataFrame(
+        {
+            "shipment_id": range(120),
+            "destination": [d for d, _ in rows],
+            "date": "2026-03-01",
+            "currency": "CAD",
+            "region": [r for _, r in rows],
+            "value_minor": 15001,
+            "hs_code": "610910",
+            "duty_rate": D("0.18"),
+        }
+    )
+    result = assess_frame(table, lvs_duty.load_rules("CA"), errors="flag")
+    for i, (destination, region) in enumerate(rows):
+        error = result["error"].iloc[i]
+        if destination != "CA":  # the destination is checked first
+            assert error.startswith(f"row {i}, column 'destination': expected CA"), error
+            assert error.endswith(f"got {destination!r}")
+        elif region != "ON":
+            assert error.startswith(f"row {i}, column 'region': expected one of AB, BC"), error
+            assert error.endswith(f"got {region!r}")
+        else:
+            assert error is None
+            assert result["total_minor"].iloc[i] == 2700 + 2301  # 18% duty, 13% HST on 177.01
+
+
 def test_known_region_without_its_own_rate_takes_gst_and_says_so() -> None:
     # Quebec has no HST row: GST 5% on 150.01 + 27.00 = 8.8505 -> 8.85
     a = assess(_ca(region="QC"), lvs_duty.load_rules("CA"))

@@ -178,9 +178,11 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
     for name in AMOUNTS:
         values = getattr(outcome, name)
         data[f"{name}_minor"] = pd.arrays.IntegerArray(values, bad.copy()) if flag else values
+    any_bad = bool(bad.any())
     for name in ("duty_collection", "tax_collection"):
-        codes = np.where(bad, -1, getattr(outcome, name)).astype(np.int8)
-        data[name] = categorical(codes, list(WHERE))
+        codes = getattr(outcome, name)
+        codes = np.where(bad, -1, codes) if any_bad else codes
+        data[name] = categorical(codes.astype(np.int8, copy=False), list(WHERE))
     border = outcome.collected_at_border > 0
     data["border_collection"] = pd.arrays.BooleanArray(border, bad.copy()) if flag else border
     data["classifications"] = (
@@ -188,7 +190,7 @@ def result_frame(batch: Batch, outcome: Outcome, rules: RuleSet, errors: Errors)
         if flag
         else outcome.classifications
     )
-    data["status"] = categorical(bad.astype(np.int8), ["ok", "error"])
+    data["status"] = categorical(bad.view(np.int8), ["ok", "error"])  # bad is the frame's own
     weight = weights_of(batch)
     if weight is not None:
         data["weight"] = weight

@@ -36,7 +36,9 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
     if on is not None:
         out = np.full(batch.size, find(on), dtype=np.int64)
     else:
-        out = hs_lut([find(d) for d in batch.date.values], batch.date, -2).astype(np.int64)
+        out = hs_lut([find(d) for d in batch.date.values], batch.date, -2).astype(
+            np.int64, copy=False
+        )
     missing = np.flatnonzero(out == -1)
     if len(missing):
         periods = ", ".join(v.period for v in rules.versions)
@@ -62,13 +64,12 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
     dest, region = batch.destination, batch.region
     nd, nr = len(dest.values) + 1, len(region.values) + 1
     if len(versions) and int(versions.min()) == int(versions.max()):  # one version (usual)
-        inverse, places = _places(batch, nr)  # kept: compare's options read the same
-        combos = (places + (int(versions[0]) + 3) * nd * nr).tolist()
+        keys, present = _places(batch, nd * nr)  # kept: compare's options read the same
+        offset = (int(versions[0]) + 3) * nd * nr
     else:
-        key = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
-        inverse, combos = pd.factorize(key)  # hashing, O(n): one check per distinct combination
-        combos = combos.tolist()
-    for j, combo in enumerate(combos):
+        keys = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
+        present, offset = pd.unique(keys), 0  # hashing, O(n): one check per distinct combination
+    for combo in (present + offset).tolist():
         k, rest = divmod(combo, nd * nr)
         k, d, r = k - 3, rest // nr - 1, rest % nr - 1
         if k < 0 or d < 0 or not isinstance(dest.values[d], str):
@@ -77,20 +78,30 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
         problem = coverage_problem(rules, rules.versions[k], dest.values[d], place)
         if problem is None:
             continue
-        ships = np.flatnonzero(inverse == j)
+        ships = np.flatnonzero(keys == combo - offset)
         batch.problems.add(
             batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
         )
         versions[ships] = -3
 
 
-def _places(batch: Batch, nr: int) -> tuple[Ints, Ints]:
-    """Each shipment's (destination, region) pair as a code, and the pairs (``d * nr + r``)."""
+def _places(batch: Batch, pairs: int) -> tuple[Ints, Ints]:
+    """Each shipment's (destination, region) pair (``d * nr + r``), and the pairs present.
+
+    Counted in a table of every possible pair (a pass, no hashing) unless there are many more
+    possible pairs than shipments (hostile tables: then hashed).
+    """
     kept: tuple[Ints, Ints] | None = batch.extra.get("places")
     if kept is None:
-        key = (batch.destination.codes.astype(np.int64) + 1) * nr + batch.region.codes + 1
-        inverse, pairs = pd.factorize(key)
-        kept = batch.extra["places"] = (inverse, pairs)
+        nr = len(batch.region.values) + 1
+        key = batch.destination.codes.astype(np.int64)
+        key += 1
+        key *= nr
+        key += batch.region.codes
+        key += 1
+        counted = pairs <= 4 * batch.size + 1024
+        present = np.flatnonzero(np.bincount(key, minlength=pairs)) if counted else pd.unique(key)
+        kept = batch.extra["places"] = (key, present)
     return kept
 
 

@@ -26,9 +26,13 @@ WHERE = ("border", "sale", "mixed")
 
 
 def categorical(codes: Any, names: list[Any]) -> Any:
-    """A categorical column from integer codes (-1 missing) and the names they stand for."""
+    """A categorical column from integer codes (-1 missing) and the names they stand for.
+
+    The codes are the library's own, each -1 or an index of ``names``: not checked again
+    (pandas' check is a pass over every row).
+    """
     maker: Any = pd.Categorical.from_codes
-    return maker(codes, categories=names)
+    return maker(codes, categories=names, validate=False)
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from .batch import assess_batch
 from .codes import WHERE, categorical
 from .input import read_batch
 from .ints import Ints, div_round
-from .kernel import Outcome
+from .kernel import Outcome, empty_column
 from .parallel import elementwise
 from .schedule import with_schedule
 from .weights import read_weights, weights_of
@@ -114,7 +114,7 @@ def minor_columns(
         for c in ("option", "rules", "currency", "duty_collection", "tax_collection")
     }
     border = np.empty(size * count, dtype=bool)
-    scratch = {name: np.empty(size, dtype=np.int64) for name in _NOT_SHOWN}
+    scratch = {name: empty_column(name, size) for name in _NOT_SHOWN}  # reused across options
     for k, (name, rules) in enumerate(options.items()):
         part = slice(k * size, (k + 1) * size)
         into = Outcome(**{f: amounts[c][part] for f, c in _SHOWN.items()}, **scratch)

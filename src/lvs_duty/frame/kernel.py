@@ -72,19 +72,27 @@ class Outcome:
     def zeros(cls, size: int) -> Outcome:
         """An outcome of zeros (nothing collected) for ``size`` shipments."""
         fields = {name: np.zeros(size, dtype=np.int64) for name in cls.__dataclass_fields__}
-        fields["duty_collection"] = np.full(size, -1, dtype=np.int64)
-        fields["tax_collection"] = np.full(size, -1, dtype=np.int64)
+        fields.update({name: np.full(size, -1, dtype=np.int8) for name in COLLECTION_CODES})
         return cls(**fields)
 
     @classmethod
     def empty(cls, size: int) -> Outcome:
         """An outcome for ``size`` shipments, its columns not set: for callers that set them all."""
-        return cls(**{name: np.empty(size, dtype=np.int64) for name in cls.__dataclass_fields__})
+        return cls(**{name: empty_column(name, size) for name in cls.__dataclass_fields__})
 
     def put(self, ships: Ints | slice, other: Outcome) -> None:
         """Write ``other`` (for a subset of shipments) at positions ``ships``."""
         for name in self.__dataclass_fields__:
             getattr(self, name)[ships] = getattr(other, name)
+
+
+COLLECTION_CODES = ("duty_collection", "tax_collection")
+"""The outcome's int8 columns: where duty and tax are collected (see ``_where``)."""
+
+
+def empty_column(field: str, size: int) -> Any:
+    """An unset column of an outcome's ``field`` for ``size`` shipments (int8 codes or int64)."""
+    return np.empty(size, dtype=np.int8 if field in COLLECTION_CODES else np.int64)
 
 
 DutyCase = tuple[tuple[bool, DutyMethod | None, frozenset[ExcludedFrom]], Bools]
