@@ -180,7 +180,10 @@ class DutyCharger:
         if bool(mask.all()):
             self.duty = self.guard.mul(self.cv, rate)
             return
-        product = self.guard.mul(np.where(mask, self.cv, 0), rate)
+        if self.guard.fits(self.cv, rate):  # no line can overflow (usual): no masked copy
+            product = self.cv * rate
+        else:  # only the lines of the mask may be marked
+            product = self.guard.mul(np.where(mask, self.cv, 0), rate)
         self.duty = np.where(mask, product, self.duty)
 
     def _need_rate(self, mask: Bools, expected: str) -> Bools:

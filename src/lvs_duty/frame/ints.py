@@ -143,12 +143,19 @@ class Guard:
         else:
             self.bad |= over
 
+    @staticmethod
+    def fits(a: Ints, b: Ints | int) -> bool:
+        """Whether no row of ``a * b`` (non-negative operands) can pass LIMIT."""
+        if a.size == 0:
+            return True
+        top_b = int(b) if isinstance(b, int) else int(b.max())
+        return int(a.max()) * top_b <= LIMIT
+
     def mul(self, a: Ints, b: Ints | int, *, per_line: bool = True) -> Ints:
         """``a * b`` for non-negative operands; rows that would pass LIMIT are marked, give 0."""
         if a.size == 0:
             return a.copy()
-        top_b = int(b) if isinstance(b, int) else int(b.max())
-        if int(a.max()) * top_b <= LIMIT:
+        if self.fits(a, b):
             return a * b
         over: Bools = a > LIMIT // np.maximum(b, 1)
         self._mark(over, per_line)
@@ -299,7 +306,9 @@ class Segments:
             return np.zeros(self.size, dtype=np.int64)
         if bool(flags.all()):
             return self.counts.copy()
-        return self.sum(flags.astype(np.int64))
+        if self.single:
+            return flags.astype(np.int64)
+        return self.sum(flags.view(np.int8))  # summed into int64 (line 0's gather casts)
 
 
 def sub_segments(sid: Ints, mask: Bools) -> tuple[Ints, Ints, Bools]:

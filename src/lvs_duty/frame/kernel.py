@@ -399,9 +399,12 @@ class Kernel:
                 zeros = np.zeros(self.b.size, dtype=np.int8)
                 kept = None if scoped is None else zeros.copy()
                 _, clear, kept_out = per_ship.setdefault(id(scoped), (scoped, zeros, kept))
-                np.add(clear, codes[2], out=clear, where=ships)  # admitted, not excluded
+                # codes added where admitted as a product: numpy's masked (where=) loops are
+                # tens of times slower than a plain one
+                taken = ships.view(np.int8)
+                clear += taken * codes[2]  # admitted, not excluded
                 if kept_out is not None:
-                    np.add(kept_out, codes[3], out=kept_out, where=ships)  # admitted, excluded
+                    kept_out += taken * codes[3]  # admitted, excluded
                 continue
             per_qty = self.quantity_bound(limit, t.inclusive)
             admitted = self.lines(ships) & (self.line_measure[t.measure] <= per_qty)
