@@ -34,3 +34,25 @@ def test_factorizing_by_identity_gives_pandas_codes_for_equal_cells_of_distinct_
     assert codes.tolist() == expected_codes.tolist()
     assert codes[:7].tolist() == [0, 1, 0, -1, 0, 1, -1]
     assert [str(u) for u in uniques] == [str(u) for u in expected_uniques] == ["1.50", "2"]
+
+
+def test_counts_of_flags_are_int64_whatever_the_segments() -> None:
+    seg = Segments(np.array([0, 0, 1, 2, 2, 2], dtype=np.int64), 3)
+    flags = np.array([True, True, False, True, False, True])
+    counted = seg.count(flags)
+    assert counted.tolist() == [2, 0, 2]
+    assert counted.dtype == np.int64
+    single = Segments(np.arange(3, dtype=np.int64), 3)  # one line each: the flags themselves
+    counted = single.count(np.array([True, False, True]))
+    assert counted.tolist() == [1, 0, 1]
+    assert counted.dtype == np.int64
+
+
+def test_duty_cases_present_are_found_by_passes_or_counted() -> None:
+    from lvs_duty.frame.kernel import _present
+
+    key = np.array([0, 3, 1, 3, 9, 0], dtype=np.int8)
+    mask = np.array([True, True, False, True, False, True])  # 1 and 9 are on unmasked lines
+    assert _present(key, mask, 16) == [0, 3]  # max 9: counted
+    assert _present(key[:4], mask[:4], 16) == [0, 3]  # max 3: a pass per value 0..3
+    assert _present(key[:0], mask[:0], 16) == []

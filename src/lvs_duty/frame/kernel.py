@@ -114,6 +114,17 @@ def _whole(amount: Decimal, minor: int, what: str) -> int:
     return scaled(amount, minor)
 
 
+def _present(key: Any, mask: Bools, top: int) -> list[int]:
+    """The distinct values (below ``top``) of ``key`` on the lines of ``mask``, ascending.
+
+    A pass per possible value when there are few (an int8 comparison is cheap), else counted.
+    """
+    top = min(top, int(key.max()) + 1) if len(key) else 0
+    if top <= 8:
+        return [k for k in range(top) if bool((mask & (key == k)).any())]
+    return [int(k) for k in np.flatnonzero(np.bincount(key[mask], minlength=1))]
+
+
 def _where(border: Ints, sale: Ints) -> Ints:
     """-1 nothing, 0 border, 1 sale, 2 both ("mixed"), as int8 codes."""
     out: Ints = (border > 0).astype(np.int8) + 2 * (sale > 0).astype(np.int8) - 1
@@ -509,14 +520,17 @@ class Kernel:
         duty = self.version.duty
         if duty.low_value is None and not duty.special:
             return [((False, None, frozenset()), charged)]
-        key = np.zeros(len(self.sid), dtype=np.int64)
+        specials = len(duty.special) + 1
+        small = 8 * specials <= 127  # every key fits an int8 (the usual case): cheaper passes
+        kind = np.int8 if small else np.int64
+        key: Any = np.zeros(len(self.sid), dtype=kind)
         if duty.low_value is not None:
             low = duty.low_value
             in_low = self.ship_measure[low.measure] <= bound(
                 Fraction(low.ceiling) * 10**self.minor, low.inclusive
             )
             key += self.lines(in_low)
-        special = np.full(self.b.size, -1, dtype=np.int64)
+        special = np.full(self.b.size, -1, dtype=kind)
         for k, candidate in enumerate(duty.special):
             hit = (special == -1) & self.match(candidate.when)
             if candidate.ceiling is not None:
@@ -524,22 +538,21 @@ class Kernel:
                     Fraction(candidate.ceiling) * 10**self.minor, candidate.inclusive
                 )
             special[hit] = k
-        specials = len(duty.special) + 1
         if duty.special:
             key += 2 * (self.lines(special) + 1)
         # an exclusion from a method the version does not have cannot change the method
         kinds: tuple[ExcludedFrom, ...] = ("low_value_duty", "special_duty")
         relevant = (duty.low_value is not None, bool(duty.special))
-        for bit, kind in enumerate(kinds):
-            flags = excluded[kind]
+        for bit, kind_of in enumerate(kinds):
+            flags = excluded[kind_of]
             if flags is not None and relevant[bit]:
-                key += (2 * specials << bit) * flags
-        present = [int(k) for k in np.flatnonzero(np.bincount(key[charged], minlength=1))]
+                key += flags.view(np.int8) * kind(2 * specials << bit)
+        present = _present(key, charged, 8 * specials)
         cases: list[DutyCase] = []
         for k in present:
             s = (k // 2) % specials - 1
             out = frozenset(
-                kind for bit, kind in enumerate(kinds) if (k // (2 * specials)) >> bit & 1
+                kind_of for bit, kind_of in enumerate(kinds) if (k // (2 * specials)) >> bit & 1
             )
             case = (bool(k % 2), None if s < 0 else duty.special[s].method, out)
             mask: Bools = charged if len(present) == 1 else charged & (key == k)
