@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lvs_duty.frame.input import _factorize
-from lvs_duty.frame.ints import Segments
+from lvs_duty.frame.ints import Segments, div_round
+from lvs_duty.money import ROUNDING_MODES
 
 
 def test_sums_and_running_sums_by_rank_follow_each_parcel() -> None:
@@ -56,3 +58,24 @@ def test_duty_cases_present_are_found_by_passes_or_counted() -> None:
     assert _present(key, mask, 16) == [0, 3]  # max 9: counted
     assert _present(key[:4], mask[:4], 16) == [0, 3]  # max 3: a pass per value 0..3
     assert _present(key[:0], mask[:0], 16) == []
+
+
+@pytest.mark.parametrize("den", [2, 3, 10, 100, 7_000, 2**40 + 2, 2**59])
+def test_rounding_by_a_scalar_matches_decimal_in_every_mode(den: int) -> None:
+    rng = np.random.default_rng(den % 1000)
+    top = min(50 * den, 2**62)
+    halves = np.arange(0, min(6 * den, top), max(1, den // 2))  # exact halves and multiples
+    near = [0, 1, den - 1, den, den + 1, 2**62]  # up to BIG: an offset and one division
+    past = [2**62 + 5, 2**63 - 1, 3 * den + den // 2]  # past BIG: the long way
+    exact = Context(prec=60)
+    for values in (np.concatenate([rng.integers(0, top, 500), halves, near]), past):
+        num = np.asarray(values, dtype=np.int64)
+        for mode in ROUNDING_MODES:
+            expected = [
+                int(exact.divide(Decimal(int(x)), Decimal(den)).quantize(Decimal(1), mode))
+                for x in num
+            ]
+            assert div_round(num, den, mode).tolist() == expected, mode
+    for num in (np.array([1], dtype=np.int64), np.array(past, dtype=np.int64)):
+        with pytest.raises(ValueError, match="rounding mode"):
+            div_round(num, den, "ROUND_05UP_TYPO")
