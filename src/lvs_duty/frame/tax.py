@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import decide
 from .charges import uplift
-from .codes import EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
+from .codes import AT_BORDER, EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
 from .ints import Bools, Guard, Ints, Segments, digits, quantize, scaled
 from .settle import waived
@@ -186,7 +186,7 @@ class TaxStep:
         def per_shipment(x: Ints) -> Ints:
             return x if whole is None else whole.sum(x, guard)
 
-        duty_border = np.where(g_duty_point == 1, duty, 0)
+        duty_border = _at_border(g_duty_point, duty)
         # a border duty its own minimum waives is not levied: it stays out of the tax base
         levied = duty
         minimum = self.k.version.duty.min_collectable
@@ -196,9 +196,11 @@ class TaxStep:
         g_tax_point = first(lines.tax_point)
         base, tax_due = self.tax_due(lines, gsum, first, g_tax_point, levied, group_guard)
         # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
-        tax_border = np.where(g_tax_point == 1, tax_due, 0)
+        tax_border = _at_border(g_tax_point, tax_due)
 
         def at_sale(due: Ints, border: Ints) -> Ints:
+            if border is due:  # every group at the border (the usual case)
+                return np.zeros(seg.size, np.int64)
             rest = due - border  # often all 0 (nothing collected at sale): no sum needed
             return per_shipment(rest) if bool(rest.any()) else np.zeros(seg.size, np.int64)
 
@@ -351,6 +353,12 @@ class Lines:
             self.rate[at],
             {name: part[at] for name, part in self.parts.items()},
         )
+
+
+def _at_border(point: Any, due: Ints) -> Ints:
+    """What of ``due`` is collected at the border: ``due`` itself when every group's is."""
+    border = point == AT_BORDER
+    return due if bool(border.all()) else np.where(border, due, 0)
 
 
 def _values(small: Any) -> set[int]:
