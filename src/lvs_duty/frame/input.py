@@ -10,12 +10,15 @@ result, only looked at in shipment order.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import importlib
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from types import MappingProxyType
 from typing import Annotated, Any
 
@@ -432,76 +435,174 @@ def _in_shipment_order(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints, Seg
     return sid_rows, ids, missing_id, rows, Segments(sid_rows[rows], m), False
 
 
-def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
-    """Validate and group a shipment table (canonical or fast layout) for the kernel."""
-    _header(frame, source)
-    n = len(frame)
+@dataclass(frozen=True)
+class _Table:
+    """A table being read: its rows in shipment order, and where each shipment starts."""
+
+    frame: pd.DataFrame
+    sid_rows: Ints  # each row's shipment
+    ids: Any
+    rows: Ints  # the rows in shipment order
+    seg: Segments
+    ordered: bool  # the table is in shipment order already: ``rows`` is every row, in order
+    first: Ints  # each shipment's first row
+    at_rows: Ints | None  # ``rows``, None when they are every row in order (no copy)
+    at_first: Ints | None  # ``first``, None when it is every row in order
+
+    def column(self, name: str, problems: Problems) -> Coded:
+        """A column validated, in input order (every cell missing when there is none)."""
+        if name not in self.frame.columns:
+            return Coded(np.broadcast_to(np.int8(-1), (len(self.frame),)), [])
+        return _validate(name, _factor(self.frame[name]), problems)
+
+
+def _table(frame: pd.DataFrame) -> tuple[_Table, Bools]:
+    """The table in shipment order, and the rows lacking a shipment id."""
     sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
-    problems = Problems(frame.index, sid_rows)
-    problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
     first = seg.starts if ordered else rows[seg.starts]  # rows: every row, in order
-    at_rows = None if ordered else rows  # None: every row, in order (no copy)
+    at_rows = None if ordered else rows
     at_first = None if ordered and seg.single else first
+    return _Table(frame, sid_rows, ids, rows, seg, ordered, first, at_rows, at_first), missing_id
 
-    def column(name: str) -> Coded:
-        if name not in frame.columns:
-            return Coded(np.broadcast_to(np.int8(-1), (n,)), [])
-        return _validate(name, _factor(frame[name]), problems)
 
-    ship: dict[str, Coded] = {}
+def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
+    """Validate and group a shipment table (canonical or fast layout) for the kernel.
+
+    Each column is read on its own, in threads (one per core) for tables of 2 x WINDOW rows
+    or more; the problems are those of a serial read, column by column, in the same order.
+    """
+    from . import parallel  # parallel imports this module
+
+    _header(frame, source)
+    table, missing_id = _table(frame)
+    problems = Problems(frame.index, table.sid_rows)
+    problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
+    tasks = _Tasks(problems, parallel.threads_for(len(frame) // parallel.WINDOW))
     for name in SHIPMENT_COLUMNS:
-        if name in ("shipping", "insurance"):
-            continue
-        if name == "gift" and name in frame.columns and frame[name].dtype == bool:
-            ship[name] = Coded(frame[name].to_numpy().view(np.int8), [False, True])
-            continue
-        ship[name] = column(name)
-        _consistent(name, ship[name], frame, seg, rows, problems, ids, ordered)
-        if name in ("destination", "date", "currency"):
-            lost = first[ship[name].codes[first] < 0]
-            problems.add(lost, name, "expected a value (this field is required)", "None")
-    currency = ship["currency"].take(at_first)
-    cur_digits = _digits_of(currency)
-    shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    value = _amount(frame, "value", seg, rows, at_rows, cur_digits, problems, ids, None)
-    quantity = _quantity(frame, rows, ordered, problems)
-    gift_coded = ship["gift"].take(at_first)
-    gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[gift_coded.codes]
-    line = {
-        name: column(name).take(at_rows)
-        for name in ITEM_COLUMNS
-        if name not in ("value", "quantity")
-    }
+        if name not in ("shipping", "insurance"):
+            tasks.add(name, partial(_shipment_column, table, name))
+    tasks.add("digits", lambda _: _digits_of(tasks.result("currency")))
+    for name in ("shipping", "insurance", "value"):
+        tasks.add(name, partial(_amount_of, table, name, tasks))
+    tasks.add("quantity", partial(_quantity, frame, table.rows, table.ordered))
+    for name in ITEM_COLUMNS:
+        if name not in ("value", "quantity"):
+            tasks.add(name, partial(_line_column, table, name))
+    got = tasks.run(early=("currency", "digits", "value", "shipping", "insurance"))
+    gift = np.array([bool(v) for v in got["gift"].values] + [False], dtype=bool)
     return Batch(
-        size=len(ids),
-        rows=rows,
-        seg=seg,
-        ids=ids,
+        size=len(table.ids),
+        rows=table.rows,
+        seg=table.seg,
+        ids=table.ids,
         labels=frame.index,
         problems=problems,
-        destination=ship["destination"].take(at_first),
-        date=ship["date"].take(at_first),
-        currency=currency,
-        ship_from=ship["ship_from"].take(at_first),
-        origin=ship["origin"].take(at_first),
-        region=ship["region"].take(at_first),
-        mode=_with_default(ship["mode"].take(at_first), "mode"),
-        gift=gift,
-        shipping=shipping,
-        insurance=insurance,
-        value=value,
-        quantity=quantity,
-        hs_code=line["hs_code"],
-        duty_rate=line["duty_rate"],
-        category=line["category"],
-        weight_kg=line["weight_kg"],
-        volume_l=line["volume_l"],
-        abv=line["abv"],
-        seller_registered=_with_default(
-            ship["seller_registered"].take(at_first), "seller_registered"
-        ),
+        gift=gift[got["gift"].codes],
+        mode=_with_default(got["mode"], "mode"),
+        seller_registered=_with_default(got["seller_registered"], "seller_registered"),
+        **{name: got[name] for name in _AS_READ},
     )
+
+
+class _Tasks:
+    """A table's columns read one by one, or in threads, with the problems of a serial read.
+
+    Tasks are added in the serial read's order; each gets problems of its own when in
+    threads, appended to the batch's in that order once all are done. A task may wait for
+    an earlier one's result (``result``): tasks start in the order submitted, so the one
+    waited for has started (or finished) by then.
+    """
+
+    def __init__(self, problems: Problems, threads: int) -> None:
+        self.problems = problems
+        self.threads = threads
+        self.work: dict[str, Callable[[Problems], Any]] = {}
+        self.done: dict[str, Future[Any]] = {}
+
+    def add(self, name: str, work: Callable[[Problems], Any]) -> None:
+        """Add a task: ``work`` adds its problems to the Problems it is given."""
+        self.work[name] = work
+
+    def result(self, name: str) -> Any:
+        """A task's result, once it is done (its exception if it raised)."""
+        return self.done[name].result()
+
+    def run(self, early: tuple[str, ...]) -> dict[str, Any]:
+        """Every task's result; in threads, the ``early`` ones submitted first (in that order).
+
+        Serially, an exception stops the read where it is raised; in threads, the first
+        task in serial order that raised has its exception raised, once all are done.
+        """
+        try:
+            if self.threads < 2:
+                for name, work in self.work.items():
+                    self.done[name] = Future()
+                    self.done[name].set_result(work(self.problems))
+            else:
+                self._in_threads(early)
+            return {name: self.result(name) for name in self.work}
+        finally:  # the tasks refer to this (waiting for results): no cycle left to collect
+            self.work.clear()
+            self.done.clear()
+
+    def _in_threads(self, early: tuple[str, ...]) -> None:
+        own = {name: Problems(self.problems.labels, self.problems.row_ship) for name in self.work}
+        context = decimal.getcontext()  # a thread starts in the default context: the caller's
+
+        def one(name: str) -> Any:
+            with decimal.localcontext(context):
+                return self.work[name](own[name])
+
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="lvs_duty") as pool:
+            for name in (*early, *(name for name in self.work if name not in early)):
+                self.done[name] = pool.submit(one, name)
+        for name in self.work:  # the first exception in serial order
+            exc = self.done[name].exception()
+            if exc is not None:
+                raise exc
+        for name in self.work:
+            self.problems.entries.extend(own[name].entries)
+
+
+_AS_READ = (
+    "destination", "date", "currency", "ship_from", "origin", "region", "shipping", "insurance",
+    "value", "quantity", "hs_code", "duty_rate", "category", "weight_kg", "volume_l", "abv",
+)  # fmt: skip
+"""The Batch's fields that are the read's results as they are."""
+
+
+def _shipment_column(table: _Table, name: str, problems: Problems) -> Coded:
+    """A shipment column at each shipment's first row: validated, the same on every row."""
+    frame = table.frame
+    if name == "gift" and name in frame.columns and frame[name].dtype == bool:
+        return Coded(frame[name].to_numpy().view(np.int8), [False, True]).take(table.at_first)
+    coded = table.column(name, problems)
+    _consistent(name, coded, frame, table.seg, table.rows, problems, table.ids, table.ordered)
+    if name in ("destination", "date", "currency"):
+        lost = table.first[coded.codes[table.first] < 0]
+        problems.add(lost, name, "expected a value (this field is required)", "None")
+    return coded.take(table.at_first)
+
+
+def _amount_of(table: _Table, name: str, tasks: _Tasks, problems: Problems) -> Ints:
+    """A shipment amount (at first rows) or the line value, once the currencies are read."""
+    line = name == "value"
+    return _amount(
+        table.frame,
+        name,
+        table.seg,
+        table.rows,
+        table.at_rows if line else table.at_first,
+        tasks.result("digits"),
+        problems,
+        table.ids,
+        None if line else table.ordered,
+    )
+
+
+def _line_column(table: _Table, name: str, problems: Problems) -> Coded:
+    """A line column, validated, in shipment order."""
+    return table.column(name, problems).take(table.at_rows)
 
 
 def _with_default(coded: Coded, name: str) -> Coded:
