@@ -652,7 +652,7 @@ def _consistent(
         rows[differ],
         name,
         [
-            f"expected the same value on every row of shipment {ids[s]!r} ({f!r})"
+            f"expected the same value on every row of shipment {plain_cell(ids[s])!r} ({f!r})"
             for s, f in zip(seg.sid[differ].tolist(), firsts, strict=True)
         ],
         [repr(v) for v in raw[rows[differ]]],
@@ -797,7 +797,7 @@ def _consistent_minor(
         rows[differ],
         name,
         [
-            f"expected the same value on every row of shipment {ids[s]!r} ({h!r})"
+            f"expected the same value on every row of shipment {plain_cell(ids[s])!r} ({h!r})"
             for s, h in zip(seg.sid[differ].tolist(), head[differ].tolist(), strict=True)
         ],
         [repr(v) for v in values[differ].tolist()],

@@ -1,0 +1,26 @@
+"""Force the table read's threads on small tables (as tests/_windows.py forces windows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from lvs_duty.frame import parallel
+
+
+@contextmanager
+def read_in_threads(count: int = 2) -> Iterator[None]:
+    """Within the block, a table of 2 rows or more is read by ``count`` threads."""
+    with (
+        mock.patch.object(parallel, "WINDOW", 1),
+        mock.patch.object(parallel, "cores", return_value=count),
+    ):
+        yield
+
+
+@contextmanager
+def read_serially() -> Iterator[None]:
+    """Within the block, every table is read by one thread (one core)."""
+    with mock.patch.object(parallel, "cores", return_value=1):
+        yield
