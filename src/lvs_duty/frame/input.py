@@ -448,21 +448,23 @@ class _Table:
     first: Ints  # each shipment's first row
     at_rows: Ints | None  # ``rows``, None when they are every row in order (no copy)
     at_first: Ints | None  # ``first``, None when it is every row in order
+    factored: Callable[[str], Coded]  # a present column's codes (_factor), in input order
 
     def column(self, name: str, problems: Problems) -> Coded:
         """A column validated, in input order (every cell missing when there is none)."""
         if name not in self.frame.columns:
             return Coded(np.broadcast_to(np.int8(-1), (len(self.frame),)), [])
-        return _validate(name, _factor(self.frame[name]), problems)
+        return _validate(name, self.factored(name), problems)
 
 
-def _table(frame: pd.DataFrame) -> tuple[_Table, Bools]:
+def _table(frame: pd.DataFrame, factored: Callable[[str], Coded]) -> tuple[_Table, Bools]:
     """The table in shipment order, and the rows lacking a shipment id."""
     sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
     first = seg.starts if ordered else rows[seg.starts]  # rows: every row, in order
     at_rows = None if ordered else rows
     at_first = None if ordered and seg.single else first
-    return _Table(frame, sid_rows, ids, rows, seg, ordered, first, at_rows, at_first), missing_id
+    table = _Table(frame, sid_rows, ids, rows, seg, ordered, first, at_rows, at_first, factored)
+    return table, missing_id
 
 
 def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
@@ -474,21 +476,25 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     from . import parallel  # parallel imports this module
 
     _header(frame, source)
-    table, missing_id = _table(frame)
-    problems = Problems(frame.index, table.sid_rows)
-    problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
-    tasks = _Tasks(problems, parallel.threads_for(len(frame) // parallel.WINDOW))
-    for name in SHIPMENT_COLUMNS:
-        if name not in ("shipping", "insurance"):
-            tasks.add(name, partial(_shipment_column, table, name))
-    tasks.add("digits", lambda _: _digits_of(tasks.result("currency")))
-    for name in ("shipping", "insurance", "value"):
-        tasks.add(name, partial(_amount_of, table, name, tasks))
-    tasks.add("quantity", partial(_quantity, frame, table.rows, table.ordered))
-    for name in ITEM_COLUMNS:
-        if name not in ("value", "quantity"):
-            tasks.add(name, partial(_line_column, table, name))
-    got = tasks.run(early=("currency", "digits", "value", "shipping", "insurance"))
+    with _Tasks(parallel.threads_for(len(frame) // parallel.WINDOW)) as tasks:
+        for name in COLUMNS[1:]:  # factorized (in threads) while the order is found
+            if name in frame.columns and name != "quantity" and frame[name].dtype != bool:
+                tasks.before(f"factor {name}", partial(_factor, frame[name]))
+        table, missing_id = _table(frame, tasks.factored)
+        problems = Problems(frame.index, table.sid_rows)
+        problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
+        for name in SHIPMENT_COLUMNS:
+            if name not in ("shipping", "insurance"):
+                tasks.add(name, partial(_shipment_column, table, name))
+        if any(_needs_digits(frame, name) for name in ("shipping", "insurance", "value")):
+            tasks.add("digits", lambda _: _digits_of(tasks.result("currency")))
+        for name in ("shipping", "insurance", "value"):
+            tasks.add(name, partial(_amount_of, table, name, tasks))
+        tasks.add("quantity", partial(_quantity, frame, table.rows, table.ordered))
+        for name in ITEM_COLUMNS:
+            if name not in ("value", "quantity"):
+                tasks.add(name, partial(_line_column, table, name))
+        got = tasks.run(problems, early=("currency", "digits", "value", "shipping", "insurance"))
     gift = np.array([bool(v) for v in got["gift"].values] + [False], dtype=bool)
     return Batch(
         size=len(table.ids),
@@ -507,17 +513,35 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
 class _Tasks:
     """A table's columns read one by one, or in threads, with the problems of a serial read.
 
-    Tasks are added in the serial read's order; each gets problems of its own when in
-    threads, appended to the batch's in that order once all are done. A task may wait for
-    an earlier one's result (``result``): tasks start in the order submitted, so the one
-    waited for has started (or finished) by then.
+    Tasks are added in the serial read's order; in threads, each gets problems of its own,
+    appended to the batch's in that order once all are done. A task may wait for an earlier
+    one's result (``result``): tasks start in the order submitted, so the one waited for has
+    started (or finished) by then. Serially, everything runs in the serial read's order.
     """
 
-    def __init__(self, problems: Problems, threads: int) -> None:
-        self.problems = problems
-        self.threads = threads
+    def __init__(self, threads: int) -> None:
         self.work: dict[str, Callable[[Problems], Any]] = {}
         self.done: dict[str, Future[Any]] = {}
+        self.lazy: dict[str, Callable[[], Any]] = {}
+        self.context = decimal.getcontext()  # a thread starts in the default context
+        self.pool = ThreadPoolExecutor(threads, "lvs_duty") if threads > 1 else None
+
+    def __enter__(self) -> _Tasks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.work.clear()  # the tasks refer to this (waiting for results): no cycle left
+        self.done.clear()
+        self.lazy.clear()
+
+    def before(self, name: str, work: Callable[[], Any]) -> None:
+        """Work that records no problems: started at once in threads, serially when needed."""
+        if self.pool is None:
+            self.lazy[name] = work
+        else:
+            self.done[name] = self.pool.submit(self._in_context, work)
 
     def add(self, name: str, work: Callable[[Problems], Any]) -> None:
         """Add a task: ``work`` adds its problems to the Problems it is given."""
@@ -525,43 +549,43 @@ class _Tasks:
 
     def result(self, name: str) -> Any:
         """A task's result, once it is done (its exception if it raised)."""
+        if name in self.lazy:
+            self.done[name] = Future()
+            self.done[name].set_result(self.lazy.pop(name)())
         return self.done[name].result()
 
-    def run(self, early: tuple[str, ...]) -> dict[str, Any]:
+    def factored(self, name: str) -> Coded:
+        """A present column's codes (``before`` as "factor NAME")."""
+        coded: Coded = self.result(f"factor {name}")
+        return coded
+
+    def run(self, problems: Problems, early: tuple[str, ...]) -> dict[str, Any]:
         """Every task's result; in threads, the ``early`` ones submitted first (in that order).
 
         Serially, an exception stops the read where it is raised; in threads, the first
-        task in serial order that raised has its exception raised, once all are done.
+        task in serial order that raised has its exception raised.
         """
-        try:
-            if self.threads < 2:
-                for name, work in self.work.items():
-                    self.done[name] = Future()
-                    self.done[name].set_result(work(self.problems))
-            else:
-                self._in_threads(early)
+        if self.pool is None:
+            for name, work in self.work.items():
+                self.done[name] = Future()
+                self.done[name].set_result(work(problems))
             return {name: self.result(name) for name in self.work}
-        finally:  # the tasks refer to this (waiting for results): no cycle left to collect
-            self.work.clear()
-            self.done.clear()
-
-    def _in_threads(self, early: tuple[str, ...]) -> None:
-        own = {name: Problems(self.problems.labels, self.problems.row_ship) for name in self.work}
-        context = decimal.getcontext()  # a thread starts in the default context: the caller's
-
-        def one(name: str) -> Any:
-            with decimal.localcontext(context):
-                return self.work[name](own[name])
-
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="lvs_duty") as pool:
-            for name in (*early, *(name for name in self.work if name not in early)):
-                self.done[name] = pool.submit(one, name)
-        for name in self.work:  # the first exception in serial order
+        own = {name: Problems(problems.labels, problems.row_ship) for name in self.work}
+        for name in (*early, *(name for name in self.work if name not in early)):
+            if name in self.work:
+                work = partial(self.work[name], own[name])
+                self.done[name] = self.pool.submit(self._in_context, work)
+        for name in self.work:  # waits for each in turn: the first exception in serial order
             exc = self.done[name].exception()
             if exc is not None:
                 raise exc
         for name in self.work:
-            self.problems.entries.extend(own[name].entries)
+            problems.entries.extend(own[name].entries)
+        return {name: self.result(name) for name in self.work}
+
+    def _in_context(self, work: Callable[[], Any]) -> Any:
+        with decimal.localcontext(self.context):
+            return work()
 
 
 _AS_READ = (
@@ -578,10 +602,11 @@ def _shipment_column(table: _Table, name: str, problems: Problems) -> Coded:
         return Coded(frame[name].to_numpy().view(np.int8), [False, True]).take(table.at_first)
     coded = table.column(name, problems)
     _consistent(name, coded, frame, table.seg, table.rows, problems, table.ids, table.ordered)
+    taken = coded.take(table.at_first)  # at_first None: every row is a shipment's first
     if name in ("destination", "date", "currency"):
-        lost = table.first[coded.codes[table.first] < 0]
+        lost = table.first[taken.codes < 0]
         problems.add(lost, name, "expected a value (this field is required)", "None")
-    return coded.take(table.at_first)
+    return taken
 
 
 def _amount_of(table: _Table, name: str, tasks: _Tasks, problems: Problems) -> Ints:
@@ -593,11 +618,20 @@ def _amount_of(table: _Table, name: str, tasks: _Tasks, problems: Problems) -> I
         table.seg,
         table.rows,
         table.at_rows if line else table.at_first,
-        tasks.result("digits"),
+        tasks.result("digits") if _needs_digits(table.frame, name) else _NO_DIGITS,
         problems,
         table.ids,
         None if line else table.ordered,
+        table.factored(name) if name in table.frame.columns else None,
     )
+
+
+def _needs_digits(frame: pd.DataFrame, name: str) -> bool:
+    """Whether an amount is read with the currencies' digits (not in minor units already)."""
+    return f"{name}_minor" not in frame.columns
+
+
+_NO_DIGITS = np.zeros(0, dtype=np.int64)  # for amounts in minor units: digits not used
 
 
 def _line_column(table: _Table, name: str, problems: Problems) -> Coded:
@@ -678,6 +712,7 @@ def _amount(
     problems: Problems,
     ids: list[Any],
     ordered: bool | None,
+    factored: Coded | None = None,
 ) -> Ints:
     """An amount column as integer minor units of each row's shipment currency.
 
@@ -693,9 +728,9 @@ def _amount(
         raw = frame[fast].to_numpy()
         if per_shipment:
             _consistent_minor(fast, raw, seg, rows, problems, ids, bool(ordered))
-        out = (
-            raw.astype(np.int64, copy=False) if where is None else raw[where].astype(np.int64)
-        )  # read only: the kernel copies to convert
+        out = (raw if where is None else raw[where]).astype(
+            np.int64, copy=False
+        )  # read only when where is None: the kernel copies
         if out.size and int(out.min()) < 0:
             out = out.copy()
             negative = np.flatnonzero(out < 0)
@@ -709,7 +744,7 @@ def _amount(
         return out
     if name not in frame.columns:
         return np.zeros(len(places) if rows_of is None else len(rows_of), dtype=np.int64)
-    coded = _validate(name, _factor(frame[name]), problems)
+    coded = _validate(name, _factor(frame[name]) if factored is None else factored, problems)
     if per_shipment:
         _consistent(name, coded, frame, seg, rows, problems, ids, bool(ordered))
     codes = coded.codes if where is None else coded.codes[where]
