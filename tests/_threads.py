@@ -11,7 +11,7 @@ from lvs_duty.frame import parallel
 
 @contextmanager
 def read_in_threads(count: int = 2) -> Iterator[None]:
-    """Within the block, a table of 2 rows or more is read by ``count`` threads."""
+    """Within the block, a table of 4 rows or more is read by ``count`` threads."""
     with (
         mock.patch.object(parallel, "WINDOW", 1),
         mock.patch.object(parallel, "cores", return_value=count),

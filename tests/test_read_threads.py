@@ -1,6 +1,6 @@
 """The table read in threads (one task per column): the very batch and problems of one thread.
 
-``read_batch`` reads each column in a task of its own, in threads for tables of 2 x WINDOW
+``read_batch`` reads each column in a task of its own, in threads for tables of 4 x WINDOW
 rows or more; each task's problems are appended in the serial read's order. A hostile table
 of that size read with two threads must give the batch of one thread, array for array, and
 the same problem entries in the same order; an exception is the first in serial order.
@@ -88,7 +88,7 @@ def _hostile(n: int) -> pd.DataFrame:
 
 
 def test_a_hostile_table_read_in_threads_is_the_serial_read() -> None:
-    frame = _hostile(2 * parallel.WINDOW + 321)
+    frame = _hostile(4 * parallel.WINDOW + 321)  # the fewest rows read in threads
     names: set[str] = set()
     validate = reader._validate
 
@@ -208,3 +208,38 @@ def test_a_read_from_a_thread_of_the_caller_uses_no_threads() -> None:
         caller.start()
         caller.join()
     assert seen == {"caller"}
+
+
+@pytest.mark.parametrize(
+    ("raising", "raised"), [({"value", "date"}, "date"), ({"hs_code"}, "hs_code")]
+)
+def test_a_column_factorized_ahead_raises_where_the_serial_read_would(
+    raising: set[str], raised: str
+) -> None:
+    # object columns are factorized in threads while the order is found: their exception is
+    # raised by the column's own task, so the first in serial order wins, as serially
+    frame = _hostile(300)
+    factor = reader._factor
+
+    def broken(series: pd.Series) -> Coded:
+        if series.name in raising:
+            raise RuntimeError(series.name)
+        return factor(series)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader, "_factor", broken)
+        for how in (read_serially, read_in_threads):
+            with how(), pytest.raises(RuntimeError) as error:
+                read_batch(frame)
+            assert str(error.value) == raised
+
+
+def test_an_order_that_raises_is_raised_with_columns_factorized_ahead() -> None:
+    def broken(frame: pd.DataFrame) -> Any:
+        raise RuntimeError("order")
+
+    with pytest.MonkeyPatch.context() as patch, read_in_threads():
+        patch.setattr(reader, "_in_shipment_order", broken)
+        with pytest.raises(RuntimeError, match="order"):
+            read_batch(_hostile(300))
+    assert not [t for t in threading.enumerate() if t.name.startswith("lvs_duty")]

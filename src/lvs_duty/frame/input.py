@@ -470,15 +470,16 @@ def _table(frame: pd.DataFrame, factored: Callable[[str], Coded]) -> tuple[_Tabl
 def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     """Validate and group a shipment table (canonical or fast layout) for the kernel.
 
-    Each column is read on its own, in threads (one per core) for tables of 2 x WINDOW rows
-    or more; the problems are those of a serial read, column by column, in the same order.
+    Each column is read on its own, in threads (one per core) for tables of 4 x WINDOW rows
+    or more (below, threads cost more than they save: measured, notes/read6.md); the problems
+    are those of a serial read, column by column, in the same order.
     """
     from . import parallel  # parallel imports this module
 
     _header(frame, source)
-    with _Tasks(parallel.threads_for(len(frame) // parallel.WINDOW)) as tasks:
-        for name in COLUMNS[1:]:  # factorized (in threads) while the order is found
-            if name in frame.columns and name != "quantity" and frame[name].dtype != bool:
+    with _Tasks(frame, parallel.threads_for(len(frame) // (2 * parallel.WINDOW))) as tasks:
+        for name in COLUMNS[1:]:  # Python objects factorized (in threads) while the order is found
+            if name in frame.columns and name != "quantity" and frame[name].dtype == object:
                 tasks.before(f"factor {name}", partial(_factor, frame[name]))
         table, missing_id = _table(frame, tasks.factored)
         problems = Problems(frame.index, table.sid_rows)
@@ -491,9 +492,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         for name in ("shipping", "insurance", "value"):
             tasks.add(name, partial(_amount_of, table, name, tasks))
         tasks.add("quantity", partial(_quantity, frame, table.rows, table.ordered))
-        for name in ITEM_COLUMNS:
-            if name not in ("value", "quantity"):
-                tasks.add(name, partial(_line_column, table, name))
+        tasks.add("lines", partial(_line_columns, table))  # a few codes each: one task
         got = tasks.run(problems, early=("currency", "digits", "value", "shipping", "insurance"))
     gift = np.array([bool(v) for v in got["gift"].values] + [False], dtype=bool)
     return Batch(
@@ -507,6 +506,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         mode=_with_default(got["mode"], "mode"),
         seller_registered=_with_default(got["seller_registered"], "seller_registered"),
         **{name: got[name] for name in _AS_READ},
+        **{name: got["lines"][name] for name in _LINE_FIELDS},
     )
 
 
@@ -519,7 +519,8 @@ class _Tasks:
     started (or finished) by then. Serially, everything runs in the serial read's order.
     """
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, frame: pd.DataFrame, threads: int) -> None:
+        self.frame = frame
         self.work: dict[str, Callable[[Problems], Any]] = {}
         self.done: dict[str, Future[Any]] = {}
         self.lazy: dict[str, Callable[[], Any]] = {}
@@ -555,7 +556,9 @@ class _Tasks:
         return self.done[name].result()
 
     def factored(self, name: str) -> Coded:
-        """A present column's codes (``before`` as "factor NAME")."""
+        """A present column's codes (``before`` as "factor NAME", or factorized now)."""
+        if f"factor {name}" not in self.done and f"factor {name}" not in self.lazy:
+            return _factor(self.frame[name])  # not worth a task of its own (categorical...)
         coded: Coded = self.result(f"factor {name}")
         return coded
 
@@ -590,9 +593,11 @@ class _Tasks:
 
 _AS_READ = (
     "destination", "date", "currency", "ship_from", "origin", "region", "shipping", "insurance",
-    "value", "quantity", "hs_code", "duty_rate", "category", "weight_kg", "volume_l", "abv",
+    "value", "quantity",
 )  # fmt: skip
 """The Batch's fields that are the read's results as they are."""
+_LINE_FIELDS = ("hs_code", "duty_rate", "category", "weight_kg", "volume_l", "abv")
+"""The Batch's line columns (description is validated, not kept)."""
 
 
 def _shipment_column(table: _Table, name: str, problems: Problems) -> Coded:
@@ -634,9 +639,13 @@ def _needs_digits(frame: pd.DataFrame, name: str) -> bool:
 _NO_DIGITS = np.zeros(0, dtype=np.int64)  # for amounts in minor units: digits not used
 
 
-def _line_column(table: _Table, name: str, problems: Problems) -> Coded:
-    """A line column, validated, in shipment order."""
-    return table.column(name, problems).take(table.at_rows)
+def _line_columns(table: _Table, problems: Problems) -> dict[str, Coded]:
+    """The line columns (but value and quantity), validated, in shipment order."""
+    return {
+        name: table.column(name, problems).take(table.at_rows)
+        for name in ITEM_COLUMNS
+        if name not in ("value", "quantity")
+    }
 
 
 def _with_default(coded: Coded, name: str) -> Coded:
