@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
-from lvs_duty.frame import parallel
+from lvs_duty.frame import input, parallel
 
 
 @contextmanager
 def read_in_threads(count: int = 2) -> Iterator[None]:
-    """Within the block, a table of 4 rows or more is read by ``count`` threads."""
+    """Within the block, a table of 4 rows or more is read by ``count`` threads.
+
+    Amounts as Python objects too (read serially otherwise: ``input._threads``).
+    """
     with (
+        objects_in_threads(),
         mock.patch.object(parallel, "WINDOW", 1),
         mock.patch.object(parallel, "cores", return_value=count),
     ):
@@ -23,4 +27,11 @@ def read_in_threads(count: int = 2) -> Iterator[None]:
 def read_serially() -> Iterator[None]:
     """Within the block, every table is read by one thread (one core)."""
     with mock.patch.object(parallel, "cores", return_value=1):
+        yield
+
+
+@contextmanager
+def objects_in_threads() -> Iterator[None]:
+    """Within the block, tables with amounts as Python objects are read in threads too."""
+    with mock.patch.object(input, "_OBJECT_AMOUNTS_IN_THREADS", True):
         yield

@@ -471,13 +471,11 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     """Validate and group a shipment table (canonical or fast layout) for the kernel.
 
     Each column is read on its own, in threads (one per core) for tables of 4 x WINDOW rows
-    or more (below, threads cost more than they save: measured, notes/read6.md); the problems
-    are those of a serial read, column by column, in the same order.
+    or more whose amounts are not Python objects (``_threads``: measured, notes/read6.md);
+    the problems are those of a serial read, column by column, in the same order.
     """
-    from . import parallel  # parallel imports this module
-
     _header(frame, source)
-    with _Tasks(frame, parallel.threads_for(len(frame) // (2 * parallel.WINDOW))) as tasks:
+    with _Tasks(frame, _threads(frame)) as tasks:
         for name in COLUMNS[1:]:  # Python objects factorized (in threads) while the order is found
             if name in frame.columns and name != "quantity" and frame[name].dtype == object:
                 tasks.before(f"factor {name}", partial(_factor, frame[name]))
@@ -508,6 +506,22 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         **{name: got[name] for name in _AS_READ},
         **{name: got["lines"][name] for name in _LINE_FIELDS},
     )
+
+
+_OBJECT_AMOUNTS_IN_THREADS = False
+"""Whether a table with amounts as Python objects (Decimals) is read in threads: that read is
+bound by the GIL (hashing, validation, ``as_integer_ratio``); threads were 1.08x one thread
+under load, 0.81x once with a core nearly free (notes/read6.md). Tests set it."""
+
+
+def _threads(frame: pd.DataFrame) -> int:
+    """Threads to read a table with: one per core from 4 x WINDOW rows (measured), else 1."""
+    from . import parallel  # parallel imports this module
+
+    amounts = [name for name in ("shipping", "insurance", "value") if name in frame.columns]
+    if not _OBJECT_AMOUNTS_IN_THREADS and any(frame[c].dtype == object for c in amounts):
+        return 1
+    return parallel.threads_for(len(frame) // (2 * parallel.WINDOW))
 
 
 class _Tasks:
@@ -556,10 +570,17 @@ class _Tasks:
         return self.done[name].result()
 
     def factored(self, name: str) -> Coded:
-        """A present column's codes (``before`` as "factor NAME", or factorized now)."""
-        if f"factor {name}" not in self.done and f"factor {name}" not in self.lazy:
-            return _factor(self.frame[name])  # not worth a task of its own (categorical...)
-        coded: Coded = self.result(f"factor {name}")
+        """A present column's codes (``before`` as "factor NAME", or factorized now).
+
+        Each is asked for once, by its column's task: not kept after (a row-sized array).
+        """
+        key = f"factor {name}"
+        if key in self.lazy:
+            coded: Coded = self.lazy.pop(key)()
+        elif key in self.done:
+            coded = self.done.pop(key).result()
+        else:  # not worth a task of its own (a categorical's codes)
+            coded = _factor(self.frame[name])
         return coded
 
     def run(self, problems: Problems, early: tuple[str, ...]) -> dict[str, Any]:
