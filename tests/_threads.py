@@ -11,7 +11,7 @@ from lvs_duty.frame import input, parallel
 
 @contextmanager
 def read_in_threads(count: int = 2) -> Iterator[None]:
-    """Within the block, a table of 4 rows or more is read by ``count`` threads.
+    """Within the block, a table of 2 rows or more is read by ``count`` threads.
 
     Amounts as Python objects too (read serially otherwise: ``input._threads``).
     """
@@ -19,6 +19,7 @@ def read_in_threads(count: int = 2) -> Iterator[None]:
         objects_in_threads(),
         mock.patch.object(parallel, "WINDOW", 1),
         mock.patch.object(parallel, "cores", return_value=count),
+        mock.patch.object(input, "_WINDOWS_PER_THREAD", 1),
     ):
         yield
 
@@ -32,6 +33,10 @@ def read_serially() -> Iterator[None]:
 
 @contextmanager
 def objects_in_threads() -> Iterator[None]:
-    """Within the block, tables with amounts as Python objects are read in threads too."""
-    with mock.patch.object(input, "_OBJECT_AMOUNTS_IN_THREADS", True):
+    """Within the block, tables of 2 x WINDOW rows or more are read in threads (one per core),
+    those with amounts as Python objects too."""
+    with (
+        mock.patch.object(input, "_OBJECT_AMOUNTS_IN_THREADS", True),
+        mock.patch.object(input, "_WINDOWS_PER_THREAD", 1),
+    ):
         yield

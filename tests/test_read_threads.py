@@ -1,9 +1,10 @@
 """The table read in threads (one task per column): the very batch and problems of one thread.
 
-``read_batch`` reads each column in a task of its own, in threads for tables of 4 x WINDOW
-rows or more; each task's problems are appended in the serial read's order. A hostile table
-of that size read with two threads must give the batch of one thread, array for array, and
-the same problem entries in the same order; an exception is the first in serial order.
+``read_batch`` reads each column in a task of its own, in threads for tables of 8 x WINDOW
+rows or more (2 x WINDOW here); each task's problems are appended in the serial read's order.
+A hostile table of 2 x WINDOW rows read with two threads must give the batch of one thread,
+array for array, and the same problem entries in the same order; an exception is the first
+in serial order.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _fast(frame: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.parametrize("layout", ["canonical", "fast"])
 def test_a_hostile_table_read_in_threads_is_the_serial_read(layout: str) -> None:
-    frame = _hostile(4 * parallel.WINDOW + 321)  # the fewest rows read in threads
+    frame = _hostile(2 * parallel.WINDOW + 321)  # read in threads within objects_in_threads
     if layout == "fast":
         frame = _fast(frame)
     names: set[str] = set()
@@ -267,6 +268,6 @@ def test_amounts_as_python_objects_are_read_serially_unless_asked() -> None:
     ):
         assert reader._threads(frame) == 1
         assert reader._threads(_fast(frame)) == 2
-        assert reader._threads(frame.head(3)) == 1  # fewer than 4 x WINDOW rows
+        assert reader._threads(_fast(frame).head(7)) == 1  # fewer than 8 x WINDOW rows
         with objects_in_threads():
             assert reader._threads(frame) == 2

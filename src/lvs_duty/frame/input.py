@@ -470,7 +470,7 @@ def _table(frame: pd.DataFrame, factored: Callable[[str], Coded]) -> tuple[_Tabl
 def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
     """Validate and group a shipment table (canonical or fast layout) for the kernel.
 
-    Each column is read on its own, in threads (one per core) for tables of 4 x WINDOW rows
+    Each column is read on its own, in threads (one per core) for tables of 8 x WINDOW rows
     or more whose amounts are not Python objects (``_threads``: measured, notes/read6.md);
     the problems are those of a serial read, column by column, in the same order.
     """
@@ -514,14 +514,19 @@ bound by the GIL (hashing, validation, ``as_integer_ratio``); threads were 1.08x
 under load, 0.81x once with a core nearly free (notes/read6.md). Tests set it."""
 
 
+_WINDOWS_PER_THREAD = 4
+"""A thread's fewest rows, in WINDOWs: threads from 8 x WINDOW rows. With a core free they
+were 1.03x one thread at 4 x WINDOW rows, 0.88x at 8, 0.80x at 20 (notes/read6.md)."""
+
+
 def _threads(frame: pd.DataFrame) -> int:
-    """Threads to read a table with: one per core from 4 x WINDOW rows (measured), else 1."""
+    """Threads to read a table with: one per core from 8 x WINDOW rows, else 1."""
     from . import parallel  # parallel imports this module
 
     amounts = [name for name in ("shipping", "insurance", "value") if name in frame.columns]
     if not _OBJECT_AMOUNTS_IN_THREADS and any(frame[c].dtype == object for c in amounts):
         return 1
-    return parallel.threads_for(len(frame) // (2 * parallel.WINDOW))
+    return parallel.threads_for(len(frame) // (_WINDOWS_PER_THREAD * parallel.WINDOW))
 
 
 class _Tasks:
