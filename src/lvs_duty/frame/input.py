@@ -10,12 +10,15 @@ result, only looked at in shipment order.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import importlib
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from types import MappingProxyType
 from typing import Annotated, Any
 
@@ -432,76 +435,243 @@ def _in_shipment_order(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints, Seg
     return sid_rows, ids, missing_id, rows, Segments(sid_rows[rows], m), False
 
 
-def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
-    """Validate and group a shipment table (canonical or fast layout) for the kernel."""
-    _header(frame, source)
-    n = len(frame)
+@dataclass(frozen=True)
+class _Table:
+    """A table being read: its rows in shipment order, and where each shipment starts."""
+
+    frame: pd.DataFrame
+    sid_rows: Ints  # each row's shipment
+    ids: Any
+    rows: Ints  # the rows in shipment order
+    seg: Segments
+    ordered: bool  # the table is in shipment order already: ``rows`` is every row, in order
+    first: Ints  # each shipment's first row
+    at_rows: Ints | None  # ``rows``, None when they are every row in order (no copy)
+    at_first: Ints | None  # ``first``, None when it is every row in order
+    factored: Callable[[str], Coded]  # a present column's codes (_factor), in input order
+
+    def column(self, name: str, problems: Problems) -> Coded:
+        """A column validated, in input order (every cell missing when there is none)."""
+        if name not in self.frame.columns:
+            return Coded(np.broadcast_to(np.int8(-1), (len(self.frame),)), [])
+        return _validate(name, self.factored(name), problems)
+
+
+def _table(frame: pd.DataFrame, factored: Callable[[str], Coded]) -> tuple[_Table, Bools]:
+    """The table in shipment order, and the rows lacking a shipment id."""
     sid_rows, ids, missing_id, rows, seg, ordered = _in_shipment_order(frame)
-    problems = Problems(frame.index, sid_rows)
-    problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
     first = seg.starts if ordered else rows[seg.starts]  # rows: every row, in order
-    at_rows = None if ordered else rows  # None: every row, in order (no copy)
+    at_rows = None if ordered else rows
     at_first = None if ordered and seg.single else first
+    table = _Table(frame, sid_rows, ids, rows, seg, ordered, first, at_rows, at_first, factored)
+    return table, missing_id
 
-    def column(name: str) -> Coded:
-        if name not in frame.columns:
-            return Coded(np.broadcast_to(np.int8(-1), (n,)), [])
-        return _validate(name, _factor(frame[name]), problems)
 
-    ship: dict[str, Coded] = {}
-    for name in SHIPMENT_COLUMNS:
-        if name in ("shipping", "insurance"):
-            continue
-        if name == "gift" and name in frame.columns and frame[name].dtype == bool:
-            ship[name] = Coded(frame[name].to_numpy().view(np.int8), [False, True])
-            continue
-        ship[name] = column(name)
-        _consistent(name, ship[name], frame, seg, rows, problems, ids, ordered)
-        if name in ("destination", "date", "currency"):
-            lost = first[ship[name].codes[first] < 0]
-            problems.add(lost, name, "expected a value (this field is required)", "None")
-    currency = ship["currency"].take(at_first)
-    cur_digits = _digits_of(currency)
-    shipping = _amount(frame, "shipping", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    insurance = _amount(frame, "insurance", seg, rows, at_first, cur_digits, problems, ids, ordered)
-    value = _amount(frame, "value", seg, rows, at_rows, cur_digits, problems, ids, None)
-    quantity = _quantity(frame, rows, ordered, problems)
-    gift_coded = ship["gift"].take(at_first)
-    gift = np.array([bool(v) for v in gift_coded.values] + [False], dtype=bool)[gift_coded.codes]
-    line = {
-        name: column(name).take(at_rows)
+def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
+    """Validate and group a shipment table (canonical or fast layout) for the kernel.
+
+    Each column is read on its own, in threads (one per core) for tables of 8 x WINDOW rows
+    or more whose amounts are not Python objects (``_threads``: measured, notes/read6.md);
+    the problems are those of a serial read, column by column, in the same order.
+    """
+    _header(frame, source)
+    with _Tasks(frame, _threads(frame)) as tasks:
+        for name in COLUMNS[1:]:  # Python objects factorized (in threads) while the order is found
+            if name in frame.columns and name != "quantity" and frame[name].dtype == object:
+                tasks.before(f"factor {name}", partial(_factor, frame[name]))
+        table, missing_id = _table(frame, tasks.factored)
+        problems = Problems(frame.index, table.sid_rows)
+        problems.add(np.flatnonzero(missing_id), "shipment_id", "expected a shipment id", "None")
+        for name in SHIPMENT_COLUMNS:
+            if name not in ("shipping", "insurance"):
+                tasks.add(name, partial(_shipment_column, table, name))
+        if any(_needs_digits(frame, name) for name in ("shipping", "insurance", "value")):
+            tasks.add("digits", lambda _: _digits_of(tasks.result("currency")))
+        for name in ("shipping", "insurance", "value"):
+            tasks.add(name, partial(_amount_of, table, name, tasks))
+        tasks.add("quantity", partial(_quantity, frame, table.rows, table.ordered))
+        tasks.add("lines", partial(_line_columns, table))  # a few codes each: one task
+        got = tasks.run(problems, early=("currency", "digits", "value", "shipping", "insurance"))
+    gift = np.array([bool(v) for v in got["gift"].values] + [False], dtype=bool)
+    return Batch(
+        size=len(table.ids),
+        rows=table.rows,
+        seg=table.seg,
+        ids=table.ids,
+        labels=frame.index,
+        problems=problems,
+        gift=gift[got["gift"].codes],
+        mode=_with_default(got["mode"], "mode"),
+        seller_registered=_with_default(got["seller_registered"], "seller_registered"),
+        **{name: got[name] for name in _AS_READ},
+        **{name: got["lines"][name] for name in _LINE_FIELDS},
+    )
+
+
+_OBJECT_AMOUNTS_IN_THREADS = False
+"""Whether a table with amounts as Python objects (Decimals) is read in threads: that read is
+bound by the GIL (hashing, validation, ``as_integer_ratio``); threads were 1.08x one thread
+under load, 0.81x once with a core nearly free (notes/read6.md). Tests set it."""
+
+
+_WINDOWS_PER_THREAD = 4
+"""A thread's fewest rows, in WINDOWs: threads from 8 x WINDOW rows. With a core free they
+were 1.03x one thread at 4 x WINDOW rows, 0.88x at 8, 0.80x at 20 (notes/read6.md)."""
+
+
+def _threads(frame: pd.DataFrame) -> int:
+    """Threads to read a table with: one per core from 8 x WINDOW rows, else 1."""
+    from . import parallel  # parallel imports this module
+
+    amounts = [name for name in ("shipping", "insurance", "value") if name in frame.columns]
+    if not _OBJECT_AMOUNTS_IN_THREADS and any(frame[c].dtype == object for c in amounts):
+        return 1
+    return parallel.threads_for(len(frame) // (_WINDOWS_PER_THREAD * parallel.WINDOW))
+
+
+class _Tasks:
+    """A table's columns read one by one, or in threads, with the problems of a serial read.
+
+    Tasks are added in the serial read's order; in threads, each gets problems of its own,
+    appended to the batch's in that order once all are done. A task may wait for an earlier
+    one's result (``result``): tasks start in the order submitted, so the one waited for has
+    started (or finished) by then. Serially, everything runs in the serial read's order.
+    """
+
+    def __init__(self, frame: pd.DataFrame, threads: int) -> None:
+        self.frame = frame
+        self.work: dict[str, Callable[[Problems], Any]] = {}
+        self.done: dict[str, Future[Any]] = {}
+        self.lazy: dict[str, Callable[[], Any]] = {}
+        self.context = decimal.getcontext()  # a thread starts in the default context
+        self.pool = ThreadPoolExecutor(threads, "lvs_duty") if threads > 1 else None
+
+    def __enter__(self) -> _Tasks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.work.clear()  # the tasks refer to this (waiting for results): no cycle left
+        self.done.clear()
+        self.lazy.clear()
+
+    def before(self, name: str, work: Callable[[], Any]) -> None:
+        """Work that records no problems: started at once in threads, serially when needed."""
+        if self.pool is None:
+            self.lazy[name] = work
+        else:
+            self.done[name] = self.pool.submit(self._in_context, work)
+
+    def add(self, name: str, work: Callable[[Problems], Any]) -> None:
+        """Add a task: ``work`` adds its problems to the Problems it is given."""
+        self.work[name] = work
+
+    def result(self, name: str) -> Any:
+        """A task's result, once it is done (its exception if it raised)."""
+        if name in self.lazy:
+            self.done[name] = Future()
+            self.done[name].set_result(self.lazy.pop(name)())
+        return self.done[name].result()
+
+    def factored(self, name: str) -> Coded:
+        """A present column's codes (``before`` as "factor NAME", or factorized now).
+
+        Each is asked for once, by its column's task: not kept after (a row-sized array).
+        """
+        key = f"factor {name}"
+        if key in self.lazy:
+            coded: Coded = self.lazy.pop(key)()
+        elif key in self.done:
+            coded = self.done.pop(key).result()
+        else:  # not worth a task of its own (a categorical's codes)
+            coded = _factor(self.frame[name])
+        return coded
+
+    def run(self, problems: Problems, early: tuple[str, ...]) -> dict[str, Any]:
+        """Every task's result; in threads, the ``early`` ones submitted first (in that order).
+
+        Serially, an exception stops the read where it is raised; in threads, the first
+        task in serial order that raised has its exception raised.
+        """
+        if self.pool is None:
+            for name, work in self.work.items():
+                self.done[name] = Future()
+                self.done[name].set_result(work(problems))
+            return {name: self.result(name) for name in self.work}
+        own = {name: Problems(problems.labels, problems.row_ship) for name in self.work}
+        for name in (*early, *(name for name in self.work if name not in early)):
+            if name in self.work:
+                work = partial(self.work[name], own[name])
+                self.done[name] = self.pool.submit(self._in_context, work)
+        for name in self.work:  # waits for each in turn: the first exception in serial order
+            exc = self.done[name].exception()
+            if exc is not None:
+                raise exc
+        for name in self.work:
+            problems.entries.extend(own[name].entries)
+        return {name: self.result(name) for name in self.work}
+
+    def _in_context(self, work: Callable[[], Any]) -> Any:
+        with decimal.localcontext(self.context):
+            return work()
+
+
+_AS_READ = (
+    "destination", "date", "currency", "ship_from", "origin", "region", "shipping", "insurance",
+    "value", "quantity",
+)  # fmt: skip
+"""The Batch's fields that are the read's results as they are."""
+_LINE_FIELDS = ("hs_code", "duty_rate", "category", "weight_kg", "volume_l", "abv")
+"""The Batch's line columns (description is validated, not kept)."""
+
+
+def _shipment_column(table: _Table, name: str, problems: Problems) -> Coded:
+    """A shipment column at each shipment's first row: validated, the same on every row."""
+    frame = table.frame
+    if name == "gift" and name in frame.columns and frame[name].dtype == bool:
+        return Coded(frame[name].to_numpy().view(np.int8), [False, True]).take(table.at_first)
+    coded = table.column(name, problems)
+    _consistent(name, coded, frame, table.seg, table.rows, problems, table.ids, table.ordered)
+    taken = coded.take(table.at_first)  # at_first None: every row is a shipment's first
+    if name in ("destination", "date", "currency"):
+        lost = table.first[taken.codes < 0]
+        problems.add(lost, name, "expected a value (this field is required)", "None")
+    return taken
+
+
+def _amount_of(table: _Table, name: str, tasks: _Tasks, problems: Problems) -> Ints:
+    """A shipment amount (at first rows) or the line value, once the currencies are read."""
+    line = name == "value"
+    return _amount(
+        table.frame,
+        name,
+        table.seg,
+        table.rows,
+        table.at_rows if line else table.at_first,
+        tasks.result("digits") if _needs_digits(table.frame, name) else _NO_DIGITS,
+        problems,
+        table.ids,
+        None if line else table.ordered,
+        table.factored(name) if name in table.frame.columns else None,
+    )
+
+
+def _needs_digits(frame: pd.DataFrame, name: str) -> bool:
+    """Whether an amount is read with the currencies' digits (not in minor units already)."""
+    return f"{name}_minor" not in frame.columns
+
+
+_NO_DIGITS = np.zeros(0, dtype=np.int64)  # for amounts in minor units: digits not used
+
+
+def _line_columns(table: _Table, problems: Problems) -> dict[str, Coded]:
+    """The line columns (but value and quantity), validated, in shipment order."""
+    return {
+        name: table.column(name, problems).take(table.at_rows)
         for name in ITEM_COLUMNS
         if name not in ("value", "quantity")
     }
-    return Batch(
-        size=len(ids),
-        rows=rows,
-        seg=seg,
-        ids=ids,
-        labels=frame.index,
-        problems=problems,
-        destination=ship["destination"].take(at_first),
-        date=ship["date"].take(at_first),
-        currency=currency,
-        ship_from=ship["ship_from"].take(at_first),
-        origin=ship["origin"].take(at_first),
-        region=ship["region"].take(at_first),
-        mode=_with_default(ship["mode"].take(at_first), "mode"),
-        gift=gift,
-        shipping=shipping,
-        insurance=insurance,
-        value=value,
-        quantity=quantity,
-        hs_code=line["hs_code"],
-        duty_rate=line["duty_rate"],
-        category=line["category"],
-        weight_kg=line["weight_kg"],
-        volume_l=line["volume_l"],
-        abv=line["abv"],
-        seller_registered=_with_default(
-            ship["seller_registered"].take(at_first), "seller_registered"
-        ),
-    )
 
 
 def _with_default(coded: Coded, name: str) -> Coded:
@@ -551,7 +721,7 @@ def _consistent(
         rows[differ],
         name,
         [
-            f"expected the same value on every row of shipment {ids[s]!r} ({f!r})"
+            f"expected the same value on every row of shipment {plain_cell(ids[s])!r} ({f!r})"
             for s, f in zip(seg.sid[differ].tolist(), firsts, strict=True)
         ],
         [repr(v) for v in raw[rows[differ]]],
@@ -577,6 +747,7 @@ def _amount(
     problems: Problems,
     ids: list[Any],
     ordered: bool | None,
+    factored: Coded | None = None,
 ) -> Ints:
     """An amount column as integer minor units of each row's shipment currency.
 
@@ -592,9 +763,9 @@ def _amount(
         raw = frame[fast].to_numpy()
         if per_shipment:
             _consistent_minor(fast, raw, seg, rows, problems, ids, bool(ordered))
-        out = (
-            raw.astype(np.int64, copy=False) if where is None else raw[where].astype(np.int64)
-        )  # read only: the kernel copies to convert
+        out = (raw if where is None else raw[where]).astype(
+            np.int64, copy=False
+        )  # read only when where is None: the kernel copies
         if out.size and int(out.min()) < 0:
             out = out.copy()
             negative = np.flatnonzero(out < 0)
@@ -608,7 +779,7 @@ def _amount(
         return out
     if name not in frame.columns:
         return np.zeros(len(places) if rows_of is None else len(rows_of), dtype=np.int64)
-    coded = _validate(name, _factor(frame[name]), problems)
+    coded = _validate(name, _factor(frame[name]) if factored is None else factored, problems)
     if per_shipment:
         _consistent(name, coded, frame, seg, rows, problems, ids, bool(ordered))
     codes = coded.codes if where is None else coded.codes[where]
@@ -696,7 +867,7 @@ def _consistent_minor(
         rows[differ],
         name,
         [
-            f"expected the same value on every row of shipment {ids[s]!r} ({h!r})"
+            f"expected the same value on every row of shipment {plain_cell(ids[s])!r} ({h!r})"
             for s, h in zip(seg.sid[differ].tolist(), head[differ].tolist(), strict=True)
         ],
         [repr(v) for v in values[differ].tolist()],
