@@ -301,36 +301,26 @@ class Segments:
         ``whole`` and ``running`` are the weights' sums and running sums. A line's share is
         ``total * running // whole`` less the line before's (the first line takes all of an
         empty segment). A one-line segment's share is its total; the floors are divided out
-        only on the lines of segments with several lines, rank by rank (as :meth:`sum`).
+        only on the lines of segments with several lines and something to spread, gathered
+        once into contiguous arrays (a last line's floor is its total: ``running == whole``).
         Segments whose ``total * whole`` could pass LIMIT are marked in ``guard``, share 0.
         """
-        guard.mul(total, whole, per_line=False)
-        if guard.bad.any():
-            total = np.where(guard.bad, 0, total)
+        if not guard.fits(total, whole):  # checked row by row only when the maxima could pass
+            guard.mul(total, whole, per_line=False)
+            if guard.bad.any():
+                total = np.where(guard.bad, 0, total)
         share: Ints = total[self.sid]  # one line, or nothing to spread (0 on each): all of it
-        ranks = self.ranks()
-        if not ranks:
+        several = np.flatnonzero((self.counts > 1) & (total != 0))  # something to spread
+        if not len(several):
             return share
-        paid = total != 0  # the floors are divided out only where there is something to spread
-        several = ranks[0][0]
-        several = several[paid[several]]  # segments of several lines; their line 0 first
-        at = self.starts[several]
-        before = np.zeros(self.size, dtype=np.int64)  # each segment's running floor so far
-        floor = total[several] * running[at]
-        floor //= np.maximum(whole[several], 1)
-        share[at] = floor
-        before[several] = floor
-        for k, (ships, at) in enumerate(ranks, start=1):  # line k: its floor less line k - 1's
-            keep = paid[ships]
-            ships, at = ships[keep], at[keep]
-            # a last line's running sum is the whole: its floor is the total (0 if no weights)
-            floor = np.where(whole[ships] > 0, total[ships], 0)
-            inner = np.flatnonzero(self.counts[ships] > k + 1)
-            if len(inner):
-                floor[inner] = total[ships[inner]] * running[at[inner]]
-                floor[inner] //= np.maximum(whole[ships[inner]], 1)
-            share[at] = floor - before[ships]
-            before[ships] = floor
+        lines, part = self.subset(several)
+        floor = np.repeat(total[several], part.counts)
+        floor *= running[lines]  # at most total * whole: no overflow
+        floor //= np.repeat(np.maximum(whole[several], 1), part.counts)
+        spread = floor.copy()
+        spread[1:] -= floor[:-1]  # less the line before's floor...
+        spread[part.starts] = floor[part.starts]  # ...but a segment's first line's
+        share[lines] = spread
         empty = whole[several] == 0  # no weights at all: the first line takes the total
         if empty.any():
             share[self.starts[several[empty]]] = total[several[empty]]
