@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import decide
 from .._validation import shorten
-from ..errors import ArgumentError
+from ..errors import ArgumentError, Problem
 from ..rules import RuleSet, RuleVersion, coverage_problem
 from .allowance import better_of
-from .input import Batch, hs_lut
-from .ints import Ints
+from .input import Batch
+from .ints import Bools, Ints
 from .kernel import Kernel, Outcome
 from .parallel import run_windows
 
@@ -33,13 +33,13 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
             return -2
         return next((k for k, v in enumerate(rules.versions) if v.contains(day)), -1)
 
-    if on is not None:
-        out = np.full(batch.size, find(on), dtype=np.int64)
+    codes = batch.date.codes
+    found = [find(on)] if on is not None else [find(d) for d in batch.date.values]
+    if len(set(found)) == 1 and (on is not None or not bool((codes < 0).any())):
+        out = np.full(batch.size, found[0], dtype=np.int64)  # one version for every shipment
     else:
-        out = hs_lut([find(d) for d in batch.date.values], batch.date, -2).astype(
-            np.int64, copy=False
-        )
-    missing = np.flatnonzero(out == -1)
+        out = np.array([*found, -2], dtype=np.int64)[codes]  # -2 for a missing date
+    missing = np.flatnonzero(out == -1) if -1 in found else np.zeros(0, dtype=np.int64)
     if len(missing):
         periods = ", ".join(v.period for v in rules.versions)
         shown = [
@@ -64,21 +64,42 @@ def outside(batch: Batch, rules: RuleSet, versions: Ints) -> None:
     dest, region = batch.destination, batch.region
     nd, nr = len(dest.values) + 1, len(region.values) + 1
     if len(versions) and int(versions.min()) == int(versions.max()):  # one version (usual)
+        version = int(versions[0])
+        if nd * nr <= FEW_PLACES:  # the rules asked of every possible pair; rows read if refused
+            for d, r in np.ndindex(nd - 1, nr):
+                found = _refused(batch, rules, version, d, r - 1)
+                if found is not None:
+                    _report(batch, found, (dest.codes == d) & (region.codes == r - 1), versions)
+            return
         keys, present = _places(batch, nd * nr)  # kept: compare's options read the same
-        offset = (int(versions[0]) + 3) * nd * nr
+        offset = (version + 3) * nd * nr
     else:
         keys = ((versions + 3) * nd + dest.codes + 1) * nr + region.codes + 1
         present, offset = pd.unique(keys), 0  # hashing, O(n): one check per distinct combination
     for combo in (present + offset).tolist():
         k, rest = divmod(combo, nd * nr)
-        k, d, r = k - 3, rest // nr - 1, rest % nr - 1
-        if k < 0 or d < 0 or not isinstance(dest.values[d], str):
-            continue
-        place = region.values[r] if r >= 0 else None
-        problem = coverage_problem(rules, rules.versions[k], dest.values[d], place)
-        if problem is None:
-            continue
-        ships = np.flatnonzero(keys == combo - offset)
+        found = _refused(batch, rules, k - 3, rest // nr - 1, rest % nr - 1)
+        if found is not None:
+            _report(batch, found, keys == combo - offset, versions)
+
+
+FEW_PLACES = 64
+"""The most (destination, region) pairs the rules are asked of one by one, present or not."""
+
+
+def _refused(batch: Batch, rules: RuleSet, k: int, d: int, r: int) -> Problem | None:
+    """Why version ``k`` does not cover destination code ``d`` and region code ``r`` (-1: none)."""
+    dest, region = batch.destination, batch.region
+    if k < 0 or d < 0 or not isinstance(dest.values[d], str):
+        return None
+    place = region.values[r] if r >= 0 else None
+    return coverage_problem(rules, rules.versions[k], dest.values[d], place)
+
+
+def _report(batch: Batch, problem: Problem, where: Bools, versions: Ints) -> None:
+    """Report the shipments ``where`` outside the rules, and leave them unassessed."""
+    ships = np.flatnonzero(where)
+    if len(ships):
         batch.problems.add(
             batch.first_rows[ships], problem.field, f"expected {problem.expected}", problem.got
         )
@@ -218,9 +239,13 @@ def assess_batch(
     outside(batch, rules, versions)
     if bad.any():
         versions[bad] = -3  # already reported: not assessed
-    used = np.bincount(versions + 3, minlength=len(rules.versions) + 3)[3:]
-    for k in np.flatnonzero(used).tolist():
-        whole = used[k] == batch.size
+    if batch.size and (first := int(versions.min())) == int(versions.max()):  # one (usual)
+        used = {first: batch.size} if first >= 0 else {}
+    else:
+        counts = np.bincount(versions + 3, minlength=len(rules.versions) + 3)[3:]
+        used = {k: int(counts[k]) for k in np.flatnonzero(counts).tolist()}
+    for k, count in used.items():
+        whole = count == batch.size
         ships = np.arange(batch.size) if whole else np.flatnonzero(versions == k)
         for seller_ships, version in by_seller(batch, rules.versions[k], ships):
             every = len(seller_ships) == batch.size
