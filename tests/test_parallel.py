@@ -110,6 +110,20 @@ def test_bad_rows_in_every_window_are_reported_as_by_the_whole() -> None:
     assert "fx={'USD'" in str(whole.value)
 
 
+def test_a_window_int64_cannot_hold_whole_is_halved_and_its_good_parcels_kept() -> None:
+    # parcel 4 of 6 has a rate only the Decimal path holds: its window (parcels 4-5, of
+    # windows 0-1, 2-3, 4-5) cannot be written in place, so it is assessed half by half
+    frame = population(6, "CA", seed=3, layout="minor")
+    frame["duty_rate"] = frame["duty_rate"].astype(object)
+    ids = frame["shipment_id"].drop_duplicates().to_numpy()
+    frame.loc[frame["shipment_id"] == ids[4], "duty_rate"] = D("0.1234567890123456789")
+    whole = assess_frame(frame, CA, errors="flag")
+    assert whole["status"].astype(str).tolist() == ["ok"] * 4 + ["error", "ok"]
+    assert "int64" in whole["error"].iloc[4]
+    with in_windows():
+        pd.testing.assert_frame_equal(assess_frame(frame, CA, errors="flag"), whole)
+
+
 def test_compare_in_windows_equals_compare_whole() -> None:
     frame = population(2000, "CA", seed=5)  # canonical layout, Decimal amounts
     options = gea_options(CA)

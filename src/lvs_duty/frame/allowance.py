@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import decide
 from ..rules import RuleVersion
+from .codes import COLLECTION_CODES
 from .ints import Bools, Guard, Ints, Segments, bound
 from .scope import excluded_under
 
@@ -109,12 +110,16 @@ def _part(kernel: Kernel, applies: Bools) -> tuple[Ints | slice, Ints | slice, S
 
 
 def better_of(
-    kernel: Kernel, outcome: Outcome, rerun: Callable[[Ints, RuleVersion], Outcome]
+    kernel: Kernel,
+    outcome: Outcome,
+    rerun: Callable[[Ints, RuleVersion], Outcome],
+    written: bool = False,
 ) -> Outcome:
     """Under a ``best_of`` allowance, the lower total of the outcome and the thresholds alone.
 
     ``rerun(ships, version)`` assesses the shipments at ``ships`` under ``version``. A shipment
-    whose total is already 0 is not assessed again (nothing is lower).
+    whose total is already 0 is not assessed again (nothing is lower). ``written``: the
+    outcome's columns are the caller's to write (``Kernel.run``'s ``into``), merged in place.
     """
     mask = kernel.best_of
     if mask is None:
@@ -139,19 +144,20 @@ def better_of(
     seen: set[int] = set()
     for name in outcome.__dataclass_fields__:
         merged = getattr(outcome, name)
-        if not _own(merged, seen):  # a view (of the input table, of a kept array) or shared
-            merged = np.array(merged, dtype=np.int64)
+        kind = np.int8 if name in COLLECTION_CODES else np.int64
+        if not written and not _own(merged, kind, seen):  # a view (of the table, a kept array)
+            merged = np.array(merged, dtype=kind)
         merged[ships[switch]] = getattr(without, name)[switch]
         setattr(outcome, name, merged)
     return outcome
 
 
-def _own(column: Ints, seen: set[int]) -> bool:
-    """Whether an outcome column may be written in place (int64, its own writable buffer).
+def _own(column: Ints, kind: type[np.integer[Any]], seen: set[int]) -> bool:
+    """Whether an outcome column may be written in place: of its ``kind``, its own buffer.
 
-    And not another column's too: ``seen`` collects the columns met so far.
+    Writable, and not another column's too: ``seen`` collects the columns met so far.
     """
-    fresh = column.dtype == np.int64 and column.flags.owndata and column.flags.writeable
+    fresh = column.dtype == kind and column.flags.owndata and column.flags.writeable
     fresh = fresh and id(column) not in seen
     seen.add(id(column))
     return bool(fresh)

@@ -170,16 +170,21 @@ OVERFLOW = (
 
 
 def run_isolated(
-    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+    batch: Batch,
+    rules: RuleSet,
+    version: RuleVersion,
+    fx: Mapping[str, Fraction] | None,
+    into: Outcome | None = None,
 ) -> Outcome:
     """Run the kernel; if a value it cannot hold in int64 stops it, find and flag the shipments.
 
     A shipment only the Decimal path can hold (a 19-digit rate, a 22-digit exchange rate) must
     not make its valid neighbours fail: the batch is halved until each such shipment is alone,
     and flagged. Past a few dozen such shipments (a rule set the frame path cannot hold), the
-    rest are flagged without more tries, so the cost stays bounded.
+    rest are flagged without more tries, so the cost stays bounded. The outcome is written
+    into ``into`` when given (see ``Kernel.run``), unless int64 could not hold the batch.
     """
-    whole = _run(batch, rules, version, fx)
+    whole = _run(batch, rules, version, fx, into)
     if not isinstance(whole, str):
         return whole
     out = Outcome.zeros(batch.size)
@@ -201,14 +206,21 @@ def run_isolated(
 
 
 def _run(
-    batch: Batch, rules: RuleSet, version: RuleVersion, fx: Mapping[str, Fraction] | None
+    batch: Batch,
+    rules: RuleSet,
+    version: RuleVersion,
+    fx: Mapping[str, Fraction] | None,
+    into: Outcome | None = None,
 ) -> Outcome | str:
     """The kernel's outcome, its overflows flagged; or why int64 could not hold the batch."""
     try:
         kernel = Kernel(batch, rules, version, fx)
-        result = kernel.run()
+        result = kernel.run(into)
         result = better_of(  # an allowance the importer may decline for the thresholds
-            kernel, result, lambda ships, bare: Kernel(subset(batch, ships), rules, bare, fx).run()
+            kernel,
+            result,
+            lambda ships, bare: Kernel(subset(batch, ships), rules, bare, fx).run(),
+            written=into is not None,
         )
     except OverflowError as exc:
         return str(exc)

@@ -24,6 +24,9 @@ POINT_OF_RELIEF = (AT_BORDER, NOT_COLLECTED, AT_SALE)
 WHERE = ("border", "sale", "mixed")
 """Collection codes of the result: 0 border, 1 sale, 2 mixed, -1 nothing collected."""
 
+COLLECTION_CODES = ("duty_collection", "tax_collection")
+"""The outcome's columns of collection codes (int8; its others are int64 amounts)."""
+
 
 def categorical(codes: Any, names: list[Any]) -> Any:
     """A categorical column from integer codes (-1 missing) and the names they stand for.
@@ -38,6 +41,7 @@ def categorical(codes: Any, names: list[Any]) -> Any:
 __all__ = [
     "AT_BORDER",
     "AT_SALE",
+    "COLLECTION_CODES",
     "EXEMPT",
     "NOT_COLLECTED",
     "NO_RELIEF",

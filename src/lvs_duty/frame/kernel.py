@@ -31,7 +31,7 @@ from ..rules import (
 )
 from .allowance import on_excess
 from .charges import surcharge
-from .codes import EXEMPT
+from .codes import COLLECTION_CODES, EXEMPT
 from .duty import DutyCharger
 from .input import Batch, Coded, hs_lut
 from .ints import (
@@ -80,14 +80,16 @@ class Outcome:
         """An outcome for ``size`` shipments, its columns not set: for callers that set them all."""
         return cls(**{name: empty_column(name, size) for name in cls.__dataclass_fields__})
 
+    def window(self, start: int, stop: int) -> Outcome:
+        """Shipments ``start`` to ``stop``: views of these columns, written through."""
+        return Outcome(
+            **{name: getattr(self, name)[start:stop] for name in self.__dataclass_fields__}
+        )
+
     def put(self, ships: Ints | slice, other: Outcome) -> None:
         """Write ``other`` (for a subset of shipments) at positions ``ships``."""
         for name in self.__dataclass_fields__:
             getattr(self, name)[ships] = getattr(other, name)
-
-
-COLLECTION_CODES = ("duty_collection", "tax_collection")
-"""The outcome's int8 columns: where duty and tax are collected (see ``_where``)."""
 
 
 def empty_column(field: str, size: int) -> Any:
@@ -313,9 +315,12 @@ class Kernel:
 
     # -- the whole assessment -----------------------------------------------------------------
 
-    def run(self) -> Outcome:
-        """Every step, in the scalar engine's order."""
-        seg = self.seg
+    def run(self, into: Outcome | None = None) -> Outcome:
+        """Every step, in the scalar engine's order; the figures written into ``into`` if given.
+
+        ``into``: columns of the batch's size, the caller's to write (views of a larger
+        table: a window's part of the result), so the figures are not copied again.
+        """
         values, cv_line, cif_line, ship_share, ins_share, goods, customs_value, cif = (
             self.valuation()
         )
@@ -337,29 +342,41 @@ class Kernel:
         }
         parts["customs_value"] = cv_tax
         at = TaxStep(self).tax_groups(charger, duty_relief, tax_relief, parts)
-        duty_assessed = at["duty_border"] + at["duty_sale"]
-        tax_assessed = at["tax_border"] + at["tax_sale"]
+        return self.figures(at, goods, customs_value, charger.classified, into)
+
+    def figures(
+        self, at: dict[str, Ints], goods: Ints, cv: Ints, classified: Bools, into: Outcome | None
+    ) -> Outcome:
+        """Step 7: each shipment's figures from its duty and tax at the border and at sale.
+
+        Written into ``into``'s columns when given; otherwise into new ones (the caller's own,
+        never the kept arrays of the valuation).
+        """
+        out = Outcome.empty(self.b.size) if into is None else into
+
+        def put(name: str, values: Any) -> None:
+            if into is None and values.dtype == getattr(out, name).dtype:
+                setattr(out, name, values)  # a new array already: taken as it is
+            else:
+                getattr(out, name)[:] = values
+
+        np.copyto(out.goods_value, goods)
+        np.copyto(out.customs_value, cv)
+        put("tax_base", at["base"])
+        np.add(at["duty_border"], at["duty_sale"], out=out.duty_assessed)
+        np.add(at["tax_border"], at["tax_sale"], out=out.tax_assessed)
         waive_minimums(self, at)
-        duty = at["duty_border"] + at["duty_sale"]
-        tax = at["tax_border"] + at["tax_sale"]
-        border = at["duty_border"] + at["tax_border"]
-        fees = charge_fees(self, border)
-        return Outcome(
-            goods_value=goods.copy(),  # the caller's own arrays, never the kept ones
-            customs_value=customs_value.copy(),
-            tax_base=at["base"],
-            duty_assessed=duty_assessed,
-            tax_assessed=tax_assessed,
-            duty=duty,
-            tax=tax,
-            fees=fees,
-            total=duty + tax + fees,
-            collected_at_border=border,
-            collected_at_sale=at["duty_sale"] + at["tax_sale"],
-            duty_collection=_where(at["duty_border"], at["duty_sale"]),
-            tax_collection=_where(at["tax_border"], at["tax_sale"]),
-            classifications=seg.count(charger.classified),
-        )
+        np.add(at["duty_border"], at["duty_sale"], out=out.duty)
+        np.add(at["tax_border"], at["tax_sale"], out=out.tax)
+        np.add(at["duty_border"], at["tax_border"], out=out.collected_at_border)
+        put("fees", charge_fees(self, out.collected_at_border))
+        np.add(out.duty, out.tax, out=out.total)
+        out.total += out.fees
+        np.add(at["duty_sale"], at["tax_sale"], out=out.collected_at_sale)
+        put("duty_collection", _where(at["duty_border"], at["duty_sale"]))
+        put("tax_collection", _where(at["tax_border"], at["tax_sale"]))
+        put("classifications", self.seg.count(classified))
+        return out
 
     # -- 4. exclusions and thresholds ---------------------------------------------------------
 

@@ -34,7 +34,10 @@ WINDOW = 1 << 16
 LARGEST = 1 << 18
 """The most shipments in one window: more windows than threads keep fewer in flight at once."""
 
-Run = Callable[[Batch, RuleSet, RuleVersion, Mapping[str, Fraction] | None], Outcome]
+Run = Callable[
+    [Batch, RuleSet, RuleVersion, Mapping[str, Fraction] | None, Outcome | None], Outcome
+]
+"""A batch's assessment, written into the outcome given (when it can be) and returned."""
 
 
 def cores() -> int:
@@ -145,21 +148,23 @@ def run_windows(
     The outcome and the problems are those of one run on the whole batch: each shipment is
     assessed alone, problems are sorted by row when reported, and an exception is raised for
     the first window (in order) that raises. Each window's outcome is written by its own thread
-    into ``into`` (columns of the batch's size: ``compare``'s own) when given, and it is
-    returned; otherwise into new columns, left unset only where windows raised.
+    (by the kernel itself, in place) into ``into`` (columns of the batch's size: ``compare``'s
+    own) when given, and it is returned; otherwise into new columns, left unset only where
+    windows raised. Run whole, ``run`` is given ``into`` too: the caller checks what it got.
     """
     most = batch.size // max(WINDOW if smallest is None else smallest, 1)  # windows at most
     threads = threads_for(most)
     if threads < 2:  # few shipments, one core, or called in a thread (Dask's, a server's) already
-        return run(batch, rules, version, fx)
+        return run(batch, rules, version, fx, into)
     parts = windows(batch, min(most, max(threads, -(-batch.size // LARGEST))))
     out = Outcome.empty(batch.size) if into is None else into  # the windows cover every shipment
 
     def one(k: int) -> None:
-        part = parts.part(batch, k)
+        part, mine = parts.part(batch, k), out.window(*parts.cuts[k])
         with decimal.localcontext(CONTEXT):  # a thread starts in the default context
-            outcome = run(part, rules, version, fx)
-        out.put(slice(*parts.cuts[k]), outcome)  # copied, then freed, as each window lands
+            outcome = run(part, rules, version, fx, mine)
+        if outcome is not mine:  # not written in place (a batch int64 could not hold whole)
+            mine.put(slice(None), outcome)
 
     try:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lvs_duty") as pool:
