@@ -18,7 +18,7 @@ def test_allocation_by_rank_gives_each_line_its_cumulative_floor() -> None:
     weights = np.array([1, 1, 1, 9, 0, 0], dtype=np.int64)
     total = np.array([100, 7, 5], dtype=np.int64)
     guard = Guard(sid, 3)
-    share = seg.allocate(total, seg.sum(weights), seg.cumsum(weights), guard)
+    share = seg.allocate(total, seg.sum(weights), weights, guard)
     # parcel 0: floors 100*1//3 = 33, 100*2//3 = 66, 100*3//3 = 100 -> 33, 33, 34
     # parcel 1: one line takes all of 7; parcel 2: no weights, the first line takes all of 5
     assert share.tolist() == [33, 33, 34, 7, 5, 0]
@@ -50,7 +50,7 @@ def test_allocation_equals_the_cumulative_floor_line_by_line_on_random_parcels()
         total = rng.integers(0, 1000, size=len(counts)) * rng.integers(0, 2, size=len(counts))
         seg = Segments(sid, len(counts))
         guard = Guard(sid, len(counts))
-        share = seg.allocate(total, seg.sum(weights), seg.cumsum(weights), guard)
+        share = seg.allocate(total, seg.sum(weights), weights, guard)
         starts = np.concatenate([[0], np.cumsum(counts)])
         expected = [
             x
@@ -82,3 +82,18 @@ def test_rounding_groups_keep_lines_of_different_points_apart_with_many_tax_rate
     # sorted by key within the parcel: the (0, 0) line (key 0) first, then the (2, 2) line
     assert order is not None
     assert order.tolist() == [1, 0]
+
+
+def test_running_sums_past_int64_across_parcels_still_spread_exactly() -> None:
+    # 70 parcels of weights 2^57 + 1 and 2^57 - 1 (whole 2^58, total 2: 2 x 2^58 = LIMIT):
+    # the running sum over all of them (70 x 2^58 > 2^63) wraps, each parcel's does not
+    count = 70
+    sid = np.repeat(np.arange(count), 2).astype(np.int64)
+    weights = np.tile(np.array([2**57 + 1, 2**57 - 1], dtype=np.int64), count)
+    total = np.full(count, 2, dtype=np.int64)
+    seg = Segments(sid, count)
+    guard = Guard(sid, count)
+    share = seg.allocate(total, seg.sum(weights), weights, guard)
+    # floors: 2 x (2^57 + 1) // 2^58 = 1, then 2 x 2^58 // 2^58 = 2: shares 1 and 1
+    assert share.tolist() == [1, 1] * count
+    assert not guard.bad.any()

@@ -13,14 +13,12 @@ from lvs_duty.frame.ints import Segments, div_round
 from lvs_duty.money import ROUNDING_MODES
 
 
-def test_sums_and_running_sums_by_rank_follow_each_parcel() -> None:
+def test_sums_by_rank_follow_each_parcel() -> None:
     # parcels: 0 = lines 0-1, 1 = line 2, 2 = lines 3-5
     seg = Segments(np.array([0, 0, 1, 2, 2, 2], dtype=np.int64), 3)
     x = np.array([5, 7, 11, 1, 2, 4], dtype=np.int64)
     # 5 + 7 = 12; 11; 1 + 2 + 4 = 7
     assert seg.sum(x).tolist() == [12, 11, 7]
-    # running: 5, 12 | 11 | 1, 3, 7
-    assert seg.cumsum(x).tolist() == [5, 12, 11, 1, 3, 7]
     # rank 1: parcels 0 and 2 (lines 1 and 4); rank 2: parcel 2 (line 5)
     assert [(s.tolist(), a.tolist()) for s, a in seg.ranks()] == [([0, 2], [1, 4]), ([2], [5])]
     assert x.tolist() == [5, 7, 11, 1, 2, 4]  # the input is not written to

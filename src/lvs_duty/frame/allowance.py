@@ -86,7 +86,7 @@ def on_excess(
         if seg.single or not excess.any():  # one line each, or nothing to spread
             spread = excess[seg.sid]
         else:
-            spread = seg.allocate(excess, shared, seg.cumsum(weights), guard)
+            spread = seg.allocate(excess, shared, weights, guard)
         charged = customs_value.copy()
         charged[lines] = np.where(shares & ~within_lines, spread, value)
         out[kind] = (relief, charged)

@@ -905,9 +905,11 @@ def _quantity(frame: pd.DataFrame, rows: Ints, ordered: bool, problems: Problems
     return quantities
 
 
-def hs_lut(values: list[bool] | list[int], coded: Coded, missing: bool | int) -> Any:
+def hs_lut(
+    values: list[bool] | list[int], coded: Coded, missing: bool | int, dtype: Any = None
+) -> Any:
     """A per-row array from one value per distinct cell (``missing`` for missing cells)."""
-    table = np.array([*values, missing])
+    table = np.array([*values, missing], dtype=dtype)
     if bool((table == table[0]).all()):  # one value for every row (often): no gather
         return np.full(len(coded.codes), table[0], dtype=table.dtype)
     return table[coded.codes]

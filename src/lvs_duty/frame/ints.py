@@ -286,23 +286,14 @@ class Segments:
             out[ships] += x[at]
         return out
 
-    def cumsum(self, x: Ints) -> Ints:
-        """Running sums within each shipment, rank by rank (line k adds line k - 1's sum)."""
-        if self.single:
-            return x
-        out = x.copy()
-        for _, at in self.ranks():
-            out[at] += out[at - 1]
-        return out
-
-    def allocate(self, total: Ints, whole: Ints, running: Ints, guard: Guard) -> Ints:
+    def allocate(self, total: Ints, whole: Ints, weights: Ints, guard: Guard) -> Ints:
         """Spread each segment's ``total`` over its lines by the cumulative-floor method.
 
-        ``whole`` and ``running`` are the weights' sums and running sums. A line's share is
-        ``total * running // whole`` less the line before's (the first line takes all of an
-        empty segment). A one-line segment's share is its total; the floors are divided out
-        only on the lines of segments with several lines and something to spread, gathered
-        once into contiguous arrays (a last line's floor is its total: ``running == whole``).
+        ``whole`` is the sum of each segment's ``weights``. A line's share is
+        ``total * running // whole`` (``running``: the weights up to it) less the line
+        before's; the first line takes all of an empty segment. A one-line segment's share is
+        its total; running sums and floors are taken only on the lines of segments with
+        several lines and something to spread, gathered once into contiguous arrays.
         Segments whose ``total * whole`` could pass LIMIT are marked in ``guard``, share 0.
         """
         if not guard.fits(total, whole):  # checked row by row only when the maxima could pass
@@ -314,8 +305,12 @@ class Segments:
         if not len(several):
             return share
         lines, part = self.subset(several)
+        kept = weights[lines]
+        running = np.cumsum(kept)  # across segments, then less each segment's start: numpy
+        running -= np.repeat(running[part.starts] - kept[part.starts], part.counts)
+        # wraps int64 sums modulo 2**64, so a running sum (at most its whole) comes out exact
         floor = np.repeat(total[several], part.counts)
-        floor *= running[lines]  # at most total * whole: no overflow
+        floor *= running  # at most total * whole: no overflow
         floor //= np.repeat(np.maximum(whole[several], 1), part.counts)
         spread = floor.copy()
         spread[1:] -= floor[:-1]  # less the line before's floor...

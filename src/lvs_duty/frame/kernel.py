@@ -174,7 +174,7 @@ class Kernel:
             (fee, _whole(fee.amount, self.minor, f"rules: fee {fee.name}")) for fee in version.fees
         ]
         self._matched: dict[tuple[str, object], Bools] = {}
-        self._spread: tuple[Ints, Ints, Ints] | None = None  # weights, their sums, running sums
+        self._spread: tuple[Ints, Ints] | None = None  # the spread's weights and their sums
 
     def lines(self, per_shipment: Any) -> Any:
         """A per-shipment array spread over the lines (itself when every parcel is one line)."""
@@ -252,7 +252,7 @@ class Kernel:
     def allocate(self, total: Ints, weights: Ints) -> Ints:
         """Spread each shipment's ``total`` over its lines: the cumulative-floor method.
 
-        The weights' sums and running sums are kept for the next call with the same weights
+        The weights' sums are kept for the next call with the same weights
         (shipping, then insurance); :meth:`Segments.allocate` spreads.
         """
         seg = self.seg
@@ -261,9 +261,9 @@ class Kernel:
         if not total.any():  # nothing to spread (no insurance, no excess): no sums needed
             return np.zeros(len(self.sid), dtype=np.int64)
         if self._spread is None or self._spread[0] is not weights:  # shipping, insurance: once
-            self._spread = (weights, seg.sum(weights, self.guard), seg.cumsum(weights))
-        _, whole, running = self._spread
-        return seg.allocate(total, whole, running, self.guard)
+            self._spread = (weights, seg.sum(weights, self.guard))
+        _, whole = self._spread
+        return seg.allocate(total, whole, weights, self.guard)
 
     def valuation(self) -> tuple[Ints, ...]:
         """Steps 2 and 3: line values, shipping and insurance shares, CIF and customs values.

@@ -66,11 +66,9 @@ class TaxStep:
         else:
             keyed = k.b.region if tax.rate_key == "region" else k.b.destination
             missing = index(decide.shipment_tax_rate(tax, None)[0])
-            per_ship = hs_lut(
-                [index(decide.shipment_tax_rate(tax, v)[0]) for v in keyed.values],
-                keyed,
-                missing,
-            ).astype(np.int8)
+            codes = [index(decide.shipment_tax_rate(tax, v)[0]) for v in keyed.values]
+            small = len(table) <= 127  # (the usual) a few rates: a gather of bytes
+            per_ship = hs_lut(codes, keyed, missing, np.int8 if small else np.int64)
         chosen = per_ship if tax.rate_key is None else k.lines(per_ship)
         if tax.categories:
             by_hs = hs_lut(
