@@ -356,7 +356,7 @@ class Kernel:
 
         def put(name: str, values: Any) -> None:
             if into is None and values.dtype == getattr(out, name).dtype:
-                setattr(out, name, values)  # a new array already: taken as it is
+                setattr(out, name, values)  # the step's own array, taken as it is (no copy)
             else:
                 getattr(out, name)[:] = values
 
