@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import decide
 from ..rules import RuleVersion
-from .codes import COLLECTION_CODES
+from .codes import outcome_dtype
 from .ints import Bools, Guard, Ints, Segments, bound
 from .scope import excluded_under
 
@@ -144,7 +144,7 @@ def better_of(
     seen: set[int] = set()
     for name in outcome.__dataclass_fields__:
         merged = getattr(outcome, name)
-        kind = np.int8 if name in COLLECTION_CODES else np.int64
+        kind = outcome_dtype(name)
         if not written and not _own(merged, kind, seen):  # a view (of the table, a kept array)
             merged = np.array(merged, dtype=kind)
         merged[ships[switch]] = getattr(without, name)[switch]

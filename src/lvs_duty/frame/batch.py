@@ -19,7 +19,7 @@ from .._validation import shorten
 from ..errors import ArgumentError, Problem
 from ..rules import RuleSet, RuleVersion, coverage_problem
 from .allowance import better_of
-from .input import Batch
+from .input import Batch, hs_lut
 from .ints import Bools, Ints
 from .kernel import Kernel, Outcome
 from .parallel import run_windows
@@ -33,12 +33,11 @@ def version_index(batch: Batch, rules: RuleSet, on: dt.date | None) -> Ints:
             return -2
         return next((k for k, v in enumerate(rules.versions) if v.contains(day)), -1)
 
-    codes = batch.date.codes
     found = [find(on)] if on is not None else [find(d) for d in batch.date.values]
-    if len(set(found)) == 1 and (on is not None or not bool((codes < 0).any())):
-        out = np.full(batch.size, found[0], dtype=np.int64)  # one version for every shipment
+    if on is not None:
+        out = np.full(batch.size, found[0], dtype=np.int64)
     else:
-        out = np.array([*found, -2], dtype=np.int64)[codes]  # -2 for a missing date
+        out = hs_lut(found, batch.date, -2, np.int64)  # -2 for a missing date
     missing = np.flatnonzero(out == -1) if -1 in found else np.zeros(0, dtype=np.int64)
     if len(missing):
         periods = ", ".join(v.period for v in rules.versions)

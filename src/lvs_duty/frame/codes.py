@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..decide import RELIEFS
@@ -26,6 +27,11 @@ WHERE = ("border", "sale", "mixed")
 
 COLLECTION_CODES = ("duty_collection", "tax_collection")
 """The outcome's columns of collection codes (int8; its others are int64 amounts)."""
+
+
+def outcome_dtype(field: str) -> Any:
+    """The dtype of an outcome's column: int8 collection codes, int64 for the rest."""
+    return np.int8 if field in COLLECTION_CODES else np.int64
 
 
 def categorical(codes: Any, names: list[Any]) -> Any:
@@ -49,4 +55,5 @@ __all__ = [
     "SALE",
     "WHERE",
     "categorical",
+    "outcome_dtype",
 ]

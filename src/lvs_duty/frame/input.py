@@ -910,7 +910,10 @@ def hs_lut(
 ) -> Any:
     """A per-row array from one value per distinct cell (``missing`` for missing cells)."""
     table = np.array([*values, missing], dtype=dtype)
-    if bool((table == table[0]).all()):  # one value for every row (often): no gather
+    uniform = bool((table[:-1] == table[0]).all()) and (  # no missing cell, or it is the same
+        bool(table[-1] == table[0]) or not bool((coded.codes < 0).any())
+    )
+    if uniform:  # one value for every row (often): no gather
         return np.full(len(coded.codes), table[0], dtype=table.dtype)
     return table[coded.codes]
 

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ArgumentError
+from ..money import ROUNDING_MODES
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -93,6 +94,10 @@ def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
     >>> div_round(a, 10, "ROUND_HALF_DOWN").tolist(), div_round(a, 10, "ROUND_UP").tolist()
     ([0, 1, 2, 3], [1, 2, 3, 3])
     """
+    if mode not in ROUNDING_MODES:
+        raise ValueError(
+            f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}"
+        )
     if isinstance(den, int):
         if den == 1:
             return num
@@ -112,14 +117,13 @@ def div_round(num: Ints, den: int | Ints, mode: str) -> Ints:
         return quotient + (rest >= other)
     if mode == "ROUND_HALF_DOWN":
         return quotient + (rest > other)
-    if mode == "ROUND_HALF_EVEN":
-        up: Bools = rest > other
-        tie = rest == other
-        if tie.any():  # a half: up only from an odd quotient (& 1 is % 2 for any int64)
-            up |= tie & (quotient & 1).astype(bool)
-        quotient += up  # quotient is a fresh array
-        return quotient
-    raise ValueError(f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}")
+    # ROUND_HALF_EVEN
+    up: Bools = rest > other
+    tie = rest == other
+    if tie.any():  # a half: up only from an odd quotient (& 1 is % 2 for any int64)
+        up |= tie & (quotient & 1).astype(bool)
+    quotient += up  # quotient is a fresh array
+    return quotient
 
 
 def _div_round_by(num: Ints, den: int, mode: str) -> Ints:
@@ -138,10 +142,6 @@ def _div_round_by(num: Ints, den: int, mode: str) -> Ints:
         "ROUND_HALF_EVEN": den // 2,
         "ROUND_HALF_DOWN": (den - 1) // 2,
     }
-    if mode not in offsets:
-        raise ValueError(
-            f"rounding mode: expected one of lvs_duty.money.ROUNDING_MODES, got {mode!r}"
-        )
     out = num + offsets[mode]
     if mode != "ROUND_HALF_EVEN" or den % 2:  # an odd denominator has no halves
         out //= den

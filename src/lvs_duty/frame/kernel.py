@@ -31,7 +31,7 @@ from ..rules import (
 )
 from .allowance import on_excess
 from .charges import surcharge
-from .codes import COLLECTION_CODES, EXEMPT
+from .codes import COLLECTION_CODES, EXEMPT, outcome_dtype
 from .duty import DutyCharger
 from .input import Batch, Coded, hs_lut
 from .ints import (
@@ -94,7 +94,7 @@ class Outcome:
 
 def empty_column(field: str, size: int) -> Any:
     """An unset column of an outcome's ``field`` for ``size`` shipments (int8 codes or int64)."""
-    return np.empty(size, dtype=np.int8 if field in COLLECTION_CODES else np.int64)
+    return np.empty(size, dtype=outcome_dtype(field))
 
 
 DutyCase = tuple[tuple[bool, DutyMethod | None, frozenset[ExcludedFrom]], Bools]
