@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import decide
 from .charges import uplift
-from .codes import AT_BORDER, EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
+from .codes import AT_BORDER, AT_SALE, EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
 from .ints import Bools, Guard, Ints, Segments, digits, quantize, scaled
 from .settle import waived
@@ -109,9 +109,11 @@ class TaxStep:
         tax_point = np.zeros(len(k.sid), dtype=np.int8)
         if k.version.tax is not None:
             tax_point = point[tax_relief]
+        duty_point = point[duty_relief]
         lines = Lines(
-            k.seg, k.guard, charger.duty, point[duty_relief], tax_point, rate_index, parts
-        )
+            k.seg, k.guard, charger.duty, duty_point, tax_point, rate_index, parts,
+            _values(duty_point), _values(tax_point),
+        )  # fmt: skip
         self.table, self.places = table, charger.places
         if k.seg.single or k.version.rounding.per == "line":  # groups as the lines are
             return self.rounded(lines, self.grouping(lines))
@@ -184,29 +186,24 @@ class TaxStep:
         def per_shipment(x: Ints) -> Ints:
             return x if whole is None else whole.sum(x, guard)
 
-        duty_border = _at_border(g_duty_point, duty)
+        def in_all(x: Ints | None) -> Ints:  # per shipment; None: nothing (0 on each)
+            return np.zeros(seg.size, np.int64) if x is None else per_shipment(x)
+
+        duty_border, duty_sale = _shares(lines.duty_points, g_duty_point, duty)
         # a border duty its own minimum waives is not levied: it stays out of the tax base
         levied = duty
         minimum = self.k.version.duty.min_collectable
         if minimum is not None and self.k.version.tax is not None:
-            dropped = waived(minimum, self.k.minor, per_shipment(duty_border))
+            dropped = waived(minimum, self.k.minor, in_all(duty_border))
             levied = np.where(dropped[owner] & (g_duty_point == 1), 0, duty)
         g_tax_point = first(lines.tax_point)
         base, tax_due = self.tax_due(lines, gsum, first, g_tax_point, levied, group_guard)
-        # duty and tax are 0 where nothing is collected: "sale" is what is not at the border
-        tax_border = _at_border(g_tax_point, tax_due)
-
-        def at_sale(due: Ints, border: Ints) -> Ints:
-            if border is due:  # every group at the border (the usual case)
-                return np.zeros(seg.size, np.int64)
-            rest = due - border  # often all 0 (nothing collected at sale): no sum needed
-            return per_shipment(rest) if bool(rest.any()) else np.zeros(seg.size, np.int64)
-
+        tax_border, tax_sale = _shares(lines.tax_points, g_tax_point, tax_due)
         return {
-            "duty_border": per_shipment(duty_border),
-            "duty_sale": at_sale(duty, duty_border),
-            "tax_border": per_shipment(tax_border),
-            "tax_sale": at_sale(tax_due, tax_border),
+            "duty_border": in_all(duty_border),
+            "duty_sale": in_all(duty_sale),
+            "tax_border": in_all(tax_border),
+            "tax_sale": in_all(tax_sale),
             "base": per_shipment(base),
         }
 
@@ -224,19 +221,19 @@ class TaxStep:
         if tax is None:
             return np.zeros(groups, dtype=np.int64), np.zeros(groups, dtype=np.int64)
         parts, n = lines.parts, len(lines.duty)
-        with_duty = np.zeros(3, dtype=bool)
-        sums = {}
-        for where, names in ((1, tax.base), (2, tax.sale_base)):
-            with_duty[where] = "duty" in names
+        with_duty = np.array([False, "duty" in tax.base, "duty" in tax.sale_base])
+
+        def line_sum(names: tuple[str, ...]) -> Ints:  # the base's parts but duty, per line
             kept = [parts[name] for name in names if name != "duty"]
-            sums[where] = sum(kept[1:], kept[0]) if kept else np.zeros(n, dtype=np.int64)
-        points = _values(lines.tax_point)
-        if tax.base == tax.sale_base or points <= {0, 1}:
-            line_part = sums[1]
+            return sum(kept[1:], kept[0]) if kept else np.zeros(n, dtype=np.int64)
+
+        points = lines.tax_points
+        if tax.base == tax.sale_base or points <= {0, 1}:  # a sum only for the bases used
+            line_part = line_sum(tax.base)
         elif points <= {0, 2}:
-            line_part = sums[2]
+            line_part = line_sum(tax.sale_base)
         else:
-            line_part = np.where(lines.tax_point == 1, sums[1], sums[2])
+            line_part = np.where(lines.tax_point == 1, line_sum(tax.base), line_sum(tax.sale_base))
         base = gsum(line_part)
         # a group's customs value is at most its shipment's, whose sum valuation guarded
         if tax.uplift is not None:
@@ -251,7 +248,8 @@ class TaxStep:
         if 0 in points:
             taxed = g_tax_point != NOT_COLLECTED
             base = np.where(taxed, base, 0)
-            tax_due = np.where(taxed, tax_due, 0)
+            if self.k.components:  # at the group's rate, an untaxed group's is 0 already
+                tax_due = np.where(taxed, tax_due, 0)
         return base, tax_due
 
     def tax_amount(self, base: Ints, rate_index: Ints, group_guard: Guard) -> Ints:
@@ -328,8 +326,10 @@ class Lines:
     duty: Ints  # exact duty, numerators over 10**places
     duty_point: Any  # int8 point codes (frame/codes.py)
     tax_point: Any
-    rate: Ints  # index into the table of tax rates
+    rate: Ints  # index into the table of tax rates (0, a rate of 0, where no tax is due)
     parts: dict[str, Ints]  # goods, customs value, shipping, insurance per line
+    duty_points: set[int]  # the point codes present (for a subset of the lines: a superset)
+    tax_points: set[int]
 
     def own_key(self, rates: int) -> Ints:
         """Each line's group key within its shipment: (duty point, tax point, rate)."""
@@ -350,13 +350,24 @@ class Lines:
             self.tax_point[at],
             self.rate[at],
             {name: part[at] for name, part in self.parts.items()},
+            self.duty_points,
+            self.tax_points,
         )
 
 
-def _at_border(point: Any, due: Ints) -> Ints:
-    """What of ``due`` is collected at the border: ``due`` itself when every group's is."""
-    border = point == AT_BORDER
-    return due if bool(border.all()) else np.where(border, due, 0)
+def _shares(points: set[int], point: Any, due: Ints) -> tuple[Ints | None, Ints | None]:
+    """What of each group's ``due`` is collected at the border, and at sale (None: nothing).
+
+    A group not collected owes nothing (its lines are exempt: no duty is charged on them,
+    its tax is at rate 0), so where no group is collected at sale, the border's is ``due``.
+    ``points``: the point codes of the lines (or a superset).
+    """
+    if AT_SALE not in points:
+        return due, None
+    if AT_BORDER not in points:
+        return None, due
+    border = np.where(point == AT_BORDER, due, 0)
+    return border, due - border
 
 
 def _values(small: Any) -> set[int]:
