@@ -33,7 +33,7 @@ from ..rules import (
     RuleVersion,
 )
 from .input import Coded
-from .ints import Bools, Guard, Ints, Segments, bound, digits, scaled, sub_segments
+from .ints import Bools, Guard, Ints, Segments, bound, digits, only, scaled, sub_segments
 from .schedule import charge_scheduled, refuse_scheduled, scheduled_places
 
 Fail = Callable[[Ints, str, str], None]
@@ -183,8 +183,10 @@ class DutyCharger:
         if self.guard.fits(self.cv, rate):  # no line can overflow (usual): no masked copy
             product = self.cv * rate
         else:  # only the lines of the mask may be marked
-            product = self.guard.mul(np.where(mask, self.cv, 0), rate)
-        self.duty = np.where(mask, product, self.duty)
+            product = self.guard.mul(only(mask, self.cv), rate)
+        product *= mask  # the mask's lines take the product, the others keep their duty
+        self.duty *= ~mask
+        self.duty += product
 
     def _need_rate(self, mask: Bools, expected: str) -> Bools:
         """Lines of ``mask`` that carry their MFN rate; the others are reported."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -154,6 +155,15 @@ def _div_round_by(num: Ints, den: int, mode: str) -> Ints:
         tie &= (quotient & 1).astype(bool)
         quotient -= tie
     return quotient
+
+
+def only(mask: Bools, x: Any) -> Any:
+    """``x`` on the rows of ``mask``, 0 elsewhere: a product with the mask's 1s and 0s.
+
+    Exact on integers, and several times faster than a masked ``numpy.where`` when the mask
+    is mixed (that loop branches on every row; measured, notes/perf7.md).
+    """
+    return x * mask
 
 
 def quantize(num: Ints, den: int, quantum: int, mode: str) -> Ints:
@@ -356,6 +366,7 @@ __all__ = [
     "digits",
     "div_round",
     "fraction",
+    "only",
     "quantize",
     "scaled",
     "sub_segments",

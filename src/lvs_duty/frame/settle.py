@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import decide
 from ..rules import Fee, MinCollectable
-from .ints import Bools, Ints, bound
+from .ints import Bools, Ints, bound, only
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -41,7 +41,7 @@ def waive_minimums(kernel: Kernel, at: dict[str, Ints]) -> None:
         due = at[names[0]] if len(names) == 1 else at[names[0]] + at[names[1]]
         dropped = waived(minimum, kernel.minor, due)
         for name in names:
-            at[name] = np.where(dropped, 0, at[name])
+            at[name] = only(~dropped, at[name])
 
 
 def charge_fees(kernel: Kernel, border: Ints) -> Ints:
@@ -54,7 +54,7 @@ def charge_fees(kernel: Kernel, border: Ints) -> Ints:
             [decide.fee_applies(fee, h, c) for h in (False, True) for c in (False, True)]
         )
         applies = table[kernel.match(fee.when).view(np.int8) * 2 + (border != 0)]
-        fees += np.where(applies, guard.mul(_count(kernel, fee), amount, per_line=False), 0)
+        fees += only(applies, guard.mul(_count(kernel, fee), amount, per_line=False))
     return fees
 
 

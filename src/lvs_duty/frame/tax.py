@@ -23,7 +23,7 @@ from .. import decide
 from .charges import uplift
 from .codes import AT_BORDER, AT_SALE, EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
-from .ints import Bools, Guard, Ints, Segments, digits, quantize, scaled
+from .ints import Bools, Guard, Ints, Segments, digits, only, quantize, scaled
 from .settle import waived
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class TaxStep:
             chosen = np.maximum(chosen, 0)
         if bool(active.all()):
             return chosen, table
-        return np.where(active, chosen, 0), table
+        return only(active, chosen), table
 
     def tax_groups(
         self, charger: DutyCharger, duty_relief: Ints, tax_relief: Ints, parts: dict[str, Ints]
@@ -195,7 +195,7 @@ class TaxStep:
         minimum = self.k.version.duty.min_collectable
         if minimum is not None and self.k.version.tax is not None:
             dropped = waived(minimum, self.k.minor, in_all(duty_border))
-            levied = np.where(dropped[owner] & (g_duty_point == 1), 0, duty)
+            levied = only(~(dropped[owner] & (g_duty_point == 1)), duty)
         g_tax_point = first(lines.tax_point)
         base, tax_due = self.tax_due(lines, gsum, first, g_tax_point, levied, group_guard)
         tax_border, tax_sale = _shares(lines.tax_points, g_tax_point, tax_due)
@@ -241,15 +241,15 @@ class TaxStep:
         if with_duty[1] and (with_duty[2] or points <= {0, 1}):
             base = base + levied
         elif with_duty[1] or with_duty[2]:
-            base = base + np.where(with_duty[g_tax_point], levied, 0)
+            base = base + only(with_duty[g_tax_point], levied)
         if self.k.base_quantum is not None:
             base = quantize(base, 1, self.k.base_quantum, mode)
         tax_due = self.tax_amount(base, first(lines.rate), group_guard)
         if 0 in points:
             taxed = g_tax_point != NOT_COLLECTED
-            base = np.where(taxed, base, 0)
+            base = only(taxed, base)
             if self.k.components:  # at the group's rate, an untaxed group's is 0 already
-                tax_due = np.where(taxed, tax_due, 0)
+                tax_due = only(taxed, tax_due)
         return base, tax_due
 
     def tax_amount(self, base: Ints, rate_index: Ints, group_guard: Guard) -> Ints:
@@ -366,7 +366,7 @@ def _shares(points: set[int], point: Any, due: Ints) -> tuple[Ints | None, Ints 
         return due, None
     if AT_BORDER not in points:
         return None, due
-    border = np.where(point == AT_BORDER, due, 0)
+    border = only(point == AT_BORDER, due)
     return border, due - border
 
 
