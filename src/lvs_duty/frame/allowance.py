@@ -18,7 +18,7 @@ import numpy as np
 from .. import decide
 from ..rules import RuleVersion
 from .codes import outcome_dtype
-from .ints import Bools, Guard, Ints, Segments, bound, only
+from .ints import Bools, Guard, Ints, Segments, bound, gather, only
 from .scope import excluded_under
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def on_excess(
                 mine = kernel.lines(chosen == j)
                 flags = np.where(mine, scoped, False if flags is None else flags)
         share_of = np.array([decide.shares_allowance(e) for e in (False, True)])
-        shares = share_of[0] if flags is None else share_of[flags[lines].view(np.int8)]
+        shares = share_of[0] if flags is None else gather(share_of, flags[lines].view(np.int8))
         shares = np.broadcast_to(shares, value.shape)
         weights = only(shares, value)
         shared = seg.sum(weights, guard)
@@ -81,7 +81,7 @@ def on_excess(
         within_lines = within[seg.sid]
         key = within_lines.view(np.int8) * np.int8(2) + shares.view(np.int8)
         relief = relief.astype(np.int8)  # a copy: the caller's array is not written to
-        relief[lines] = codes[key]
+        relief[lines] = gather(codes, key)
         excess = only(~within, shared - over_at)
         if seg.single or not excess.any():  # one line each, or nothing to spread
             spread = excess[seg.sid]

@@ -33,7 +33,18 @@ from ..rules import (
     RuleVersion,
 )
 from .input import Coded
-from .ints import Bools, Guard, Ints, Segments, bound, digits, only, scaled, sub_segments
+from .ints import (
+    Bools,
+    Guard,
+    Ints,
+    Segments,
+    bound,
+    digits,
+    gather,
+    only,
+    scaled,
+    sub_segments,
+)
 from .schedule import charge_scheduled, refuse_scheduled, scheduled_places
 
 Fail = Callable[[Ints, str, str], None]
@@ -52,8 +63,9 @@ class Exact:
     @classmethod
     def of(cls, coded: Coded) -> Exact:
         """Numerators of the values the lines use, over the smallest common power of ten."""
+        index = coded.codes.astype(np.intp, copy=False)  # widened once (see ints.gather)
         seen = np.zeros(len(coded.values) + 1, dtype=bool)
-        seen[coded.codes] = True  # -1 marks the trailing "missing" slot
+        seen[index] = True  # -1 marks the trailing "missing" slot
         used = seen[:-1]
         values = coded.values
         places = max(
@@ -69,7 +81,7 @@ class Exact:
             dtype=np.int64,
         )
         known = np.array([isinstance(v, Decimal) for v in values] + [False], dtype=bool)
-        return cls(lut[coded.codes], known[coded.codes], places, coded)
+        return cls(lut[index], known[index], places, coded)
 
     def at(self, places: int) -> Ints:
         """The numerators over ``10**places`` (``places >= self.places``)."""
@@ -382,7 +394,8 @@ def _lut(values: list[int], codes: Ints) -> Ints | int:
     if all(v == decide.NO_CATEGORY for v in values):
         return decide.NO_CATEGORY
     table: Ints = np.array([*values, decide.NO_CATEGORY], dtype=np.int64)
-    return table[codes]
+    out: Ints = gather(table, codes)
+    return out
 
 
 def _where(take: Any, chosen: Any, otherwise: Any) -> Any:

@@ -41,7 +41,7 @@ from ..shipment import (
     Rate,
 )
 from ..tabular import COLUMNS, ITEM_COLUMNS, SHIPMENT_COLUMNS, coerce_cell, is_id, plain_cell
-from .ints import Bools, Ints, Segments, digits
+from .ints import Bools, Ints, Segments, digits, gather
 from .problems import Problems
 
 FAST_COLUMNS: Mapping[str, str] = MappingProxyType({
@@ -915,7 +915,7 @@ def hs_lut(
     )
     if uniform:  # one value for every row (often): no gather
         return np.full(len(coded.codes), table[0], dtype=table.dtype)
-    return table[coded.codes]
+    return gather(table, coded.codes)
 
 
 __all__ = ["FAST_COLUMNS", "Batch", "Coded", "Problems", "hs_lut", "read_batch"]

@@ -157,6 +157,14 @@ def _div_round_by(num: Ints, den: int, mode: str) -> Ints:
     return quotient
 
 
+def gather(table: Any, index: Any) -> Any:
+    """``table[index]``, a small-integer index (codes, int8 keys) widened to intp first.
+
+    numpy gathers by an intp index about twice as fast as by an int8 one (notes/perf7.md).
+    """
+    return table[index.astype(np.intp, copy=False)]
+
+
 def only(mask: Bools, x: Any) -> Any:
     """``x`` on the rows of ``mask``, 0 elsewhere: a product with the mask's 1s and 0s.
 
@@ -366,6 +374,7 @@ __all__ = [
     "digits",
     "div_round",
     "fraction",
+    "gather",
     "only",
     "quantize",
     "scaled",

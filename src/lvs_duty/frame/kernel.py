@@ -42,6 +42,7 @@ from .ints import (
     bound,
     digits,
     div_round,
+    gather,
     scaled,
 )
 from .scope import excluded_under
@@ -198,9 +199,10 @@ class Kernel:
             key = (name, allowed)
             if key not in self._matched:  # thresholds for duty and tax often share a test
                 if name == "gift":
-                    self._matched[key] = np.array(
-                        [decide.allows(condition, name, g) for g in (False, True)]
-                    )[self.b.gift.view(np.int8)]
+                    self._matched[key] = gather(
+                        np.array([decide.allows(condition, name, g) for g in (False, True)]),
+                        self.b.gift.view(np.int8),
+                    )
                 elif name == "without_hs":  # asked per HS code; a parcel passes if every line does
                     hs = self.b.hs_code
                     line = [decide.allows(condition, name, (v,)) for v in [*hs.values, None]]
@@ -390,7 +392,7 @@ class Kernel:
         ]
         if not any(bits):
             return dict.fromkeys(kinds)  # None: no line is excluded from anything
-        flags = np.array([*bits, 0], dtype=np.int8)[hs.codes]
+        flags = gather(np.array([*bits, 0], dtype=np.int8), hs.codes)
         return {kind: (flags & (1 << k)) != 0 for k, kind in enumerate(kinds)}
 
     def relief(self, kind: str, excluded: Bools | None) -> Any:
@@ -439,7 +441,7 @@ class Kernel:
             key = admitted.view(np.int8) * np.int8(2)
             if scoped is not None:
                 key += scoped.view(np.int8)
-            per_line = codes[key] if per_line is None else per_line + codes[key]
+            per_line = gather(codes, key) if per_line is None else per_line + gather(codes, key)
         for scoped, clear, kept_out in per_ship.values():
             spread = self.lines(clear)
             if scoped is not None:

@@ -23,7 +23,7 @@ from .. import decide
 from .charges import uplift
 from .codes import AT_BORDER, AT_SALE, EXEMPT, NOT_COLLECTED, POINT_OF_RELIEF
 from .input import hs_lut
-from .ints import Bools, Guard, Ints, Segments, digits, only, quantize, scaled
+from .ints import Bools, Guard, Ints, Segments, digits, gather, only, quantize, scaled
 from .settle import waived
 
 if TYPE_CHECKING:
@@ -108,8 +108,8 @@ class TaxStep:
         point = np.array(POINT_OF_RELIEF, dtype=np.int8)  # relief code -> point code
         tax_point = np.zeros(len(k.sid), dtype=np.int8)
         if k.version.tax is not None:
-            tax_point = point[tax_relief]
-        duty_point = point[duty_relief]
+            tax_point = gather(point, tax_relief)
+        duty_point = gather(point, duty_relief)
         lines = Lines(
             k.seg, k.guard, charger.duty, duty_point, tax_point, rate_index, parts,
             _values(duty_point), _values(tax_point),
@@ -271,7 +271,7 @@ class TaxStep:
             return sum(amounts.values(), np.zeros(len(base), dtype=np.int64))
         places = max(_frac_places(r) for r in table)
         nums = np.array([scaled(r, places) for r in table], dtype=np.int64)
-        return quantize(mul(base, nums[rate_index]), 10**places, self.k.quantum, mode)
+        return quantize(mul(base, gather(nums, rate_index)), 10**places, self.k.quantum, mode)
 
     def grouping(self, lines: Lines, own: Ints | None = None) -> Grouping:
         """The rounding groups: line order (None: as is), group segments, each group's shipment.
