@@ -160,7 +160,7 @@ class Batch:
 def _factor(series: pd.Series) -> Coded:
     """Codes into the distinct cells of a column, missing cells (None, NaN, "") as -1."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
+        codes = series.array.codes  # a read-only view (no Series made around it)
         uniques: list[Any] = list(series.cat.categories)
     else:
         try:
@@ -500,7 +500,7 @@ def read_batch(frame: pd.DataFrame, source: str = "shipment table") -> Batch:
         ids=table.ids,
         labels=frame.index,
         problems=problems,
-        gift=gift[got["gift"].codes],
+        gift=gather(gift, got["gift"].codes),
         mode=_with_default(got["mode"], "mode"),
         seller_registered=_with_default(got["seller_registered"], "seller_registered"),
         **{name: got[name] for name in _AS_READ},
@@ -688,7 +688,7 @@ def _digits_of(currency: Coded) -> Ints:
         [CURRENCIES.get(c, -1) if isinstance(c, str) else -1 for c in currency.values] + [-1],
         dtype=np.int64,
     )
-    out: Ints = lut[currency.codes]
+    out: Ints = gather(lut, currency.codes)
     return out
 
 
@@ -825,7 +825,7 @@ def _minor_units(
                     continue
             bad.append(i)
         units.append(0)  # not a Decimal: a missing or bad cell, reported already
-    out: Ints = np.array([*units, 0], dtype=np.int64)[codes]
+    out: Ints = gather(np.array([*units, 0], dtype=np.int64), codes)
     if not bad:
         return out
     refused = np.zeros(len(values) + 1, dtype=bool)
