@@ -75,7 +75,7 @@ def test_rounding_groups_keep_lines_of_different_points_apart_with_many_tax_rate
     points = np.array([2, 0], dtype=np.int8)
     zeros = np.zeros(2, dtype=np.int64)
     order, groups, owner = step.grouping(
-        Lines(seg, Guard(seg.sid, 1), zeros, points, points, zeros, {})
+        Lines(seg, Guard(seg.sid, 1), zeros, points, points, zeros, {}, {0, 2}, {0, 2})
     )
     assert groups.size == 2  # two rounding groups, both of parcel 0
     assert owner.tolist() == [0, 0]

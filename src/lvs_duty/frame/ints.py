@@ -325,11 +325,11 @@ class Segments:
         lines, part = self.subset(several)
         kept = weights[lines]
         running = np.cumsum(kept)  # across segments, then less each segment's start: numpy
-        running -= np.repeat(running[part.starts] - kept[part.starts], part.counts)
+        running -= (running[part.starts] - kept[part.starts])[part.sid]
         # wraps int64 sums modulo 2**64, so a running sum (at most its whole) comes out exact
-        floor = np.repeat(total[several], part.counts)
+        floor = total[several][part.sid]  # per segment, to its lines: gathers free the GIL
         floor *= running  # at most total * whole: no overflow
-        floor //= np.repeat(np.maximum(whole[several], 1), part.counts)
+        floor //= np.maximum(whole[several], 1)[part.sid]
         spread = floor.copy()
         spread[1:] -= floor[:-1]  # less the line before's floor...
         spread[part.starts] = floor[part.starts]  # ...but a segment's first line's

@@ -130,7 +130,9 @@ def _present(key: Any, mask: Bools, top: int) -> list[int]:
 
 def _where(border: Ints, sale: Ints) -> Ints:
     """-1 nothing, 0 border, 1 sale, 2 both ("mixed"), as int8 codes."""
-    out: Ints = (border > 0).astype(np.int8) + 2 * (sale > 0).astype(np.int8) - 1
+    out: Ints = (sale > 0).view(np.int8) * np.int8(2)  # int8 arithmetic: no widening
+    out += (border > 0).view(np.int8)
+    out -= np.int8(1)
     return out
 
 
