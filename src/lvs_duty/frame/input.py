@@ -400,7 +400,8 @@ def _shipment_keys(frame: pd.DataFrame) -> tuple[Ints, Any, Bools, Ints | None]:
     if pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype):
         key = ids.to_numpy(dtype=np.int64)
         if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
-            sid = np.zeros(len(key), dtype=np.int64)
+            sid = np.empty(len(key), dtype=np.int64)
+            sid[:1] = 0
             change = np.ones(len(key), dtype=bool)  # a row whose id differs from the row before
             np.not_equal(key[1:], key[:-1], out=change[1:])
             np.cumsum(change[1:], out=sid[1:])

@@ -247,12 +247,22 @@ class Segments:
                 np.subtract(starts[1:], starts[:-1], out=self.counts[:-1])
                 self.counts[-1] = lines - starts[-1]
         self.longest = int(self.counts.max()) if shipments else 0
-        if self.single:
-            self.first: Bools = np.ones(lines, dtype=bool)
-        else:
-            self.first = np.zeros(lines, dtype=bool)
-            self.first[self.starts] = True
+        self._first: Bools | None = None
         self._ranks: list[tuple[Ints, Ints]] | None = None
+
+    @property
+    def first(self) -> Bools:
+        """Whether each line is its segment's first, made when first asked for, then kept.
+
+        A subset's segments seldom are asked; two threads may both make it (alike).
+        """
+        if self._first is None:
+            first = np.ones(len(self.sid), dtype=bool)
+            if not self.single:
+                first[:] = False
+                first[self.starts] = True
+            self._first = first
+        return self._first
 
     def ranks(self) -> list[tuple[Ints, Ints]]:
         """For line rank k = 1, 2, ...: the segments with more than k lines, and their line k.

@@ -232,8 +232,10 @@ class TaxStep:
             line_part = line_sum(tax.base)
         elif points <= {0, 2}:
             line_part = line_sum(tax.sale_base)
-        else:
-            line_part = np.where(lines.tax_point == 1, line_sum(tax.base), line_sum(tax.sale_base))
+        else:  # each line's base by its point: as products with the masks (ints.only)
+            border = lines.tax_point == AT_BORDER
+            line_part = only(border, line_sum(tax.base))
+            line_part += only(~border, line_sum(tax.sale_base))
         base = gsum(line_part)
         # a group's customs value is at most its shipment's, whose sum valuation guarded
         if tax.uplift is not None:
@@ -241,7 +243,7 @@ class TaxStep:
         if with_duty[1] and (with_duty[2] or points <= {0, 1}):
             base = base + levied
         elif with_duty[1] or with_duty[2]:
-            base = base + only(with_duty[g_tax_point], levied)
+            base = base + only(gather(with_duty, g_tax_point), levied)
         if self.k.base_quantum is not None:
             base = quantize(base, 1, self.k.base_quantum, mode)
         tax_due = self.tax_amount(base, first(lines.rate), group_guard)
