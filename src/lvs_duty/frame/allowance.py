@@ -39,10 +39,9 @@ def on_excess(
     allowances = kernel.version.allowances
     if not allowances:
         return duty_relief, tax_relief, customs_value, customs_value, None
-    chosen = np.full(kernel.b.size, -1, dtype=np.int64)
-    for j, allowance in enumerate(allowances):  # the first whose condition holds
-        hit = kernel.match(allowance.when)
-        chosen[hit & (chosen == -1)] = j
+    chosen: Ints = np.full(kernel.b.size, -1, dtype=np.int64)  # the first whose condition holds
+    for j, allowance in enumerate(allowances):  # added as products: -1 + (j + 1) is j
+        chosen += only(kernel.match(allowance.when) & (chosen == -1), np.int64(j + 1))
     applies = chosen >= 0
     limits = [Fraction(a.amount) * 10**kernel.minor for a in allowances]
     best_of: Bools = np.array([*(a.best_of for a in allowances), False])[chosen] & applies
@@ -54,6 +53,7 @@ def on_excess(
     over_at = np.array([*(-bound(-x, True) for x in limits), 0], dtype=np.int64)[chosen[ships]]
     value = customs_value[lines]
     out: dict[str, tuple[Ints, Ints]] = {}
+    done: dict[int, tuple[Bools | None, Ints, Ints]] = {}  # by exclusion flags (often None)
     for kind, relief in (("duty", duty_relief), ("tax", tax_relief)):
         if kind == "tax" and kernel.version.tax is None:
             out[kind] = (relief, customs_value)
@@ -64,35 +64,65 @@ def on_excess(
             if scoped is not flags and scoped is not None:
                 mine = kernel.lines(chosen == j)
                 flags = np.where(mine, scoped, False if flags is None else flags)
-        share_of = np.array([decide.shares_allowance(e) for e in (False, True)])
-        shares = share_of[0] if flags is None else gather(share_of, flags[lines].view(np.int8))
-        shares = np.broadcast_to(shares, value.shape)
-        weights = only(shares, value)
-        shared = seg.sum(weights, guard)
-        within = shared <= within_at
-        codes = np.array(
-            [
-                decide.RELIEFS.index(decide.allowance_relief(w, s))
-                for w in (False, True)
-                for s in (False, True)
-            ],
-            dtype=np.int8,
-        )
-        within_lines = within[seg.sid]
-        key = within_lines.view(np.int8) * np.int8(2) + shares.view(np.int8)
+        held = done.get(id(flags))
+        if held is None:  # duty and tax alike unless their exclusions differ: worked out once
+            shares = _shares(flags, lines, value)
+            held = done[id(flags)] = (
+                flags,
+                *_excess(seg, guard, shares, value, within_at, over_at, customs_value, lines),
+            )
         relief = relief.astype(np.int8)  # a copy: the caller's array is not written to
-        relief[lines] = gather(codes, key)
-        excess = only(~within, shared - over_at)
-        if seg.single or not excess.any():  # one line each, or nothing to spread
-            spread = excess[seg.sid]
-        else:
-            spread = seg.allocate(excess, shared, weights, guard)
-        charged = customs_value.copy()
-        charged[lines] = np.where(shares & ~within_lines, spread, value)
-        out[kind] = (relief, charged)
+        relief[lines] = held[1]
+        out[kind] = (relief, held[2])
     if guard is not kernel.guard:
         kernel.guard.bad[ships] |= guard.bad
     return out["duty"][0], out["tax"][0], out["duty"][1], out["tax"][1], best_of
+
+
+def _shares(flags: Bools | None, lines: Ints | slice, value: Ints) -> Bools:
+    """Which lines of the allowance's shipments share it (their exclusion ``flags`` decide)."""
+    share_of = np.array([decide.shares_allowance(e) for e in (False, True)])
+    shares = share_of[0] if flags is None else gather(share_of, flags[lines].view(np.int8))
+    out: Bools = np.broadcast_to(shares, value.shape)
+    return out
+
+
+def _excess(
+    seg: Segments,
+    guard: Guard,
+    shares: Bools,
+    value: Ints,
+    within_at: Ints,
+    over_at: Ints,
+    customs_value: Ints,
+    lines: Ints | slice,
+) -> tuple[Any, Ints]:
+    """The relief codes of the allowance's lines, and every line's customs value charged.
+
+    Lines that share an allowance are exempt while their shipment's shared value is within
+    it; above, the excess is spread over them by value (the cumulative-floor method).
+    """
+    weights = only(shares, value)
+    shared = seg.sum(weights, guard)
+    within = shared <= within_at
+    codes = np.array(
+        [
+            decide.RELIEFS.index(decide.allowance_relief(w, s))
+            for w in (False, True)
+            for s in (False, True)
+        ],
+        dtype=np.int8,
+    )
+    within_lines = within[seg.sid]
+    key = within_lines.view(np.int8) * np.int8(2) + shares.view(np.int8)
+    excess = only(~within, shared - over_at)
+    if seg.single or not excess.any():  # one line each, or nothing to spread
+        spread = excess[seg.sid]
+    else:
+        spread = seg.allocate(excess, shared, weights, guard)
+    charged = customs_value.copy()
+    charged[lines] = np.where(shares & ~within_lines, spread, value)
+    return gather(codes, key), charged
 
 
 def _part(kernel: Kernel, applies: Bools) -> tuple[Ints | slice, Ints | slice, Segments, Guard]:
