@@ -1,4 +1,4 @@
-"""The frame engine's grouping primitives (perf2, issue 15): sums by line rank, factorizing."""
+"""The frame engine's primitives (issue 15): sums by line rank, factorizing, gathers, masks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from lvs_duty.frame.input import _factorize
-from lvs_duty.frame.ints import Segments, div_round
+from lvs_duty.frame.ints import Segments, div_round, gather, only
+from lvs_duty.frame.tax import _shares
 from lvs_duty.money import ROUNDING_MODES
 
 
@@ -77,3 +78,40 @@ def test_rounding_by_a_scalar_matches_decimal_in_every_mode(den: int) -> None:
     for num in (np.array([1], dtype=np.int64), np.array(past, dtype=np.int64)):
         with pytest.raises(ValueError, match="rounding mode"):
             div_round(num, den, "ROUND_05UP_TYPO")
+
+
+def test_gather_by_small_codes_reads_the_missing_slot_for_minus_one() -> None:
+    table = np.array([10, 20, 30, 99], dtype=np.int64)  # 99: the trailing "missing" slot
+    codes = np.array([0, 2, -1, 1, -1], dtype=np.int8)
+    out = gather(table, codes)
+    assert out.tolist() == [10, 30, 99, 20, 99]
+    assert out.dtype == np.int64
+    small = gather(np.array([1, 0, 2], dtype=np.int8), np.array([2, 0, 1], dtype=np.int16))
+    assert small.tolist() == [2, 1, 0]
+    assert small.dtype == np.int8  # the table's dtype, whatever the codes'
+
+
+def test_only_keeps_a_value_on_the_rows_of_its_mask_and_zero_elsewhere() -> None:
+    mask = np.array([True, False, True, False])
+    assert only(mask, np.array([5, -3, 7, 2**62], dtype=np.int64)).tolist() == [5, 0, 7, 0]
+    codes = only(mask, np.array([3, 4, -2, 1], dtype=np.int8))
+    assert codes.tolist() == [3, 0, -2, 0]
+    assert codes.dtype == np.int8
+    assert only(mask, np.int64(6)).tolist() == [6, 0, 6, 0]  # a scalar spread over the mask
+
+
+def test_border_and_sale_shares_follow_the_points_present() -> None:
+    due = np.array([100, 0, 40, 7], dtype=np.int64)
+    point = np.array([1, 0, 2, 1], dtype=np.int8)  # border, not collected, sale, border
+    border, sale = _shares({0, 1, 2}, point, due)
+    assert border is not None
+    assert sale is not None
+    assert border.tolist() == [100, 0, 0, 7]
+    assert sale.tolist() == [0, 0, 40, 0]
+    at_border = np.array([1, 0, 1, 1], dtype=np.int8)  # no group at sale: the border takes all
+    border, sale = _shares({0, 1}, at_border, due)
+    assert border is due
+    assert sale is None
+    border, sale = _shares({0, 2}, np.array([2, 0, 2, 2], dtype=np.int8), due)
+    assert border is None
+    assert sale is due
