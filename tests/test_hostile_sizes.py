@@ -135,3 +135,21 @@ def test_a_duplicated_column_name_is_a_frame_error() -> None:
 
 def test_errors_are_lvs_duty_errors() -> None:
     assert issubclass(FrameError, LvsDutyError)
+
+
+def test_a_gift_whose_thresholds_alone_int64_cannot_hold_is_flagged_not_undercharged() -> None:
+    # A gift is assessed twice (the allowance, then the thresholds alone) and the lower total
+    # kept. Value just above 2**59 / 18 cents: on the excess over the CAD 60 gift allowance,
+    # (value - 60.00) x 18% fits the kernel's int64 headroom (2**59 minor units); on the whole
+    # value (the thresholds alone: shipped from CN, no CUSMA relief) it does not. The frame
+    # path must flag the parcel, not keep the overflowed (lower) second total.
+    cents = 2**59 // 18 + 100
+    value = str(D(cents).scaleb(-2))
+    gift = _ca(value, ship_from="CN", id_="B", gift=True, mode="courier")
+    expected = assess(gift, lvs_duty.load_rules("CA"))
+    assert expected.total == D("106773341565514.44")  # the scalar path holds it exactly
+    frame = shipments_to_frame([_ca(id_="G"), gift])
+    result = assess_frame(frame, lvs_duty.load_rules("CA"), errors="flag")
+    assert result["status"].tolist() == ["ok", "error"]
+    assert result["total_minor"].iloc[0] == GOOD_TOTAL
+    assert "int64" in result["error"].iloc[1]

@@ -215,11 +215,17 @@ def _run(
     try:
         kernel = Kernel(batch, rules, version, fx)
         result = kernel.run(into)
+
+        def thresholds_alone(ships: Ints, bare: RuleVersion) -> Outcome:
+            again = Kernel(subset(batch, ships), rules, bare, fx)
+            outcome = again.run()
+            # a shipment int64 cannot hold this way is flagged, never compared (its figures
+            # are not its own: a lower total would be kept)
+            kernel.guard.bad[ships[again.guard.bad]] = True
+            return outcome
+
         result = better_of(  # an allowance the importer may decline for the thresholds
-            kernel,
-            result,
-            lambda ships, bare: Kernel(subset(batch, ships), rules, bare, fx).run(),
-            written=into is not None,
+            kernel, result, thresholds_alone, written=into is not None
         )
     except OverflowError as exc:
         return str(exc)
