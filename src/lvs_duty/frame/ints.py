@@ -257,9 +257,10 @@ class Segments:
         A subset's segments seldom are asked; two threads may both make it (alike).
         """
         if self._first is None:
-            first = np.ones(len(self.sid), dtype=bool)
-            if not self.single:
-                first[:] = False
+            if self.single:
+                first = np.ones(len(self.sid), dtype=bool)
+            else:
+                first = np.zeros(len(self.sid), dtype=bool)
                 first[self.starts] = True
             self._first = first
         return self._first
